@@ -1,0 +1,124 @@
+// swift-tools-version:6.2
+// Cairn — an ML model registry server. See docs/ and ../shared/design/ARCHITECTURE.md for the module layering:
+// arrows point down only (cairn → CairnServer → edges → CairnSQL/CairnWire → CairnCore).
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "cairn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cairn", targets: ["cairn"]),
+        .library(name: "CairnClient", targets: ["CairnClient"]),
+        .library(name: "CairnCore", targets: ["CairnCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Layer 0: the domain. No package dependencies, ever.
+        .target(name: "CairnCore", swiftSettings: swiftSettings),
+
+        // Layer 1: shared plumbing.
+        .target(name: "CairnWire", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
+        .target(name: "CairnSQL", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
+
+        // Layer 2: adapters.
+        .target(
+            name: "CairnSQLite",
+            dependencies: [
+                "CairnCore", "CairnSQL",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnBlobFS",
+            dependencies: [
+                "CairnCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnAPI",
+            dependencies: [
+                "CairnCore", "CairnWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Layer 3: composition and the SDK.
+        .target(
+            name: "CairnServer",
+            dependencies: [
+                "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnClient",
+            dependencies: [
+                "CairnWire", "CairnCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Layer 4: the executable.
+        .executableTarget(
+            name: "cairn",
+            dependencies: [
+                "CairnServer", "CairnClient", "CairnWire", "CairnCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Test support: fakes, builders and the backend conformance suites.
+        .target(name: "CairnTesting", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore", "CairnTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CairnSQLiteTests",
+            dependencies: ["CairnSQLite", "CairnTesting", "CairnCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnBlobFSTests",
+            dependencies: ["CairnBlobFS", "CairnTesting", "CairnCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnAPITests",
+            dependencies: [
+                "CairnAPI", "CairnServer", "CairnWire", "CairnCore", "CairnTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnEndToEndTests",
+            dependencies: ["CairnClient", "CairnWire", "CairnCore", "CairnTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,66 @@
+/// The port to content-addressed file storage.
+///
+/// Blobs are immutable and addressed by their SHA-256 digest only; the store chooses every storage location. Uploads
+/// go to an upload area first, are hashed while written, verified, made durable and then moved into place, so no
+/// partial blob is ever visible. Implementations: `FileSystemBlobStore`, later `S3BlobStore`; all pass
+/// `BlobStoreConformance`.
+public protocol BlobStore: Sendable {
+    /// Opens an upload session in the upload area.
+    func beginUpload() async throws -> any BlobUpload
+    /// Size of a stored blob, or `nil` when it is not stored.
+    func size(of digest: Digest) async throws -> Int64?
+    /// Streams a blob's bytes, optionally a byte range (`lowerBound..<upperBound`, clamped by the caller).
+    /// - Throws: `.notFound` when the blob is not stored.
+    func read(_ digest: Digest, range: Range<Int64>?) async throws -> BlobByteStream
+    /// Deletes a blob; deleting a missing blob is not an error.
+    func delete(_ digest: Digest) async throws
+    /// Removes abandoned upload sessions older than `seconds` (0: all of them, as at start-up); returns how many.
+    func removeAbandonedUploads(olderThanSeconds seconds: Double) async throws -> Int
+}
+
+/// One upload session. Not shared between tasks.
+public protocol BlobUpload: AnyObject, Sendable {
+    /// Appends bytes, hashing them on the way.
+    /// - Throws: `.payloadTooLarge` past an expected length; I/O failures as `.internalError`.
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Bytes written so far.
+    var bytesWritten: Int64 { get }
+    /// Verifies the content against the expectations, makes it durable and moves it into the store under its digest.
+    /// Idempotent for identical content (the blob may already exist). After commit the session is closed.
+    /// - Throws: `.digestMismatch` (the upload is discarded).
+    func commit(expectedDigest: Digest?, expectedSize: Int64?) async throws -> BlobInfo
+    /// Discards the session and its bytes. Safe to call twice and after commit.
+    func cancel() async
+}
+
+/// A stored blob's identity.
+public struct BlobInfo: Hashable, Sendable {
+    public var digest: Digest
+    public var size: Int64
+    public init(digest: Digest, size: Int64) {
+        self.digest = digest
+        self.size = size
+    }
+}
+
+/// A pull-based stream of a blob's bytes: the consumer's pace drives the reads, so memory stays flat however large the
+/// blob.
+public struct BlobByteStream: AsyncSequence, Sendable {
+    public typealias Element = [UInt8]
+    /// The number of bytes the stream will yield.
+    public let count: Int64
+    private let makeNext: @Sendable () -> (@Sendable () async throws -> [UInt8]?)
+
+    /// - Parameter makeNext: returns a fresh pull function per iteration; the function returns `nil` at the end.
+    public init(count: Int64, makeNext: @escaping @Sendable () -> (@Sendable () async throws -> [UInt8]?)) {
+        self.count = count
+        self.makeNext = makeNext
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let pull: @Sendable () async throws -> [UInt8]?
+        public mutating func next() async throws -> [UInt8]? { try await pull() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pull: makeNext()) }
+}

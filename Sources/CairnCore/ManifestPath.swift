@@ -1,0 +1,55 @@
+import Foundation
+
+/// The rule for file paths inside a version's manifest.
+///
+/// A manifest path is a relative, `/`-separated path of at most 1,024 bytes with segments of at most 255 bytes. It
+/// has no empty segment, no `.` or `..` segment (also after Unicode compatibility folding, so `．．` is refused), no
+/// backslash, no `%` (so no percent-encoded form can decode to something else later), no control characters, and no
+/// U+FFFD (undecodable or overlong UTF-8). Paths are names inside a manifest only: the server derives every storage
+/// location from a digest, so a path can never address the file system.
+public enum ManifestPath {
+    public static let maxLength = 1024
+    public static let maxSegmentLength = 255
+
+    /// Validates `path` and returns it unchanged.
+    /// - Throws: `RegistryError` `.invalidArgument` naming the broken rule.
+    @discardableResult
+    public static func validate(_ path: String) throws(RegistryError) -> String {
+        let shown = String(path.prefix(120))
+        guard !path.isEmpty else { throw .invalid("A file path must not be empty.") }
+        guard path.utf8.count <= maxLength else {
+            throw .invalid("File path is \(path.utf8.count) bytes; use at most \(maxLength).")
+        }
+        if path.hasPrefix("/") {
+            throw .invalid("File path '\(shown)' is absolute; send a path relative to the version root.")
+        }
+        if path.contains("\\") {
+            throw .invalid("File path '\(shown)' contains a backslash; separate directories with '/'.")
+        }
+        if path.contains("%") {
+            throw .invalid("File path '\(shown)' contains '%'; send the decoded path, without percent-encoding.")
+        }
+        if path.unicodeScalars.contains(where: TextRules.isDisallowedScalar) {
+            throw .invalid("File path contains a control character, NUL or undecodable bytes.")
+        }
+        if path.hasPrefix("~") || (path.count >= 2 && path.dropFirst().first == ":") {
+            throw .invalid("File path '\(shown)' looks like a home or drive path; send a plain relative path.")
+        }
+        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
+            if segment.isEmpty {
+                throw .invalid("File path '\(shown)' has an empty segment ('//' or a trailing '/').")
+            }
+            if segment.utf8.count > maxSegmentLength {
+                throw .invalid("A segment of '\(shown)' is longer than \(maxSegmentLength) bytes.")
+            }
+            let folded = String(segment).precomposedStringWithCompatibilityMapping
+            if folded == "." || folded == ".." || segment == "." || segment == ".." {
+                throw .invalid("File path '\(shown)' contains a '.' or '..' segment; send a normalized path.")
+            }
+            if segment.first!.isWhitespace || segment.last!.isWhitespace {
+                throw .invalid("A segment of '\(shown)' starts or ends with white space.")
+            }
+        }
+        return path
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The port to the metadata database: models, versions, aliases, staged files and the event log.
+///
+/// Stores persist and query; they never decide. Every rule (next version number, legal states, what a change records)
+/// lives in ``RegistryService``. Implementations: `SQLiteMetadataStore`, later `PostgresMetadataStore`, and the
+/// `InMemoryMetadataStore` fake; all pass `MetadataStoreConformance`.
+public protocol MetadataStore: Sendable {
+    /// Runs `body` against a consistent snapshot. Never blocks writers.
+    func read<T: Sendable>(_ body: @Sendable (any MetadataReader) async throws -> T) async throws -> T
+
+    /// Runs `body` in one serializable write transaction: all of its writes commit together, or none do (on a thrown
+    /// error). Write transactions run one at a time, which the event chain needs.
+    func write<T: Sendable>(_ body: @Sendable (any MetadataTransaction) async throws -> T) async throws -> T
+
+    /// Resolves a reference to a `READY` version with its manifest in a single indexed read: the serving hot path.
+    /// Returns `nil` when the model or the version does not exist (or is not `READY`).
+    func resolve(modelName: String, reference: VersionReference) async throws -> ModelVersion?
+}
+
+/// Queries available inside and outside transactions.
+public protocol MetadataReader: Sendable {
+    /// The model with this exact name, with its tags.
+    func model(named name: String) async throws -> RegisteredModel?
+    /// Models matching `filter` whose name sorts after `afterName`, by name ascending, at most `limit`.
+    func models(matching filter: ModelFilter, afterName: String?, limit: Int) async throws -> [RegisteredModel]
+    /// One version of a model.
+    func version(modelID: String, number: Int) async throws -> ModelVersion?
+    /// Versions of a model with a number below `beforeNumber`, highest first, at most `limit`.
+    func versions(modelID: String, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion]
+    /// The aliases of a model, sorted by alias.
+    func aliases(modelID: String) async throws -> [ModelAlias]
+    /// Files uploaded so far to a version (the sealed manifest's entries once `READY`), sorted by path.
+    func files(versionID: String) async throws -> [ManifestEntry]
+    /// How many version files (pending or sealed, of any model) reference `digest`.
+    func references(to digest: Digest) async throws -> Int
+    /// `PENDING` versions created before `date`, oldest first, at most `limit`.
+    func pendingVersions(createdBefore date: Date, limit: Int) async throws -> [ModelVersion]
+    /// The newest event, or `nil` for an empty log.
+    func lastEvent() async throws -> AuditEvent?
+    /// Events with a sequence above `afterSequence`, ascending, at most `limit`.
+    func events(afterSequence: Int64, limit: Int) async throws -> [AuditEvent]
+}
+
+/// Writes, available only inside ``MetadataStore/write(_:)``.
+public protocol MetadataTransaction: MetadataReader {
+    /// Inserts a model and its tags. Throws `.alreadyExists` if the name is taken.
+    func insertModel(_ model: RegisteredModel) async throws
+    /// Updates name, description, updated-at/by of an existing model. Throws `.alreadyExists` if a rename collides.
+    func updateModel(_ model: RegisteredModel) async throws
+    /// Replaces a model's tags.
+    func replaceModelTags(modelID: String, tags: [String: String]) async throws
+    /// Deletes a model with its versions, files and aliases (not its blobs; nor its events).
+    func deleteModel(id: String) async throws
+    /// Increments the model's version counter under the transaction's lock and returns the new value. The counter
+    /// never goes down, so numbers are never reused.
+    func allocateVersionNumber(modelID: String) async throws -> Int
+    func insertVersion(_ version: ModelVersion) async throws
+    /// Updates the mutable columns of a version (status, message, stage, description, tags, manifest, updated-at/by).
+    func updateVersion(_ version: ModelVersion) async throws
+    /// Deletes a version, its files and the aliases pointing at it.
+    func deleteVersion(id: String) async throws
+    /// Adds or replaces the file at `entry.path` of a version.
+    func putFile(versionID: String, entry: ManifestEntry) async throws
+    /// Removes every file entry of a version (one that will never be sealed).
+    func removeFiles(versionID: String) async throws
+    /// Points an alias at a version number (creating or moving it).
+    func setAlias(modelID: String, alias: ModelAlias) async throws
+    /// Removes an alias; returns whether it existed.
+    func deleteAlias(modelID: String, alias: String) async throws -> Bool
+    /// Appends an event. The caller computed its chain hash from ``MetadataReader/lastEvent()`` in this transaction.
+    func appendEvent(_ event: AuditEvent) async throws
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+extension RegistryService {
+    /// Stores one file of a `PENDING` version.
+    ///
+    /// `writeBody` streams the bytes into the upload session it is given; the bytes are hashed while written, checked
+    /// against `expectedDigest`/`expectedSize` when given, made durable and moved into the content-addressed store.
+    /// Identical bytes are stored once. On any failure (a mismatch, a disconnect, a sealed version) nothing remains:
+    /// the upload is cancelled and no file entry is written.
+    /// - Throws: `.invalidArgument` (path), `.notFound`, `.failedPrecondition` (not `PENDING`), `.digestMismatch`.
+    public func uploadFile(
+        modelName: String,
+        number: Int,
+        path: String,
+        expectedDigest: Digest? = nil,
+        expectedSize: Int64? = nil,
+        actor: Principal,
+        writeBody: (any BlobUpload) async throws -> Void
+    ) async throws -> ManifestEntry {
+        try ModelName.validate(modelName)
+        try ManifestPath.validate(path)
+        if let expectedSize, expectedSize < 0 { throw RegistryError.invalid("Expected size must not be negative.") }
+        // Refuse early, before reading a byte, when the version cannot take files.
+        let version = try await store.read { try await requireVersion($0, modelName, number) }
+        try Self.requirePending(version, doing: "upload files to")
+
+        let upload = try await blobs.beginUpload()
+        let info: BlobInfo
+        do {
+            try await writeBody(upload)
+            info = try await upload.commit(expectedDigest: expectedDigest, expectedSize: expectedSize)
+        } catch {
+            await upload.cancel()
+            throw error
+        }
+        let entry = ManifestEntry(path: path, digest: info.digest, size: info.size, mediaType: MediaType.guess(forPath: path))
+        let now = clock.now()
+        try await store.write { tx in
+            let current = try await requireVersion(tx, modelName, number)
+            guard current.id == version.id else { throw RegistryError.versionNotFound(modelName, number) }
+            try Self.requirePending(current, doing: "upload files to")
+            try await tx.putFile(versionID: current.id, entry: entry)
+            try await record(
+                tx,
+                actor: actor,
+                action: "version.file_uploaded",
+                subject: Self.versionSubject(modelName, number),
+                payload: ["path": path, "digest": info.digest.description, "size": info.size],
+                at: now
+            )
+        }
+        return entry
+    }
+
+    /// Seals a version: its manifest becomes the files uploaded so far, it turns `READY`, and its files can never
+    /// change. Idempotent: finalizing a `READY` version returns it unchanged.
+    /// - Throws: `.notFound`, `.failedPrecondition` (no files, `FAILED`, a blob missing from the store).
+    public func finalizeVersion(modelName: String, number: Int, actor: Principal) async throws -> ModelVersion {
+        try ModelName.validate(modelName)
+        let (version, files) = try await store.read { reader in
+            let version = try await requireVersion(reader, modelName, number)
+            return (version, try await reader.files(versionID: version.id))
+        }
+        if version.status == .ready { return version }
+        try Self.requirePending(version, doing: "finalize")
+        guard !files.isEmpty else {
+            throw RegistryError(
+                .failedPrecondition,
+                "Version \(number) of '\(modelName)' has no files. Upload at least one file, then finalize."
+            )
+        }
+        for file in files where try await blobs.size(of: file.digest) != file.size {
+            throw RegistryError(
+                .failedPrecondition,
+                "The content of '\(file.path)' (\(file.digest)) is missing from the blob store. Upload it again."
+            )
+        }
+        let now = clock.now()
+        return try await store.write { tx in
+            var current = try await requireVersion(tx, modelName, number)
+            if current.status == .ready { return current }
+            try Self.requirePending(current, doing: "finalize")
+            guard try await tx.files(versionID: current.id) == files else {
+                throw RegistryError(.failedPrecondition, "Files of version \(number) changed while finalizing; retry.")
+            }
+            let manifest = Manifest(entries: files)
+            current.manifest = manifest
+            current.status = .ready
+            current.statusMessage = ""
+            current.updatedAt = now
+            current.updatedBy = actor.name
+            try await tx.updateVersion(current)
+            try await record(
+                tx,
+                actor: actor,
+                action: "version.finalized",
+                subject: Self.versionSubject(modelName, number),
+                payload: [
+                    "manifest_digest": manifest.digest.description, "files": manifest.entries.count,
+                    "size": manifest.totalSize,
+                ],
+                at: now
+            )
+            return current
+        }
+    }
+
+    /// A version's files: the sealed manifest when `READY`, the files uploaded so far otherwise.
+    /// - Throws: `.notFound`.
+    public func files(modelName: String, number: Int) async throws -> [ManifestEntry] {
+        try ModelName.validate(modelName)
+        return try await store.read { reader in
+            let version = try await requireVersion(reader, modelName, number)
+            if let manifest = version.manifest { return manifest.entries }
+            return try await reader.files(versionID: version.id)
+        }
+    }
+
+    /// Opens one file of a version for reading.
+    /// - Throws: `.notFound` (version or path), `.invalidArgument` (path).
+    public func openFile(modelName: String, number: Int, path: String, range: Range<Int64>? = nil) async throws -> (ManifestEntry, BlobByteStream) {
+        try ManifestPath.validate(path)
+        guard let entry = try await files(modelName: modelName, number: number).first(where: { $0.path == path }) else {
+            throw RegistryError(.notFound, "Version \(number) of '\(modelName)' has no file '\(path)'.")
+        }
+        return (entry, try await blobs.read(entry.digest, range: range))
+    }
+
+    /// Marks versions left `PENDING` longer than `seconds` as `FAILED`, drops their file entries and deletes the blobs
+    /// no other version references. Returns how many versions expired.
+    public func expireStalePendingVersions(olderThanSeconds seconds: Double) async throws -> Int {
+        let cutoff = clock.now().addingTimeInterval(-seconds)
+        let stale = try await store.read { try await $0.pendingVersions(createdBefore: cutoff, limit: 500) }
+        var expired = 0
+        for candidate in stale {
+            let now = clock.now()
+            let orphaned: [Digest]? = try await store.write { tx in
+                guard var version = try await tx.version(modelID: candidate.modelID, number: candidate.number),
+                    version.id == candidate.id, version.status == .pending
+                else { return nil }
+                let files = try await tx.files(versionID: version.id)
+                version.status = .failed
+                version.statusMessage =
+                    "Not finalized within \(Int(seconds)) seconds of creation; create a new version and upload again."
+                version.updatedAt = now
+                version.updatedBy = Principal.system.name
+                try await tx.updateVersion(version)
+                try await tx.removeFiles(versionID: version.id)
+                try await record(
+                    tx,
+                    actor: .system,
+                    action: "version.expired",
+                    subject: Self.versionSubject(version.modelName, version.number),
+                    payload: ["id": version.id, "files": files.count],
+                    at: now
+                )
+                var unreferenced: [Digest] = []
+                for digest in Set(files.map(\.digest)) where try await tx.references(to: digest) == 0 {
+                    unreferenced.append(digest)
+                }
+                return unreferenced
+            }
+            guard let orphaned else { continue }
+            expired += 1
+            for digest in orphaned { try await blobs.delete(digest) }
+        }
+        return expired
+    }
+
+    static func requirePending(_ version: ModelVersion, doing verb: String) throws(RegistryError) {
+        switch version.status {
+        case .pending: return
+        case .ready:
+            throw RegistryError(
+                .failedPrecondition,
+                "Version \(version.number) of '\(version.modelName)' is sealed (READY); its files can never change. "
+                    + "Create a new version to change files."
+            )
+        case .failed:
+            throw RegistryError(
+                .failedPrecondition,
+                "Cannot \(verb) version \(version.number) of '\(version.modelName)': it is FAILED "
+                    + "(\(version.statusMessage)). Create a new version."
+            )
+        }
+    }
+}

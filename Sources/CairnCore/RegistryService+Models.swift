@@ -1,0 +1,177 @@
+import Foundation
+
+extension RegistryService {
+    /// Creates a registered model.
+    /// - Throws: `.invalidArgument` (name, description, tags), `.alreadyExists`.
+    public func createModel(
+        name: String,
+        description: String = "",
+        tags: [String: String] = [:],
+        actor: Principal
+    ) async throws -> RegisteredModel {
+        try ModelName.validate(name)
+        try validateDescription(description)
+        try TagRules.validate(tags)
+        let now = clock.now()
+        let model = RegisteredModel(
+            id: ids.next(),
+            name: name,
+            description: description,
+            tags: tags,
+            createdBy: actor.name,
+            createdAt: now,
+            updatedAt: now,
+            updatedBy: actor.name
+        )
+        return try await store.write { tx in
+            if try await tx.model(named: name) != nil {
+                throw RegistryError(.alreadyExists, "Registered model '\(name)' already exists. Choose another name.")
+            }
+            try await tx.insertModel(model)
+            try await record(
+                tx,
+                actor: actor,
+                action: "model.created",
+                subject: Self.modelSubject(name),
+                payload: ["id": model.id, "description": description, "tags": tags],
+                at: now
+            )
+            return model
+        }
+    }
+
+    /// - Throws: `.notFound`.
+    public func model(named name: String) async throws -> RegisteredModel {
+        try ModelName.validate(name)
+        return try await store.read { try await requireModel($0, name) }
+    }
+
+    /// Lists models by name, a page at a time.
+    /// - Throws: `.invalidArgument` for a bad token or limit.
+    public func listModels(
+        filter: ModelFilter = ModelFilter(),
+        pageToken: String? = nil,
+        limit: Int? = nil
+    ) async throws -> Page<RegisteredModel> {
+        let limit = try PageToken.limit(limit)
+        let after = try pageToken.map { token throws(RegistryError) in try PageToken.decode(token) }
+        try TagRules.validate(filter.tags)
+        let rows = try await store.read { try await $0.models(matching: filter, afterName: after, limit: limit + 1) }
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { PageToken.encode($0.name) } : nil
+        return Page(items: items, nextPageToken: next)
+    }
+
+    /// Changes a model's description.
+    /// - Throws: `.notFound`, `.invalidArgument`.
+    public func updateModel(name: String, description: String, actor: Principal) async throws -> RegisteredModel {
+        try ModelName.validate(name)
+        try validateDescription(description)
+        let now = clock.now()
+        return try await store.write { tx in
+            var model = try await requireModel(tx, name)
+            model.description = description
+            model.updatedAt = now
+            model.updatedBy = actor.name
+            try await tx.updateModel(model)
+            try await record(
+                tx,
+                actor: actor,
+                action: "model.updated",
+                subject: Self.modelSubject(name),
+                payload: ["description": description],
+                at: now
+            )
+            return model
+        }
+    }
+
+    /// Renames a model. The old name stops resolving at once; versions, aliases and history follow the model.
+    /// - Throws: `.notFound`, `.alreadyExists`, `.invalidArgument`.
+    public func renameModel(name: String, to newName: String, actor: Principal) async throws -> RegisteredModel {
+        try ModelName.validate(name)
+        try ModelName.validate(newName)
+        let now = clock.now()
+        return try await store.write { tx in
+            var model = try await requireModel(tx, name)
+            if newName == name { return model }
+            if try await tx.model(named: newName) != nil {
+                throw RegistryError(.alreadyExists, "Cannot rename '\(name)': a model named '\(newName)' already exists.")
+            }
+            model.name = newName
+            model.updatedAt = now
+            model.updatedBy = actor.name
+            try await tx.updateModel(model)
+            try await record(
+                tx,
+                actor: actor,
+                action: "model.renamed",
+                subject: Self.modelSubject(newName),
+                payload: ["from": name, "to": newName, "id": model.id],
+                at: now
+            )
+            return model
+        }
+    }
+
+    /// Deletes a model with all its versions and aliases. Blobs stay until garbage collection; events stay forever.
+    /// - Throws: `.notFound`.
+    public func deleteModel(name: String, actor: Principal) async throws {
+        try ModelName.validate(name)
+        let now = clock.now()
+        try await store.write { tx in
+            let model = try await requireModel(tx, name)
+            try await tx.deleteModel(id: model.id)
+            try await record(
+                tx,
+                actor: actor,
+                action: "model.deleted",
+                subject: Self.modelSubject(name),
+                payload: ["id": model.id],
+                at: now
+            )
+        }
+    }
+
+    /// Sets (adds or overwrites) one tag of a model.
+    /// - Throws: `.notFound`, `.invalidArgument`.
+    public func setModelTag(name: String, key: String, value: String, actor: Principal) async throws -> RegisteredModel {
+        try ModelName.validate(name)
+        try TagRules.validate(key: key, value: value)
+        return try await changeModelTags(name: name, actor: actor, action: "model.tag_set", payload: ["key": key, "value": value]) {
+            $0[key] = value
+        }
+    }
+
+    /// Deletes one tag of a model.
+    /// - Throws: `.notFound` (model or tag).
+    public func deleteModelTag(name: String, key: String, actor: Principal) async throws -> RegisteredModel {
+        try ModelName.validate(name)
+        return try await changeModelTags(name: name, actor: actor, action: "model.tag_deleted", payload: ["key": key]) {
+            tags throws(RegistryError) in
+            guard tags.removeValue(forKey: key) != nil else {
+                throw RegistryError(.notFound, "Model '\(name)' has no tag '\(key)'.")
+            }
+        }
+    }
+
+    private func changeModelTags(
+        name: String,
+        actor: Principal,
+        action: String,
+        payload: [String: any Sendable],
+        change: @escaping @Sendable (inout [String: String]) throws(RegistryError) -> Void
+    ) async throws -> RegisteredModel {
+        let now = clock.now()
+        return try await store.write { tx in
+            var model = try await requireModel(tx, name)
+            try change(&model.tags)
+            model.updatedAt = now
+            model.updatedBy = actor.name
+            try await tx.replaceModelTags(modelID: model.id, tags: model.tags)
+            try await tx.updateModel(model)
+            try await record(tx, actor: actor, action: action, subject: Self.modelSubject(name), payload: payload, at: now)
+            return model
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+
+/// What a caller supplies to create a version.
+public struct NewVersion: Sendable {
+    public var description: String
+    public var tags: [String: String]
+    public var lineage: VersionLineage
+
+    public init(description: String = "", tags: [String: String] = [:], lineage: VersionLineage = VersionLineage()) {
+        self.description = description
+        self.tags = tags
+        self.lineage = lineage
+    }
+}
+
+extension RegistryService {
+    /// Creates the next version of a model in `PENDING`; files are then uploaded and the version finalized.
+    ///
+    /// The number comes from the model's counter, incremented inside this transaction: concurrent creations get
+    /// distinct consecutive numbers and a number is never reused.
+    /// - Throws: `.notFound`, `.invalidArgument`.
+    public func createVersion(modelName: String, _ new: NewVersion, actor: Principal) async throws -> ModelVersion {
+        try ModelName.validate(modelName)
+        try validateDescription(new.description)
+        try TagRules.validate(new.tags)
+        try validate(new.lineage)
+        let now = clock.now()
+        let id = ids.next()
+        return try await store.write { tx in
+            let model = try await requireModel(tx, modelName)
+            let number = try await tx.allocateVersionNumber(modelID: model.id)
+            let version = ModelVersion(
+                id: id,
+                modelID: model.id,
+                modelName: model.name,
+                number: number,
+                description: new.description,
+                tags: new.tags,
+                lineage: new.lineage,
+                createdBy: actor.name,
+                createdAt: now,
+                updatedAt: now,
+                updatedBy: actor.name
+            )
+            try await tx.insertVersion(version)
+            try await record(
+                tx,
+                actor: actor,
+                action: "version.created",
+                subject: Self.versionSubject(model.name, number),
+                payload: ["id": id, "run_id": new.lineage.runID ?? "", "source": new.lineage.source ?? ""],
+                at: now
+            )
+            return version
+        }
+    }
+
+    /// - Throws: `.notFound`.
+    public func version(modelName: String, number: Int) async throws -> ModelVersion {
+        try ModelName.validate(modelName)
+        return try await store.read { try await requireVersion($0, modelName, number) }
+    }
+
+    /// Lists a model's versions, newest first.
+    /// - Throws: `.notFound`, `.invalidArgument` for a bad token or limit.
+    public func listVersions(modelName: String, pageToken: String? = nil, limit: Int? = nil) async throws -> Page<ModelVersion> {
+        try ModelName.validate(modelName)
+        let limit = try PageToken.limit(limit)
+        var before: Int?
+        if let pageToken {
+            guard let number = Int(try PageToken.decode(pageToken)) else {
+                throw RegistryError.invalid("The page token is not valid for a version listing.")
+            }
+            before = number
+        }
+        let beforeNumber = before
+        let rows = try await store.read { reader in
+            let model = try await requireModel(reader, modelName)
+            return try await reader.versions(modelID: model.id, beforeNumber: beforeNumber, limit: limit + 1)
+        }
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { PageToken.encode(String($0.number)) } : nil
+        return Page(items: items, nextPageToken: next)
+    }
+
+    /// Changes a version's description (allowed after sealing; recorded).
+    /// - Throws: `.notFound`, `.invalidArgument`.
+    public func updateVersion(modelName: String, number: Int, description: String, actor: Principal) async throws -> ModelVersion {
+        try validateDescription(description)
+        return try await changeVersion(modelName, number, actor, "version.updated", ["description": description]) {
+            $0.description = description
+        }
+    }
+
+    /// Sets one tag of a version.
+    /// - Throws: `.notFound`, `.invalidArgument`.
+    public func setVersionTag(modelName: String, number: Int, key: String, value: String, actor: Principal) async throws -> ModelVersion {
+        try TagRules.validate(key: key, value: value)
+        return try await changeVersion(modelName, number, actor, "version.tag_set", ["key": key, "value": value]) {
+            $0.tags[key] = value
+        }
+    }
+
+    /// Deletes one tag of a version.
+    /// - Throws: `.notFound` (version or tag).
+    public func deleteVersionTag(modelName: String, number: Int, key: String, actor: Principal) async throws -> ModelVersion {
+        try await changeVersion(modelName, number, actor, "version.tag_deleted", ["key": key]) { version throws(RegistryError) in
+            guard version.tags.removeValue(forKey: key) != nil else {
+                throw RegistryError(.notFound, "Version \(number) of '\(modelName)' has no tag '\(key)'.")
+            }
+        }
+    }
+
+    /// Deletes a version and the aliases pointing at it. Its number is never given out again.
+    /// - Throws: `.notFound`.
+    public func deleteVersion(modelName: String, number: Int, actor: Principal) async throws {
+        try ModelName.validate(modelName)
+        let now = clock.now()
+        try await store.write { tx in
+            let version = try await requireVersion(tx, modelName, number)
+            try await tx.deleteVersion(id: version.id)
+            try await record(
+                tx,
+                actor: actor,
+                action: "version.deleted",
+                subject: Self.versionSubject(modelName, number),
+                payload: ["id": version.id],
+                at: now
+            )
+        }
+    }
+
+    func changeVersion(
+        _ modelName: String,
+        _ number: Int,
+        _ actor: Principal,
+        _ action: String,
+        _ payload: [String: any Sendable],
+        _ change: @escaping @Sendable (inout ModelVersion) throws(RegistryError) -> Void
+    ) async throws -> ModelVersion {
+        try ModelName.validate(modelName)
+        let now = clock.now()
+        return try await store.write { tx in
+            var version = try await requireVersion(tx, modelName, number)
+            try change(&version)
+            version.updatedAt = now
+            version.updatedBy = actor.name
+            try await tx.updateVersion(version)
+            try await record(
+                tx,
+                actor: actor,
+                action: action,
+                subject: Self.versionSubject(modelName, number),
+                payload: payload,
+                at: now
+            )
+            return version
+        }
+    }
+
+    func validate(_ lineage: VersionLineage) throws(RegistryError) {
+        let max = limits.maxLineageEntries
+        guard lineage.params.count <= max, lineage.metrics.count <= max, lineage.datasets.count <= max else {
+            throw .invalid("A version carries at most \(max) params, metrics and datasets each.")
+        }
+        for (key, value) in lineage.params { try TagRules.validate(key: key, value: value) }
+        for (name, value) in lineage.metrics {
+            try TagRules.validate(key: name, value: "")
+            guard value.isFinite else {
+                throw .invalid("Metric '\(name)' is \(value); metrics must be finite numbers.")
+            }
+        }
+        for dataset in lineage.datasets {
+            guard !dataset.name.isEmpty, dataset.name.utf8.count <= 500, dataset.digest.utf8.count <= 500 else {
+                throw .invalid("Every dataset needs a name (at most 500 bytes) and a digest (at most 500 bytes).")
+            }
+        }
+        for (label, text) in [("source", lineage.source), ("run_id", lineage.runID), ("run_link", lineage.runLink)] {
+            if let text, text.utf8.count > 8192 { throw .invalid("\(label) is longer than 8192 bytes.") }
+        }
+        for (label, json) in [("inputs", lineage.signature?.inputs), ("outputs", lineage.signature?.outputs)] {
+            guard let json else { continue }
+            guard json.utf8.count <= 1_048_576,
+                (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])) != nil
+            else {
+                throw .invalid("Signature \(label) must be a JSON document of at most 1 MiB.")
+            }
+        }
+    }
+}
