@@ -104,15 +104,22 @@ public enum EventChain {
     }
 
     /// Walks `events` (in stored order) and returns the first break, or `nil` when the chain is intact.
-    public static func verify(_ events: some Sequence<AuditEvent>, startingAfter previous: AuditEvent? = nil) -> Break? {
+    public static func verify(_ events: some Sequence<AuditEvent>, startingAfter previous: AuditEvent? = nil) -> Break?
+    {
         var expectedSequence = (previous?.sequence ?? 0) + 1
         var expectedPrev = previous?.hash ?? genesis
         for event in events {
             if event.sequence != expectedSequence {
-                return Break(sequence: event.sequence, reason: "expected sequence \(expectedSequence), found \(event.sequence)")
+                return Break(
+                    sequence: event.sequence,
+                    reason: "expected sequence \(expectedSequence), found \(event.sequence)"
+                )
             }
             if event.prevHash != expectedPrev {
-                return Break(sequence: event.sequence, reason: "prev_hash does not match the hash of the entry before it")
+                return Break(
+                    sequence: event.sequence,
+                    reason: "prev_hash does not match the hash of the entry before it"
+                )
             }
             let recomputed = hash(
                 sequence: event.sequence,
@@ -137,7 +144,10 @@ public enum EventChain {
 enum CanonicalJSON {
     static func encode(_ object: [String: any Sendable]) -> String {
         guard JSONSerialization.isValidJSONObject(object),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
         else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }

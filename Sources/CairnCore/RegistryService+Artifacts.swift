@@ -33,7 +33,12 @@ extension RegistryService {
             await upload.cancel()
             throw error
         }
-        let entry = ManifestEntry(path: path, digest: info.digest, size: info.size, mediaType: MediaType.guess(forPath: path))
+        let entry = ManifestEntry(
+            path: path,
+            digest: info.digest,
+            size: info.size,
+            mediaType: MediaType.guess(forPath: path)
+        )
         let now = clock.now()
         try await store.write { tx in
             let current = try await requireVersion(tx, modelName, number)
@@ -118,7 +123,9 @@ extension RegistryService {
 
     /// Opens one file of a version for reading.
     /// - Throws: `.notFound` (version or path), `.invalidArgument` (path).
-    public func openFile(modelName: String, number: Int, path: String, range: Range<Int64>? = nil) async throws -> (ManifestEntry, BlobByteStream) {
+    public func openFile(modelName: String, number: Int, path: String, range: Range<Int64>? = nil) async throws -> (
+        ManifestEntry, BlobByteStream
+    ) {
         try ManifestPath.validate(path)
         guard let entry = try await files(modelName: modelName, number: number).first(where: { $0.path == path }) else {
             throw RegistryError(.notFound, "Version \(number) of '\(modelName)' has no file '\(path)'.")

@@ -96,7 +96,10 @@ extension RegistryService {
             var model = try await requireModel(tx, name)
             if newName == name { return model }
             if try await tx.model(named: newName) != nil {
-                throw RegistryError(.alreadyExists, "Cannot rename '\(name)': a model named '\(newName)' already exists.")
+                throw RegistryError(
+                    .alreadyExists,
+                    "Cannot rename '\(name)': a model named '\(newName)' already exists."
+                )
             }
             model.name = newName
             model.updatedAt = now
@@ -135,10 +138,16 @@ extension RegistryService {
 
     /// Sets (adds or overwrites) one tag of a model.
     /// - Throws: `.notFound`, `.invalidArgument`.
-    public func setModelTag(name: String, key: String, value: String, actor: Principal) async throws -> RegisteredModel {
+    public func setModelTag(name: String, key: String, value: String, actor: Principal) async throws -> RegisteredModel
+    {
         try ModelName.validate(name)
         try TagRules.validate(key: key, value: value)
-        return try await changeModelTags(name: name, actor: actor, action: "model.tag_set", payload: ["key": key, "value": value]) {
+        return try await changeModelTags(
+            name: name,
+            actor: actor,
+            action: "model.tag_set",
+            payload: ["key": key, "value": value]
+        ) {
             $0[key] = value
         }
     }
@@ -170,7 +179,14 @@ extension RegistryService {
             model.updatedBy = actor.name
             try await tx.replaceModelTags(modelID: model.id, tags: model.tags)
             try await tx.updateModel(model)
-            try await record(tx, actor: actor, action: action, subject: Self.modelSubject(name), payload: payload, at: now)
+            try await record(
+                tx,
+                actor: actor,
+                action: action,
+                subject: Self.modelSubject(name),
+                payload: payload,
+                at: now
+            )
             return model
         }
     }

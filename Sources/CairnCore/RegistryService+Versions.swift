@@ -63,7 +63,9 @@ extension RegistryService {
 
     /// Lists a model's versions, newest first.
     /// - Throws: `.notFound`, `.invalidArgument` for a bad token or limit.
-    public func listVersions(modelName: String, pageToken: String? = nil, limit: Int? = nil) async throws -> Page<ModelVersion> {
+    public func listVersions(modelName: String, pageToken: String? = nil, limit: Int? = nil) async throws -> Page<
+        ModelVersion
+    > {
         try ModelName.validate(modelName)
         let limit = try PageToken.limit(limit)
         var before: Int?
@@ -85,7 +87,9 @@ extension RegistryService {
 
     /// Changes a version's description (allowed after sealing; recorded).
     /// - Throws: `.notFound`, `.invalidArgument`.
-    public func updateVersion(modelName: String, number: Int, description: String, actor: Principal) async throws -> ModelVersion {
+    public func updateVersion(modelName: String, number: Int, description: String, actor: Principal) async throws
+        -> ModelVersion
+    {
         try validateDescription(description)
         return try await changeVersion(modelName, number, actor, "version.updated", ["description": description]) {
             $0.description = description
@@ -94,7 +98,9 @@ extension RegistryService {
 
     /// Sets one tag of a version.
     /// - Throws: `.notFound`, `.invalidArgument`.
-    public func setVersionTag(modelName: String, number: Int, key: String, value: String, actor: Principal) async throws -> ModelVersion {
+    public func setVersionTag(modelName: String, number: Int, key: String, value: String, actor: Principal) async throws
+        -> ModelVersion
+    {
         try TagRules.validate(key: key, value: value)
         return try await changeVersion(modelName, number, actor, "version.tag_set", ["key": key, "value": value]) {
             $0.tags[key] = value
@@ -103,8 +109,11 @@ extension RegistryService {
 
     /// Deletes one tag of a version.
     /// - Throws: `.notFound` (version or tag).
-    public func deleteVersionTag(modelName: String, number: Int, key: String, actor: Principal) async throws -> ModelVersion {
-        try await changeVersion(modelName, number, actor, "version.tag_deleted", ["key": key]) { version throws(RegistryError) in
+    public func deleteVersionTag(modelName: String, number: Int, key: String, actor: Principal) async throws
+        -> ModelVersion
+    {
+        try await changeVersion(modelName, number, actor, "version.tag_deleted", ["key": key]) {
+            version throws(RegistryError) in
             guard version.tags.removeValue(forKey: key) != nil else {
                 throw RegistryError(.notFound, "Version \(number) of '\(modelName)' has no tag '\(key)'.")
             }
