@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Layer 0: the domain. No package dependencies, ever.
@@ -58,6 +59,9 @@ let package = Package(
             dependencies: [
                 "CairnCore", "CairnWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -68,6 +72,7 @@ let package = Package(
             dependencies: [
                 "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -110,8 +115,11 @@ let package = Package(
         .testTarget(
             name: "CairnAPITests",
             dependencies: [
-                "CairnAPI", "CairnServer", "CairnWire", "CairnCore", "CairnTesting",
+                "CairnAPI", "CairnServer", "CairnWire", "CairnCore", "CairnTesting", "CairnSQLite", "CairnBlobFS",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

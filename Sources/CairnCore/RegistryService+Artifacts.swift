@@ -44,6 +44,14 @@ extension RegistryService {
             let current = try await requireVersion(tx, modelName, number)
             guard current.id == version.id else { throw RegistryError.versionNotFound(modelName, number) }
             try Self.requirePending(current, doing: "upload files to")
+            // Identical bytes may have been stored before this upload; make sure expiry did not remove them meanwhile
+            // (it deletes under this same lock).
+            guard try await blobs.size(of: info.digest) == info.size else {
+                throw RegistryError(
+                    .unavailable,
+                    "The stored content of '\(path)' was removed by a concurrent clean-up. Upload the file again."
+                )
+            }
             try await tx.putFile(versionID: current.id, entry: entry)
             try await record(
                 tx,
@@ -141,10 +149,12 @@ extension RegistryService {
         var expired = 0
         for candidate in stale {
             let now = clock.now()
-            let orphaned: [Digest]? = try await store.write { tx in
+            // The reference check and the deletes run under the write lock: no upload can adopt a blob between
+            // "nothing references it" and its removal (an upload re-checks its blob under the same lock).
+            let didExpire: Bool = try await store.write { tx in
                 guard var version = try await tx.version(modelID: candidate.modelID, number: candidate.number),
                     version.id == candidate.id, version.status == .pending
-                else { return nil }
+                else { return false }
                 let files = try await tx.files(versionID: version.id)
                 version.status = .failed
                 version.statusMessage =
@@ -161,15 +171,12 @@ extension RegistryService {
                     payload: ["id": version.id, "files": files.count],
                     at: now
                 )
-                var unreferenced: [Digest] = []
                 for digest in Set(files.map(\.digest)) where try await tx.references(to: digest) == 0 {
-                    unreferenced.append(digest)
+                    try await blobs.delete(digest)
                 }
-                return unreferenced
+                return true
             }
-            guard let orphaned else { continue }
-            expired += 1
-            for digest in orphaned { try await blobs.delete(digest) }
+            if didExpire { expired += 1 }
         }
         return expired
     }

@@ -6,8 +6,19 @@ struct CairnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cairn",
         abstract: "Cairn: an ML model registry. Run the server, or talk to one.",
+        discussion: "Client commands talk to --server, else $CAIRN_SERVER, else http://127.0.0.1:5000.",
         subcommands: [
-            ServeCommand.self
+            ServeCommand.self,
+            ModelsCommand.self,
+            VersionsCommand.self,
+            AliasCommand.self,
+            PushCommand.self,
+            PullCommand.self,
+            ResolveCommand.self,
         ]
     )
+
+    /// Lets `--server` and `--json` come before the subcommand too (`cairn --server URL models list`); every client
+    /// subcommand declares the same group and ArgumentParser hands it the value.
+    @OptionGroup var options: ClientOptions
 }

@@ -1,10 +1,44 @@
 import ArgumentParser
+import CairnServer
+import Foundation
 
-/// `cairn serve`: runs the registry server.
+/// `cairn serve`: runs the registry server on embedded SQLite and a local blob directory.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the Cairn server.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Cairn server.",
+        discussion: """
+            With no options: listens on 127.0.0.1:5000 (the MLflow client's default) and keeps everything under \
+            ./cairn-data. Each option can also be set with its CAIRN_… environment variable; options win.
+            """
+    )
+
+    @Option(help: "Address to listen on. [env: CAIRN_HOST] (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "TCP port; 0 picks a free one. [env: CAIRN_PORT] (default: 5000)")
+    var port: Int?
+
+    @Option(help: "Data directory for the database and blobs. [env: CAIRN_DATA] (default: ./cairn-data)")
+    var data: String?
+
+    @Option(help: "Seconds before an unfinalized version becomes FAILED. [env: CAIRN_PENDING_TIMEOUT] (default: 86400)")
+    var pendingTimeout: Double?
+
+    @Option(help: "Log level: trace … critical. [env: CAIRN_LOG_LEVEL] (default: info)")
+    var logLevel: String?
 
     func run() async throws {
-        throw ValidationError("serve is being wired up")
+        var config = try ServerConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        if let host { config.host = host }
+        if let port { config.port = port }
+        if let data { config.dataDirectory = data }
+        if let pendingTimeout { config.pendingTimeoutSeconds = pendingTimeout }
+        if let logLevel { config.logLevel = logLevel }
+        try config.validate()
+        try await CairnServer.run(config) { line in
+            // Written straight to the descriptor: tests and scripts wait for this line through a pipe.
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
     }
 }

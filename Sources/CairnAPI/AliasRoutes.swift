@@ -1,0 +1,122 @@
+import CairnCore
+import CairnWire
+import Hummingbird
+
+/// Aliases, resolution, the event log and the server's own routes.
+enum AliasRoutes {
+    static let endpoints: [Endpoint] = [
+        Endpoint(
+            method: .get,
+            path: "/api/v1/models/{name}/aliases",
+            operationID: "listAliases",
+            summary: "List a model's aliases.",
+            success: (200, "AliasList"),
+            errors: [400, 404],
+            handler: list
+        ),
+        Endpoint(
+            method: .put,
+            path: "/api/v1/models/{name}/aliases/{alias}",
+            operationID: "setAlias",
+            summary: "Point an alias at a READY version, creating or moving it.",
+            requestBody: "SetAliasRequest",
+            success: (200, "Alias"),
+            errors: [400, 404, 409, 413, 415],
+            handler: set
+        ),
+        Endpoint(
+            method: .delete,
+            path: "/api/v1/models/{name}/aliases/{alias}",
+            operationID: "deleteAlias",
+            summary: "Delete an alias.",
+            success: (204, nil),
+            errors: [400, 404],
+            handler: delete
+        ),
+        Endpoint(
+            method: .get,
+            path: "/api/v1/resolve",
+            operationID: "resolve",
+            summary: "Resolve models:/NAME/VERSION|latest|STAGE or models:/NAME@ALIAS to a READY version and its manifest.",
+            query: [.init(name: "uri", description: "The models:/ URI to resolve.")],
+            success: (200, "Resolve"),
+            errors: [400, 404],
+            handler: resolve
+        ),
+        Endpoint(
+            method: .get,
+            path: "/api/v1/events",
+            operationID: "listEvents",
+            summary: "Read the append-only, hash-chained event log from a sequence number.",
+            query: [
+                .init(name: "after", description: "Return events with a higher sequence (default 0).", type: "integer"),
+                .init(name: "limit", description: "At most this many, 1 to 1000 (default 100).", type: "integer"),
+            ],
+            success: (200, "EventList"),
+            errors: [400],
+            handler: events
+        ),
+    ]
+
+    static func list(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        let aliases = try await service.aliases(modelName: try context.pathParameter("name"))
+        return JSONResponse.make(AliasListDTO(aliases: aliases.map(WireMapping.alias)))
+    }
+
+    static func set(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        let (name, alias) = (try context.pathParameter("name"), try context.pathParameter("alias"))
+        let body = try await JSONResponse.decode(SetAliasRequest.self, from: request)
+        let value = try await service.setAlias(
+            modelName: name,
+            alias: alias,
+            number: body.version,
+            actor: context.principal
+        )
+        return JSONResponse.make(WireMapping.alias(value))
+    }
+
+    static func delete(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        try await service.deleteAlias(
+            modelName: try context.pathParameter("name"),
+            alias: try context.pathParameter("alias"),
+            actor: context.principal
+        )
+        return JSONResponse.noContent()
+    }
+
+    static func resolve(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        guard let text = request.uri.queryParameters["uri"] else {
+            throw RegistryError(.invalidArgument, "Pass the URI to resolve as ?uri=models:/NAME/VERSION.")
+        }
+        let resolved = try await service.resolve(try ModelURI(parsing: String(text)))
+        let version = resolved.version
+        return JSONResponse.make(
+            ResolveDTO(
+                uri: resolved.uri.description,
+                version: WireMapping.version(version),
+                manifest: WireMapping.manifest(of: version, files: resolved.manifest.entries)
+            )
+        )
+    }
+
+    static func events(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        let query = request.uri.queryParameters
+        let after = try QueryValue.int(query["after"], name: "after") ?? 0
+        let limit = try QueryValue.int(query["limit"], name: "limit") ?? 100
+        guard after >= 0, (1...1000).contains(limit) else {
+            throw RegistryError(.invalidArgument, "Use after >= 0 and limit from 1 to 1000.")
+        }
+        let events = try await service.events(afterSequence: Int64(after), limit: limit)
+        return JSONResponse.make(EventListDTO(events: events.map(WireMapping.event)))
+    }
+}

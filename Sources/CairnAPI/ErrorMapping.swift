@@ -1,0 +1,81 @@
+import CairnCore
+import CairnWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Turns every error a route throws into the native error shape, in one place.
+///
+/// `RegistryError` codes map to statuses through ``status(for:)``; Hummingbird's own errors (unknown route, body too
+/// large) get their status and a stable code; anything else is a bug: it is logged with the request id and answered
+/// with a generic 500 that never echoes internal details.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = CairnRequestContext
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            var response = try await next(request, context)
+            response.headers[HTTPField.Name(WireHeaders.requestID)!] = context.id
+            return response
+        } catch let error as RegistryError {
+            if error.code == .internalError {
+                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            }
+            return Self.response(status: Self.status(for: error.code), code: error.code.rawValue, message: error.message, context: context)
+        } catch let error as HTTPError {
+            let code: RegistryError.Code =
+                switch error.status {
+                case .notFound: .notFound
+                case .contentTooLarge: .payloadTooLarge
+                case .methodNotAllowed: .invalidArgument
+                case .unsupportedMediaType: .unsupportedMediaType
+                case .badRequest: .invalidArgument
+                default: error.status.code >= 500 ? .internalError : .invalidArgument
+                }
+            let message =
+                switch error.status {
+                case .notFound: "No route matches \(request.method) \(request.uri.path). See /api/v1/openapi.json."
+                case .contentTooLarge: "The request body is too large for this endpoint."
+                default: error.body ?? error.status.reasonPhrase
+                }
+            return Self.response(status: error.status, code: code.rawValue, message: message, context: context)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return Self.response(
+                status: .internalServerError,
+                code: RegistryError.Code.internalError.rawValue,
+                message: "An internal error occurred; it has been logged with request id \(context.id).",
+                context: context
+            )
+        }
+    }
+
+    /// The one mapping from error codes to HTTP statuses of the native API.
+    static func status(for code: RegistryError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .invalidArgument: .badRequest
+        case .notFound: .notFound
+        case .alreadyExists, .failedPrecondition: .conflict
+        case .digestMismatch: .unprocessableContent
+        case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .rangeNotSatisfiable: .rangeNotSatisfiable
+        case .unauthenticated: .unauthorized
+        case .permissionDenied: .forbidden
+        case .unavailable: .serviceUnavailable
+        default: .internalServerError
+        }
+    }
+
+    static func response(status: HTTPResponse.Status, code: String, message: String, context: Context) -> Response {
+        let body = ErrorBody(code: code, message: message, requestId: context.id)
+        var response = JSONResponse.make(body, status: status)
+        response.headers[HTTPField.Name(WireHeaders.requestID)!] = context.id
+        return response
+    }
+}

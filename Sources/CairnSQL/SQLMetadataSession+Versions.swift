@@ -1,0 +1,108 @@
+import CairnCore
+import Foundation
+
+extension SQLMetadataSession {
+    // MARK: Reading versions
+
+    public func version(modelID: String, number: Int) async throws -> ModelVersion? {
+        let rows = try await run(
+            """
+            SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id
+            WHERE v.model_id = ? AND v.number = ?
+            """,
+            [.text(modelID), .int(number)]
+        )
+        return try rows.first.map { try ModelVersionRows.version($0, json) }
+    }
+
+    public func versions(modelID: String, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion] {
+        guard limit > 0 else { return [] }
+        let rows: [SQLRow]
+        if let beforeNumber {
+            rows = try await run(
+                """
+                SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id
+                WHERE v.model_id = ? AND v.number < ? ORDER BY v.number DESC LIMIT ?
+                """,
+                [.text(modelID), .int(beforeNumber), .int(limit)]
+            )
+        } else {
+            rows = try await run(
+                """
+                SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id
+                WHERE v.model_id = ? ORDER BY v.number DESC LIMIT ?
+                """,
+                [.text(modelID), .int(limit)]
+            )
+        }
+        return try rows.map { try ModelVersionRows.version($0, json) }
+    }
+
+    public func pendingVersions(createdBefore date: Date, limit: Int) async throws -> [ModelVersion] {
+        guard limit > 0 else { return [] }
+        let rows = try await run(
+            """
+            SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id
+            WHERE v.status = ? AND v.created_at < ? ORDER BY v.created_at, v.id LIMIT ?
+            """,
+            [.text(VersionStatus.pending.rawValue), .millis(date), .int(limit)]
+        )
+        return try rows.map { try ModelVersionRows.version($0, json) }
+    }
+
+    // MARK: Writing versions
+
+    public func insertVersion(_ version: ModelVersion) async throws {
+        _ = try await run(
+            """
+            INSERT INTO model_versions (id, model_id, number, status, status_message, stage, description, tags_json,
+                lineage_json, manifest_json, created_by, created_at, updated_by, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(version.id), .text(version.modelID), .int(version.number), .text(version.status.rawValue),
+                .text(version.statusMessage), .text(version.stage.rawValue), .text(version.description),
+                .text(try json.encode(version.tags)), .text(try json.encode(version.lineage)),
+                .text(try version.manifest.map { try json.encode($0) }), .text(version.createdBy),
+                .millis(version.createdAt), .text(version.updatedBy), .millis(version.updatedAt),
+            ],
+            onUnique: RegistryError(
+                .alreadyExists,
+                "Version \(version.number) of model '\(version.modelName)' (or the id \(version.id)) already exists. "
+                    + "Allocate version numbers with allocateVersionNumber."
+            ),
+            onMissingParent: Self.modelIDNotFound(version.modelID)
+        )
+    }
+
+    public func updateVersion(_ version: ModelVersion) async throws {
+        let rows = try await run(
+            """
+            UPDATE model_versions SET status = ?, status_message = ?, stage = ?, description = ?, tags_json = ?,
+                manifest_json = ?, updated_by = ?, updated_at = ?
+            WHERE id = ? RETURNING id
+            """,
+            try ModelVersionRows.updateBinds(version, json)
+        )
+        if rows.isEmpty { throw Self.versionIDNotFound(version.id) }
+    }
+
+    public func deleteVersion(id: String) async throws {
+        let version = [SQLValue.text(id)]
+        _ = try await run("DELETE FROM version_files WHERE version_id = ?", version)
+        _ = try await run(
+            """
+            DELETE FROM model_aliases WHERE EXISTS (
+                SELECT 1 FROM model_versions v
+                WHERE v.id = ? AND v.model_id = model_aliases.model_id AND v.number = model_aliases.version
+            )
+            """,
+            version
+        )
+        _ = try await run("DELETE FROM model_versions WHERE id = ?", version)
+    }
+
+    static func versionIDNotFound(_ id: String, file: String = #fileID, line: Int = #line) -> RegistryError {
+        RegistryError(.notFound, "No model version has the id \(id); it may have been deleted.", file: file, line: line)
+    }
+}

@@ -1,0 +1,80 @@
+import CairnAPI
+import CairnBlobFS
+import CairnCore
+import CairnSQLite
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Composition: configuration → stores → service → routes → one service group, run until SIGINT/SIGTERM.
+public enum CairnServer {
+    /// Builds the router of every API surface over `service`. Used by `run` and by in-process HTTP tests.
+    public static func makeRouter(service: RegistryService) -> Router<CairnRequestContext> {
+        let router = Router(context: CairnRequestContext.self)
+        NativeAPI(service: service).register(on: router)
+        return router
+    }
+
+    /// Opens the embedded stores under `config.dataURL`: `cairn.sqlite` and the blob directories.
+    public static func openStores(_ config: ServerConfiguration, logger: Logger) async throws -> (
+        SQLiteMetadataStore, FileSystemBlobStore
+    ) {
+        let data = config.dataURL
+        let metadata = try await SQLiteMetadataStore.open(
+            path: data.appendingPathComponent("cairn.sqlite").path,
+            logger: logger
+        )
+        let blobs = try FileSystemBlobStore(root: data)
+        return (metadata, blobs)
+    }
+
+    /// Runs the server until a shutdown signal; `onReady` receives the URL actually listened on.
+    public static func run(
+        _ config: ServerConfiguration,
+        onReady: @escaping @Sendable (String) -> Void = { print($0) }
+    ) async throws {
+        try config.validate()
+        var logger = Logger(label: "cairn")
+        logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+        let data = config.dataURL
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let lock = try DataDirectoryLock(directory: data)
+        let (metadata, blobs) = try await openStores(config, logger: logger)
+        // Only this process uses the directory (the lock says so): anything in the upload area is a leftover of a
+        // previous run that died mid-upload.
+        let leftovers = try await blobs.removeAbandonedUploads(olderThanSeconds: 0)
+        if leftovers > 0 { logger.notice("removed abandoned uploads", metadata: ["count": "\(leftovers)"]) }
+        let service = RegistryService(store: metadata, blobs: blobs)
+        let sweeper = PendingVersionSweeper(
+            service: service,
+            pendingTimeoutSeconds: config.pendingTimeoutSeconds,
+            intervalSeconds: config.sweepIntervalSeconds,
+            logger: logger
+        )
+        let app = Application(
+            router: makeRouter(service: service),
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cairn"),
+            services: [sweeper],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? config.port
+                let host = config.host.contains(":") ? "[\(config.host)]" : config.host
+                onReady(
+                    "Cairn \(CairnVersion.current) listening on http://\(host):\(port) "
+                        + "(data: \(data.path); metadata: cairn.sqlite; blobs: blobs/sha256)"
+                )
+            },
+            logger: logger
+        )
+        do {
+            try await app.runService()
+        } catch {
+            await metadata.close()
+            withExtendedLifetime(lock) {}
+            throw error
+        }
+        await metadata.close()
+        withExtendedLifetime(lock) {}
+        logger.info("stopped")
+    }
+}

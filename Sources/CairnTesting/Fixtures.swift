@@ -1,0 +1,92 @@
+import CairnCore
+import Foundation
+
+/// A `RegistryService` over in-memory fakes: `InMemoryMetadataStore`, `InMemoryBlobStore` and a ``ManualClock``.
+///
+/// Pass the fakes a test wants to inspect or steer (usually the clock and the blob store); the rest are made fresh.
+/// When no blob store is passed, the one made measures upload age with `clock`.
+public func makeService(
+    store: any MetadataStore = InMemoryMetadataStore(),
+    blobs: (any BlobStore)? = nil,
+    clock: ManualClock = ManualClock(),
+    ids: any IDGenerator = SequentialIDGenerator(),
+    limits: RegistryService.Limits = RegistryService.Limits()
+) -> RegistryService {
+    RegistryService(
+        store: store,
+        blobs: blobs ?? InMemoryBlobStore(clock: clock),
+        clock: clock,
+        ids: ids,
+        limits: limits
+    )
+}
+
+extension RegistryService {
+    /// Uploads `bytes` as the file at `path` of a version through `uploadFile(…writeBody:)`, writing them in chunks of
+    /// `chunkSize` bytes the way a streaming request body arrives.
+    @discardableResult
+    public func upload(
+        _ bytes: [UInt8],
+        modelName: String,
+        number: Int,
+        path: String,
+        expectedDigest: Digest? = nil,
+        expectedSize: Int64? = nil,
+        chunkSize: Int = 4096,
+        actor: Principal = .anonymous
+    ) async throws -> ManifestEntry {
+        try await uploadFile(
+            modelName: modelName,
+            number: number,
+            path: path,
+            expectedDigest: expectedDigest,
+            expectedSize: expectedSize,
+            actor: actor
+        ) { upload in
+            try writeChunks(bytes, to: upload, chunkSize: chunkSize)
+        }
+    }
+
+    /// Creates a version of an existing model, uploads `files` (path → bytes) and finalizes it: a `READY` version.
+    @discardableResult
+    public func publishVersion(
+        modelName: String,
+        files: [String: [UInt8]],
+        _ new: NewVersion = NewVersion(),
+        actor: Principal = .anonymous
+    ) async throws -> ModelVersion {
+        let version = try await createVersion(modelName: modelName, new, actor: actor)
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
+            try await upload(bytes, modelName: modelName, number: version.number, path: path, actor: actor)
+        }
+        return try await finalizeVersion(modelName: modelName, number: version.number, actor: actor)
+    }
+
+    /// Every event in the log, oldest first.
+    public func allEvents() async throws -> [AuditEvent] {
+        var all: [AuditEvent] = []
+        while true {
+            let batch = try await events(afterSequence: all.last?.sequence ?? 0, limit: 1000)
+            if batch.isEmpty { return all }
+            all += batch
+        }
+    }
+}
+
+/// Writes `bytes` into an upload session, `chunkSize` bytes at a time.
+public func writeChunks(_ bytes: [UInt8], to upload: any BlobUpload, chunkSize: Int = 4096) throws {
+    precondition(chunkSize > 0, "chunkSize must be positive")
+    var offset = 0
+    while offset < bytes.count {
+        let end = min(offset + chunkSize, bytes.count)
+        try bytes[offset..<end].withUnsafeBytes { try upload.write($0) }
+        offset = end
+    }
+}
+
+/// Reads a whole byte stream into memory.
+public func collect(_ stream: BlobByteStream) async throws -> [UInt8] {
+    var out: [UInt8] = []
+    for try await chunk in stream { out += chunk }
+    return out
+}

@@ -1,0 +1,79 @@
+import CairnAPI
+import CairnSQLite
+import CairnServer
+import CairnWire
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("OpenAPI document")
+struct OpenAPICompletenessTests {
+    /// `{path}` → `**`, as the router describes its routes.
+    static func routerForm(_ path: String) -> String {
+        path.replacingOccurrences(of: "{path}", with: "**")
+    }
+
+    @Test("every route the router serves is documented, and every documented route is served")
+    func routesMatchDocument() async throws {
+        let harness = try await APIHarness.make()
+        defer { try? FileManager.default.removeItem(at: harness.root) }
+        let router = CairnServer.makeRouter(service: harness.service)
+        let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
+        let documented = Set(NativeAPI.documentedOperations.map { "\($0.method) \(Self.routerForm($0.path))" })
+        #expect(served == documented, "served but undocumented: \(served.subtracting(documented)); documented but not served: \(documented.subtracting(served))")
+        #expect(served.count >= 27)
+        await harness.store.close()
+    }
+
+    @Test("the served document is OpenAPI 3.1 and lists every operation with its responses")
+    func servedDocument() async throws {
+        try await APIHarness.run { _, client in
+            let response = try await client.send(.get, "/api/v1/openapi.json")
+            #expect(response.status == .ok)
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+            )
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var operationIDs = Set<String>()
+            for (method, path) in NativeAPI.documentedOperations {
+                let operation = try #require(paths[path]?[method.lowercased()] as? [String: Any], "\(method) \(path)")
+                operationIDs.insert(try #require(operation["operationId"] as? String))
+                #expect((operation["responses"] as? [String: Any])?.isEmpty == false)
+            }
+            #expect(operationIDs.count == NativeAPI.documentedOperations.count, "operation ids must be unique")
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let text = String(buffer: response.body)
+            for match in text.matches(of: /#\/components\/schemas\/([A-Za-z]+)/) {
+                #expect(schemas[String(match.1)] != nil, "dangling $ref to \(match.1)")
+            }
+        }
+    }
+
+    @Test("every field a response carries is declared in its schema")
+    func schemasCoverResponses() async throws {
+        try await APIHarness.run { _, client in
+            let version = try await client.seed(model: "schema-check")
+            let document = try JSONSerialization.jsonObject(
+                with: Data(try await client.send(.get, "/api/v1/openapi.json").body.readableBytesView)
+            ) as! [String: Any]
+            let schemas = (document["components"] as! [String: Any])["schemas"] as! [String: Any]
+            func check(_ uri: String, _ schema: String) async throws {
+                let response = try await client.send(.get, uri)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+                let properties = try #require((schemas[schema] as? [String: Any])?["properties"] as? [String: Any])
+                for key in object.keys { #expect(properties[key] != nil, "\(schema) lacks '\(key)' (seen at \(uri))") }
+            }
+            try await check("/api/v1/models/schema-check", "Model")
+            try await check("/api/v1/models/schema-check/versions/\(version.version)", "Version")
+            try await check("/api/v1/models/schema-check/versions/\(version.version)/files", "Manifest")
+            try await check("/api/v1/resolve?uri=models:/schema-check/latest", "Resolve")
+            try await check("/api/v1/models?limit=1", "ModelList")
+            try await check("/api/v1/models/nope", "Error")
+            try await check("/healthz", "Health")
+        }
+    }
+}

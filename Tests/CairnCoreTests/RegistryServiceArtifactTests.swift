@@ -1,0 +1,211 @@
+import CairnCore
+import CairnTesting
+import Foundation
+import Testing
+
+@Suite("RegistryService: uploads, finalizing and reading files")
+struct RegistryServiceArtifactTests {
+    let clock = ManualClock()
+    let blobs: InMemoryBlobStore
+    let store: any MetadataStore
+    let service: RegistryService
+
+    init() async throws {
+        blobs = InMemoryBlobStore(clock: clock)
+        store = InMemoryMetadataStore()
+        service = makeService(store: store, blobs: blobs, clock: clock)
+        _ = try await service.createModel(name: "fraud", actor: alice)
+        _ = try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice)
+    }
+
+    func upload(_ text: String, _ path: String, number: Int = 1) async throws -> ManifestEntry {
+        try await service.upload(
+            bytes(text),
+            modelName: "fraud",
+            number: number,
+            path: path,
+            chunkSize: 3,
+            actor: alice
+        )
+    }
+
+    func references(_ digest: Digest) async throws -> Int {
+        try await store.read { try await $0.references(to: digest) }
+    }
+
+    @Test("uploading files and finalizing seals a manifest and makes the version READY")
+    func uploadAndFinalize() async throws {
+        let weights = try await upload("weights", "data/weights.bin")
+        let mlmodel = try await upload("flavors: {}", "MLmodel")
+        #expect(weights.digest == Digest.of(bytes("weights")))
+        #expect(weights.size == 7)
+        #expect(mlmodel.mediaType == "application/x-yaml")
+        #expect(try await service.files(modelName: "fraud", number: 1).map(\.path) == ["MLmodel", "data/weights.bin"])
+        let ready = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: bob)
+        #expect(ready.status == .ready)
+        #expect(ready.updatedBy == "bob")
+        let manifest = try #require(ready.manifest)
+        #expect(manifest == Manifest(entries: [weights, mlmodel]))
+        #expect(try await service.version(modelName: "fraud", number: 1).manifest?.digest == manifest.digest)
+        #expect(try await service.files(modelName: "fraud", number: 1) == manifest.entries)
+        #expect(blobs.openUploadCount == 0)
+    }
+
+    @Test("uploading to a READY version is FAILED_PRECONDITION and changes nothing")
+    func uploadAfterReady() async throws {
+        _ = try await upload("weights", "model.bin")
+        let ready = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        let eventsBefore = try await service.allEvents()
+        for path in ["model.bin", "extra.txt"] {
+            let error = await expectRegistryError(.failedPrecondition) { try await upload("tampered", path) }
+            #expect(error?.message.contains("new version") == true)
+        }
+        #expect(try await service.version(modelName: "fraud", number: 1) == ready)
+        #expect(blobs.storedDigests == [Digest.of(bytes("weights"))])
+        #expect(blobs.openUploadCount == 0)
+        #expect(try await service.allEvents() == eventsBefore)
+    }
+
+    @Test("finalizing a version without files is FAILED_PRECONDITION and it stays PENDING")
+    func finalizeWithoutFiles() async throws {
+        let error = await expectRegistryError(.failedPrecondition) {
+            try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        }
+        #expect(error?.message.contains("Upload at least one file") == true)
+        #expect(try await service.version(modelName: "fraud", number: 1).status == .pending)
+    }
+
+    @Test("finalizing twice returns the same sealed version and records one event")
+    func finalizeIdempotent() async throws {
+        _ = try await upload("weights", "model.bin")
+        let first = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        clock.advance(by: 10)
+        let second = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: bob)
+        #expect(second == first)
+        #expect(try await service.allEvents().filter { $0.action == "version.finalized" }.count == 1)
+    }
+
+    @Test("a digest mismatch is DIGEST_MISMATCH: no file entry, no blob, no open upload, no event")
+    func digestMismatch() async throws {
+        let eventsBefore = try await service.allEvents()
+        await expectRegistryError(.digestMismatch) {
+            try await service.upload(
+                bytes("real"),
+                modelName: "fraud",
+                number: 1,
+                path: "model.bin",
+                expectedDigest: Digest.of(bytes("claimed")),
+                actor: alice
+            )
+        }
+        await expectRegistryError(.digestMismatch) {
+            try await service.upload(bytes("real"), modelName: "fraud", number: 1, path: "model.bin", expectedSize: 5)
+        }
+        #expect(try await service.files(modelName: "fraud", number: 1).isEmpty)
+        #expect(blobs.blobCount == 0)
+        #expect(blobs.openUploadCount == 0)
+        #expect(try await service.allEvents() == eventsBefore)
+    }
+
+    @Test("a body that fails half-way (a disconnect) leaves nothing behind")
+    func interruptedBody() async throws {
+        struct Disconnected: Error {}
+        await #expect(throws: Disconnected.self) {
+            try await service.uploadFile(modelName: "fraud", number: 1, path: "model.bin", actor: alice) { upload in
+                try writeChunks(bytes("partial"), to: upload)
+                throw Disconnected()
+            }
+        }
+        #expect(try await service.files(modelName: "fraud", number: 1).isEmpty)
+        #expect(blobs.blobCount == 0)
+        #expect(blobs.openUploadCount == 0)
+    }
+
+    @Test("matching expected digest and size are accepted")
+    func expectedDigestAccepted() async throws {
+        let content = bytes("weights")
+        let entry = try await service.upload(
+            content,
+            modelName: "fraud",
+            number: 1,
+            path: "model.bin",
+            expectedDigest: Digest.of(content),
+            expectedSize: Int64(content.count)
+        )
+        #expect(entry.digest == Digest.of(content))
+        await expectRegistryError(.invalidArgument) {
+            try await service.upload(content, modelName: "fraud", number: 1, path: "x", expectedSize: -1)
+        }
+    }
+
+    @Test("identical bytes in two versions and two models are stored once and referenced twice")
+    func deduplication() async throws {
+        _ = try await service.createModel(name: "churn", actor: alice)
+        _ = try await service.createVersion(modelName: "churn", NewVersion(), actor: alice)
+        _ = try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice)
+        let first = try await upload("shared weights", "model.bin", number: 1)
+        let second = try await service.upload(bytes("shared weights"), modelName: "churn", number: 1, path: "w.bin")
+        #expect(first.digest == second.digest)
+        #expect(blobs.blobCount == 1)
+        #expect(try await references(first.digest) == 2)
+        _ = try await upload("shared weights", "copy.bin", number: 2)
+        #expect(blobs.blobCount == 1)
+        #expect(try await references(first.digest) == 3)
+    }
+
+    @Test("uploading the same path again in a PENDING version replaces the file")
+    func replaceInPending() async throws {
+        _ = try await upload("first", "model.bin")
+        let second = try await upload("second", "model.bin")
+        #expect(try await service.files(modelName: "fraud", number: 1) == [second])
+        let ready = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        #expect(ready.manifest?.entries == [second])
+    }
+
+    @Test("a file reads back whole or by byte range")
+    func openFile() async throws {
+        let text = "0123456789abcdefghij"
+        _ = try await upload(text, "data/file.txt")
+        _ = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        let (entry, whole) = try await service.openFile(modelName: "fraud", number: 1, path: "data/file.txt")
+        #expect(entry.size == 20)
+        #expect(try await collect(whole) == bytes(text))
+        let (_, part) = try await service.openFile(modelName: "fraud", number: 1, path: "data/file.txt", range: 10..<15)
+        #expect(part.count == 5)
+        #expect(try await collect(part) == bytes("abcde"))
+    }
+
+    @Test("opening a missing or invalid path is NOT_FOUND or INVALID_ARGUMENT")
+    func openFileErrors() async throws {
+        _ = try await upload("x", "a.txt")
+        await expectRegistryError(.notFound) {
+            try await service.openFile(modelName: "fraud", number: 1, path: "b.txt")
+        }
+        await expectRegistryError(.invalidArgument) {
+            try await service.openFile(modelName: "fraud", number: 1, path: "../a.txt")
+        }
+        await expectRegistryError(.notFound) {
+            try await service.openFile(modelName: "fraud", number: 7, path: "a.txt")
+        }
+    }
+
+    @Test("an unsafe path or a missing version is refused before any byte is stored")
+    func uploadRefusedEarly() async throws {
+        await expectRegistryError(.invalidArgument) { try await upload("x", "../../etc/passwd") }
+        await expectRegistryError(.invalidArgument) { try await upload("x", "%2e%2e/x") }
+        await expectRegistryError(.notFound) { try await upload("x", "a.txt", number: 9) }
+        #expect(blobs.blobCount == 0)
+        #expect(blobs.openUploadCount == 0)
+    }
+
+    @Test("finalizing when a file's blob has vanished from the store is FAILED_PRECONDITION")
+    func finalizeWithMissingBlob() async throws {
+        let entry = try await upload("weights", "model.bin")
+        try await blobs.delete(entry.digest)
+        let error = await expectRegistryError(.failedPrecondition) {
+            try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        }
+        #expect(error?.message.contains("model.bin") == true)
+        #expect(try await service.version(modelName: "fraud", number: 1).status == .pending)
+    }
+}

@@ -1,0 +1,209 @@
+import CairnClient
+import Foundation
+import Synchronization
+import Testing
+
+/// Runs the `cairn` binary and `cairn serve` for the CLI tests.
+enum CLI {
+    /// `CAIRN_BIN`, else `<package root>/.build/debug/cairn`.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["CAIRN_BIN"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/cairn")
+    }
+
+    /// The outcome of one `cairn` invocation.
+    struct Result: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `cairn arguments…` to completion, with output captured through files (no pipe can fill up).
+    static func run(_ arguments: [String], server: String? = nil, in directory: URL? = nil) async throws -> Result {
+        let scratch = try TempDirectory()
+        let outURL = scratch.url.appendingPathComponent("stdout")
+        let errURL = scratch.url.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = try #require(
+            FileManager.default.isExecutableFile(atPath: binary.path) ? binary : nil,
+            "build the cairn binary first (swift build --product cairn) or set CAIRN_BIN"
+        )
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CAIRN_SERVER"] = server ?? "http://127.0.0.1:9"
+        process.environment = environment
+        if let directory { process.currentDirectoryURL = directory }
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? out.close()
+            try? err.close()
+        }
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        )
+    }
+}
+
+/// A `cairn serve` subprocess on a free loopback port with its own data directory; ``stop()`` ends it.
+final class ServerProcess: Sendable {
+    let url: String
+    private let process: Process
+    let dataDirectory: TempDirectory
+    private let output: OutputBuffer
+
+    private init(url: String, process: Process, dataDirectory: TempDirectory, output: OutputBuffer) {
+        self.url = url
+        self.process = process
+        self.dataDirectory = dataDirectory
+        self.output = output
+    }
+
+    /// Starts the server and waits (up to 60 s) until it prints its URL and `GET /healthz` answers.
+    static func start() async throws -> ServerProcess {
+        let data = try TempDirectory()
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data", data.url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        let output = OutputBuffer()
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                output.text.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
+            }
+        }
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        var url: String?
+        while url == nil {
+            url = output.text.withLock { Self.listeningURL(in: $0) }
+            if url != nil { break }
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                if process.isRunning { process.terminate() }
+                process.waitUntilExit()
+                let log = output.text.withLock { $0 }
+                throw ServerError(message: "cairn serve did not start; its output:\n\(log)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let server = ServerProcess(url: url!, process: process, dataDirectory: data, output: output)
+        while try await !server.isHealthy() {
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                server.stop()
+                throw ServerError(message: "cairn serve never answered /healthz at \(url!)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return server
+    }
+
+    /// Runs `body` with a fresh server, stopping it afterwards whatever happens.
+    static func with<R>(_ body: (ServerProcess) async throws -> R) async throws -> R {
+        let server = try await start()
+        defer { server.stop() }
+        return try await body(server)
+    }
+
+    /// Terminates the server and waits for it to exit. Safe to call twice.
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// Everything the server printed so far.
+    var log: String { output.text.withLock { $0 } }
+
+    private func isHealthy() async throws -> Bool {
+        guard let base = URL(string: url) else { return false }
+        do {
+            try await CairnClient.withClient(baseURL: base) { try await $0.health() }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// The first `http://127.0.0.1:PORT` in the server's output.
+    static func listeningURL(in text: String) -> String? {
+        guard let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+            return nil
+        }
+        return String(text[range])
+    }
+
+    struct ServerError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
+
+/// Text collected from a subprocess's output, shared with its reading handler.
+final class OutputBuffer: Sendable {
+    let text = Mutex("")
+}
+
+/// A temporary directory removed when the value is released.
+final class TempDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cairn-cli-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Writes `data` at `relative` path, creating directories on the way.
+    @discardableResult
+    func write(_ relative: String, _ data: Data) throws -> URL {
+        let file = url.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
+        try data.write(to: file)
+        return file
+    }
+
+    /// Every regular file under the directory (following nothing), as relative path → bytes.
+    func tree() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let root = url.resolvingSymlinksInPath().path
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
+        while let relative = walker.nextObject() as? String {
+            let full = root + "/" + relative
+            let attributes = try FileManager.default.attributesOfItem(atPath: full)
+            if attributes[.type] as? FileAttributeType == .typeRegular {
+                files[relative] = try Data(contentsOf: URL(fileURLWithPath: full))
+            }
+        }
+        return files
+    }
+}
