@@ -125,7 +125,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnEndToEndTests",
-            dependencies: ["CairnClient", "CairnWire", "CairnCore", "CairnTesting"],
+            dependencies: [
+                "CairnClient", "CairnWire", "CairnCore", "CairnTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

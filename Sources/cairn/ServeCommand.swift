@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnCore
 import CairnServer
 import Foundation
 
@@ -29,6 +30,15 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        do {
+            try await serve()
+        } catch let error as RegistryError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func serve() async throws {
         var config = try ServerConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
         if let host { config.host = host }
         if let port { config.port = port }

@@ -69,6 +69,8 @@ struct DeterministicFakesTests {
         #expect(clock.advance(by: 1.5) == ManualClock.defaultStart.addingTimeInterval(1.5))
         clock.set(Date(timeIntervalSince1970: 10.123_456))
         #expect(clock.now() == Date(timeIntervalSince1970: 10.123))
+        clock.set(Date(timeIntervalSince1970: 1.001))
+        #expect(clock.now() == Date(timeIntervalSince1970: 1.001), "a whole millisecond is kept as it is")
     }
 
     @Test("the clock is safe to advance from many tasks at once")

@@ -1,4 +1,5 @@
 import CairnCore
+import Foundation
 import Testing
 
 @Suite("Manifest paths")
@@ -58,5 +59,21 @@ struct ManifestPathTests {
         let long = String(repeating: "x", count: 300) + "/.."
         let shortened = expectInvalid { try ManifestPath.validate(long) }
         #expect((shortened?.message.count ?? 0) < 300)
+    }
+
+    @Test(
+        "refuses paths whose Unicode compatibility form is unsafe, not only '．．' segments",
+        .bug(id: "core-manifestpath-nfkc", "only whole '.'/'..' segments are folded; folded separators slip through"),
+        arguments: [
+            "\u{FF0E}\u{FF0E}\u{FF0F}x", "a\u{FF0F}\u{FF0E}\u{FF0E}\u{FF0F}b", "\u{FF0E}\u{FF0E}\u{FF3C}x",
+            "\u{FF0F}etc\u{FF0F}passwd", "\u{FF05}2e\u{FF05}2e/x", "\u{FF43}\u{FF1A}x",
+        ]
+    )
+    func refusesFoldedTraversal(path: String) {
+        // A client that normalizes names (NFKC, or Windows "best fit" code-page conversion) turns these into
+        // '../x', 'a/../b', '..\\x', '/etc/passwd', '%2e%2e/x' and 'c:x'.
+        let folded = path.precomposedStringWithCompatibilityMapping
+        #expect(folded.unicodeScalars.allSatisfy { $0.isASCII })
+        expectInvalid { try ManifestPath.validate(path) }
     }
 }

@@ -41,6 +41,18 @@ struct ModelNameTests {
         let error = expectInvalid { try ModelName.validate(String(repeating: "🚀", count: 257)) }
         #expect(error?.message.contains("256") == true)
     }
+
+    @Test(
+        "a name is bounded in bytes too: one character with thousands of combining marks is refused",
+        .bug(id: "core-modelname-bytes", "ModelName limits Characters only; index keys need a byte bound")
+    )
+    func boundedInBytes() {
+        // One extended grapheme cluster: "a" and 5,000 combining acute accents, 10,001 UTF-8 bytes. Stores index the
+        // name (PostgreSQL refuses B-tree keys over ~2.7 kB with an internal error), and URIs and logs carry it.
+        let zalgo = "a" + String(repeating: "\u{0301}", count: 5000)
+        #expect(zalgo.count == 1)
+        expectInvalid { try ModelName.validate(zalgo) }
+    }
 }
 
 @Suite("Alias names")

@@ -175,6 +175,19 @@ struct RegistryServiceArtifactTests {
         #expect(try await collect(part) == bytes("abcde"))
     }
 
+    @Test("a range running past the end is clamped; one starting past the end is RANGE_NOT_SATISFIABLE")
+    func openFileRangeEdges() async throws {
+        _ = try await upload("0123456789", "f.txt")
+        let (_, tail) = try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: 7..<100)
+        #expect(try await collect(tail) == bytes("789"))
+        await expectRegistryError(.rangeNotSatisfiable) {
+            try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: 11..<20)
+        }
+        await expectRegistryError(.rangeNotSatisfiable) {
+            try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: -1..<3)
+        }
+    }
+
     @Test("opening a missing or invalid path is NOT_FOUND or INVALID_ARGUMENT")
     func openFileErrors() async throws {
         _ = try await upload("x", "a.txt")

@@ -77,11 +77,13 @@ struct RegistryServiceExpiryTests {
         #expect(blobs.blobCount == 0)
     }
 
-    @Test("a blob that a new version adopts while expiry runs is not deleted from under it")
+    @Test("an upload adopting a blob that expiry is deleting fails UNAVAILABLE instead of sealing lost content")
     func raceWithConcurrentUpload() async throws {
-        // The expiry transaction decides a blob is orphaned, commits, and only then deletes the blob. A version that
-        // uploads the same bytes in between and is finalized would lose its content. The hook below runs exactly
-        // that interleaving, deterministically.
+        // Expiry finds a blob unreferenced and deletes it. A new version uploading the same bytes at that moment finds
+        // the blob already stored (the commit is idempotent) and then records a file entry for it. Unless the entry
+        // is re-checked against the store under the same lock, a version can be sealed over deleted content. The
+        // hook runs exactly that interleaving, deterministically: the upload commits its blob while expiry sits in
+        // `delete`, and records its entry after expiry is done.
         let hooked = HookedBlobStore(base: blobs)
         let service = makeService(blobs: hooked, clock: clock)
         _ = try await service.createModel(name: "m", actor: alice)
@@ -89,32 +91,52 @@ struct RegistryServiceExpiryTests {
         _ = try await service.upload(bytes("weights"), modelName: "m", number: 1, path: "w.bin")
         clock.advance(by: 7200)
         _ = try await service.createVersion(modelName: "m", NewVersion(), actor: alice)
+        let adopter = Slot<Task<RegistryError?, Never>>()
         hooked.beforeDelete.withLock {
             $0 = {
-                _ = try await service.upload(bytes("weights"), modelName: "m", number: 2, path: "w.bin")
-                _ = try await service.finalizeVersion(modelName: "m", number: 2, actor: alice)
+                let (committed, signal) = AsyncStream.makeStream(of: Void.self)
+                hooked.onCommit.withLock { $0 = signal }
+                // Detached: the upload must not inherit the expiry's transaction context; it is another request.
+                adopter.value.withLock {
+                    $0 = Task.detached {
+                        do {
+                            _ = try await service.upload(bytes("weights"), modelName: "m", number: 2, path: "w.bin")
+                            return nil
+                        } catch {
+                            return error as? RegistryError ?? RegistryError(.internalError, "\(error)")
+                        }
+                    }
+                }
+                for await _ in committed { break }
             }
         }
+
         #expect(try await service.expireStalePendingVersions(olderThanSeconds: 3600) == 1)
-        #expect(try await service.version(modelName: "m", number: 2).status == .ready)
-        let entry = try #require(try await service.files(modelName: "m", number: 2).first)
-        #expect(
-            try await blobs.size(of: entry.digest) == 7,
-            "a READY version's blob was deleted by expiry: its sealed content is lost"
-        )
+        let task = try #require(adopter.value.withLock { $0 })
+        let error = await task.value
+        #expect(error?.code == .unavailable, "\(String(describing: error))")
+        #expect(try await service.files(modelName: "m", number: 2).isEmpty)
+        await expectRegistryError(.failedPrecondition) {
+            try await service.finalizeVersion(modelName: "m", number: 2, actor: alice)
+        }
+        #expect(blobs.blobCount == 0)
     }
 }
 
-/// Wraps a blob store and runs a hook, once, just before the first delete: a deterministic interleaving.
+/// Wraps a blob store to run a deterministic interleaving: a hook runs, once, just before the first delete, and
+/// commits of uploads begun through the wrapper are signalled to `onCommit`.
 final class HookedBlobStore: BlobStore {
     let base: any BlobStore
     let beforeDelete = Mutex<(@Sendable () async throws -> Void)?>(nil)
+    let onCommit = Mutex<AsyncStream<Void>.Continuation?>(nil)
 
     init(base: any BlobStore) {
         self.base = base
     }
 
-    func beginUpload() async throws -> any BlobUpload { try await base.beginUpload() }
+    func beginUpload() async throws -> any BlobUpload {
+        SignallingUpload(base: try await base.beginUpload(), store: self)
+    }
     func size(of digest: Digest) async throws -> Int64? { try await base.size(of: digest) }
     func read(_ digest: Digest, range: Range<Int64>?) async throws -> BlobByteStream {
         try await base.read(digest, range: range)
@@ -130,4 +152,28 @@ final class HookedBlobStore: BlobStore {
     func removeAbandonedUploads(olderThanSeconds seconds: Double) async throws -> Int {
         try await base.removeAbandonedUploads(olderThanSeconds: seconds)
     }
+}
+
+final class SignallingUpload: BlobUpload {
+    let base: any BlobUpload
+    let store: HookedBlobStore
+
+    init(base: any BlobUpload, store: HookedBlobStore) {
+        self.base = base
+        self.store = store
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws { try base.write(bytes) }
+    var bytesWritten: Int64 { base.bytesWritten }
+    func commit(expectedDigest: Digest?, expectedSize: Int64?) async throws -> BlobInfo {
+        let info = try await base.commit(expectedDigest: expectedDigest, expectedSize: expectedSize)
+        store.onCommit.withLock { $0?.yield() }
+        return info
+    }
+    func cancel() async { await base.cancel() }
+}
+
+/// A lock-protected optional value that escaping closures can share.
+final class Slot<Value: Sendable>: Sendable {
+    let value = Mutex<Value?>(nil)
 }

@@ -74,9 +74,11 @@ struct RegistryServiceModelTests {
         for name in ["b", "d", "h"] { _ = try await service.createModel(name: name, actor: alice) }
         let second = try await service.listModels(pageToken: token, limit: 2)
         #expect(second.items.map(\.name) == ["d", "e"])
-        let third = try await service.listModels(pageToken: try #require(second.nextPageToken), limit: 2)
+        let secondToken = try #require(second.nextPageToken)
+        let third = try await service.listModels(pageToken: secondToken, limit: 2)
         #expect(third.items.map(\.name) == ["g", "h"])
-        let last = try await service.listModels(pageToken: try #require(third.nextPageToken), limit: 2)
+        let thirdToken = try #require(third.nextPageToken)
+        let last = try await service.listModels(pageToken: thirdToken, limit: 2)
         #expect(last.items.map(\.name) == ["i"])
         #expect(last.nextPageToken == nil)
     }
@@ -85,7 +87,8 @@ struct RegistryServiceModelTests {
     func fullLastPage() async throws {
         for name in ["a", "b", "c", "d"] { _ = try await service.createModel(name: name, actor: alice) }
         let first = try await service.listModels(limit: 2)
-        let second = try await service.listModels(pageToken: try #require(first.nextPageToken), limit: 2)
+        let firstToken = try #require(first.nextPageToken)
+        let second = try await service.listModels(pageToken: firstToken, limit: 2)
         #expect(second.items.map(\.name) == ["c", "d"])
         #expect(second.nextPageToken == nil)
     }

@@ -56,6 +56,19 @@ struct RegistryServiceResolveTests {
         await expectUnresolved("models:/empty/latest", mentioning: "no READY version")
     }
 
+    @Test(
+        "every NOT_FOUND message says what to do next, like the core's other not-found messages",
+        .bug(id: "core-resolve-hints", "explainUnresolved states the problem but gives no next step for 3 cases")
+    )
+    func unresolvedMessagesSayWhatToDo() async throws {
+        _ = try await service.createModel(name: "empty", actor: alice)
+        // The same hints RegistryError.modelNotFound and .versionNotFound give on every other path.
+        await expectUnresolved("models:/nope/1", mentioning: "cairn models list")
+        await expectUnresolved("models:/fraud/9", mentioning: "cairn versions list fraud")
+        let latest = await expectRegistryError(.notFound) { try await resolve("models:/empty/latest") }
+        #expect(latest?.message.lowercased().contains("finalize") == true, "\(latest?.message ?? "")")
+    }
+
     @Test("a stage resolves to its highest READY version (new versions start in stage None)")
     func resolvesStage() async throws {
         #expect(try await resolve("models:/fraud/None").version.number == 2)

@@ -63,17 +63,11 @@ struct RegistryServiceVersionTests {
         for _ in 1...5 { _ = try await create() }
         let first = try await service.listVersions(modelName: "fraud", limit: 2)
         #expect(first.items.map(\.number) == [5, 4])
-        let second = try await service.listVersions(
-            modelName: "fraud",
-            pageToken: try #require(first.nextPageToken),
-            limit: 2
-        )
+        let firstToken = try #require(first.nextPageToken)
+        let second = try await service.listVersions(modelName: "fraud", pageToken: firstToken, limit: 2)
         #expect(second.items.map(\.number) == [3, 2])
-        let last = try await service.listVersions(
-            modelName: "fraud",
-            pageToken: try #require(second.nextPageToken),
-            limit: 2
-        )
+        let secondToken = try #require(second.nextPageToken)
+        let last = try await service.listVersions(modelName: "fraud", pageToken: secondToken, limit: 2)
         #expect(last.items.map(\.number) == [1])
         #expect(last.nextPageToken == nil)
     }
