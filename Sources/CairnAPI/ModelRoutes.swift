@@ -126,7 +126,15 @@ enum ModelRoutes {
             pageToken: query["page_token"].map(String.init),
             limit: try QueryValue.int(query["limit"], name: "limit")
         )
-        let dto = ModelListDTO(models: page.items.map { WireMapping.model($0) }, nextPageToken: page.nextPageToken)
+        var models: [ModelDTO] = []
+        for model in page.items {
+            do {
+                models.append(try await detailed(model, service))
+            } catch let error as RegistryError where error.code == .notFound {
+                continue  // Deleted or renamed since the page was read.
+            }
+        }
+        let dto = ModelListDTO(models: models, nextPageToken: page.nextPageToken)
         return JSONResponse.make(dto)
     }
 
@@ -183,9 +191,12 @@ enum ModelRoutes {
 
     /// A model with its aliases and latest version number.
     static func detailed(_ name: String, _ service: RegistryService) async throws -> ModelDTO {
-        let model = try await service.model(named: name)
-        let aliases = try await service.aliases(modelName: name)
-        let latest = try await service.listVersions(modelName: name, limit: 1).items.first?.number
+        try await detailed(try await service.model(named: name), service)
+    }
+
+    static func detailed(_ model: RegisteredModel, _ service: RegistryService) async throws -> ModelDTO {
+        let aliases = try await service.aliases(modelName: model.name)
+        let latest = try await service.listVersions(modelName: model.name, limit: 1).items.first?.number
         return WireMapping.model(model, aliases: aliases, latestVersion: latest)
     }
 }
