@@ -37,7 +37,8 @@ enum AliasRoutes {
             method: .get,
             path: "/api/v1/resolve",
             operationID: "resolve",
-            summary: "Resolve models:/NAME/VERSION|latest|STAGE or models:/NAME@ALIAS to a READY version and its manifest.",
+            summary:
+                "Resolve models:/NAME/VERSION|latest|STAGE or models:/NAME@ALIAS to a READY version and its manifest.",
             query: [.init(name: "uri", description: "The models:/ URI to resolve.")],
             success: (200, "Resolve"),
             errors: [400, 404],

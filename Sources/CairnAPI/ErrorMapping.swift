@@ -26,7 +26,12 @@ struct ErrorMiddleware: RouterMiddleware {
             if error.code == .internalError {
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             }
-            return Self.response(status: Self.status(for: error.code), code: error.code.rawValue, message: error.message, context: context)
+            return Self.response(
+                status: Self.status(for: error.code),
+                code: error.code.rawValue,
+                message: error.message,
+                context: context
+            )
         } catch let error as HTTPError {
             let code: RegistryError.Code =
                 switch error.status {

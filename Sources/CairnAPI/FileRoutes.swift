@@ -56,7 +56,8 @@ enum FileRoutes {
         -> Response
     {
         let (name, number, path) = (
-            try context.pathParameter("name"), try context.versionParameter(), try context.filePath(in: request, afterSegments: 7)
+            try context.pathParameter("name"), try context.versionParameter(),
+            try context.filePath(in: request, afterSegments: 7)
         )
         if let type = request.headers[.contentType]?.lowercased(), !type.hasPrefix("application/octet-stream") {
             throw RegistryError(
@@ -103,7 +104,8 @@ enum FileRoutes {
         -> Response
     {
         let (name, number, path) = (
-            try context.pathParameter("name"), try context.versionParameter(), try context.filePath(in: request, afterSegments: 7)
+            try context.pathParameter("name"), try context.versionParameter(),
+            try context.filePath(in: request, afterSegments: 7)
         )
         try ManifestPath.validate(path)
         guard let entry = try await service.files(modelName: name, number: number).first(where: { $0.path == path })
@@ -137,10 +139,14 @@ enum FileRoutes {
         }
         let (_, stream) = try await service.openFile(modelName: name, number: number, path: path, range: range)
         headers[.contentLength] = String(stream.count)
-        return Response(status: status, headers: headers, body: ResponseBody(contentLength: Int(stream.count)) { writer in
-            for try await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: status,
+            headers: headers,
+            body: ResponseBody(contentLength: Int(stream.count)) { writer in
+                for try await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
+                try await writer.finish(nil)
+            }
+        )
     }
 
     static func archive(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
@@ -163,17 +169,23 @@ enum FileRoutes {
             .contentDisposition: "attachment; filename=\"\(filename)\"",
             .eTag: "\"\(manifest.digest)\"",
         ]
-        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: Int(length)) { writer in
-            for entry in manifest.entries {
-                try await writer.write(ByteBuffer(bytes: TarArchive.header(for: entry, modified: version.createdAt)))
-                for try await chunk in try await blobs.read(entry.digest, range: nil) {
-                    try await writer.write(ByteBuffer(bytes: chunk))
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody(contentLength: Int(length)) { writer in
+                for entry in manifest.entries {
+                    try await writer.write(
+                        ByteBuffer(bytes: TarArchive.header(for: entry, modified: version.createdAt))
+                    )
+                    for try await chunk in try await blobs.read(entry.digest, range: nil) {
+                        try await writer.write(ByteBuffer(bytes: chunk))
+                    }
+                    try await writer.write(ByteBuffer(bytes: TarArchive.padding(after: entry.size)))
                 }
-                try await writer.write(ByteBuffer(bytes: TarArchive.padding(after: entry.size)))
+                try await writer.write(ByteBuffer(bytes: TarArchive.trailer))
+                try await writer.finish(nil)
             }
-            try await writer.write(ByteBuffer(bytes: TarArchive.trailer))
-            try await writer.finish(nil)
-        })
+        )
     }
 }
 

@@ -206,7 +206,10 @@ enum QueryValue {
     static func int(_ text: Substring?, name: String) throws -> Int? {
         guard let text else { return nil }
         guard let value = Int(text) else {
-            throw RegistryError(.invalidArgument, "Query parameter '\(name)' must be an integer (got '\(text.prefix(40))').")
+            throw RegistryError(
+                .invalidArgument,
+                "Query parameter '\(name)' must be an integer (got '\(text.prefix(40))')."
+            )
         }
         return value
     }

@@ -43,7 +43,11 @@ enum OpenAPIDocument {
             if let body = endpoint.requestBody {
                 let content: [String: Any] =
                     body == "binary"
-                    ? ["application/octet-stream": ["schema": ["type": "string", "contentMediaType": "application/octet-stream"]]]
+                    ? [
+                        "application/octet-stream": [
+                            "schema": ["type": "string", "contentMediaType": "application/octet-stream"]
+                        ]
+                    ]
                     : ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
                 operation["requestBody"] = ["required": true, "content": content]
             }
@@ -60,7 +64,10 @@ enum OpenAPIDocument {
             "paths": paths,
             "components": ["schemas": OpenAPISchemas.all],
         ]
-        let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = try? JSONSerialization.data(
+            withJSONObject: document,
+            options: [.sortedKeys, .withoutEscapingSlashes]
+        )
         return Array(data ?? Data())
     }
 

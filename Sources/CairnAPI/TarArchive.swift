@@ -33,7 +33,13 @@ enum TarArchive {
         while "\(length)\(record)".utf8.count != length { length = "\(length)\(record)".utf8.count }
         record = "\(length)\(record)"
         let data = Array(record.utf8)
-        var out = ustar(name: Array("PaxHeader".utf8), prefix: [], size: Int64(data.count), mtime: mtime, type: UInt8(ascii: "x"))
+        var out = ustar(
+            name: Array("PaxHeader".utf8),
+            prefix: [],
+            size: Int64(data.count),
+            mtime: mtime,
+            type: UInt8(ascii: "x")
+        )
         out += data + padding(after: Int64(data.count))
         out += ustar(name: Array(path.suffix(99)), prefix: [], size: entry.size, mtime: mtime, type: UInt8(ascii: "0"))
         return out

@@ -99,7 +99,8 @@ enum VersionRoutes {
             actor: context.principal
         )
         var response = JSONResponse.make(WireMapping.version(version), status: .created)
-        response.headers[.location] = "/api/v1/models/\(URLPath.encodeSegment(version.modelName))/versions/\(version.number)"
+        response.headers[.location] =
+            "/api/v1/models/\(URLPath.encodeSegment(version.modelName))/versions/\(version.number)"
         return response
     }
 

@@ -1,8 +1,9 @@
 import CairnCore
-import struct Crypto.SHA256
 import Foundation
 import NIOPosix
 import Synchronization
+
+import struct Crypto.SHA256
 
 #if canImport(Glibc)
     import Glibc

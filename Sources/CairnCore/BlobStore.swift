@@ -9,7 +9,8 @@ public protocol BlobStore: Sendable {
     func beginUpload() async throws -> any BlobUpload
     /// Size of a stored blob, or `nil` when it is not stored.
     func size(of digest: Digest) async throws -> Int64?
-    /// Streams a blob's bytes, optionally a byte range (`lowerBound..<upperBound`, clamped by the caller).
+    /// Streams a blob's bytes, optionally a byte range (`lowerBound..<upperBound`); the store clamps the range to the
+    /// blob's size.
     /// - Throws: `.notFound` when the blob is not stored.
     func read(_ digest: Digest, range: Range<Int64>?) async throws -> BlobByteStream
     /// Deletes a blob; deleting a missing blob is not an error.

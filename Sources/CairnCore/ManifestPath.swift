@@ -15,6 +15,24 @@ public enum ManifestPath {
     /// - Throws: `RegistryError` `.invalidArgument` naming the broken rule.
     @discardableResult
     public static func validate(_ path: String) throws(RegistryError) -> String {
+        try validateForm(path)
+        // A client that folds compatibility characters (NFKC, or a legacy code page's "best fit") would turn
+        // '．．／x' into '../x': the folded form must be safe too.
+        let folded = path.precomposedStringWithCompatibilityMapping
+        if folded != path {
+            do {
+                try validateForm(folded)
+            } catch {
+                throw .invalid(
+                    "File path '\(path.prefix(120))' becomes '\(folded.prefix(120))' under Unicode compatibility "
+                        + "folding, which is not a safe path: \(error.message)"
+                )
+            }
+        }
+        return path
+    }
+
+    private static func validateForm(_ path: String) throws(RegistryError) {
         let shown = String(path.prefix(120))
         guard !path.isEmpty else { throw .invalid("A file path must not be empty.") }
         guard path.utf8.count <= maxLength else {
@@ -42,14 +60,12 @@ public enum ManifestPath {
             if segment.utf8.count > maxSegmentLength {
                 throw .invalid("A segment of '\(shown)' is longer than \(maxSegmentLength) bytes.")
             }
-            let folded = String(segment).precomposedStringWithCompatibilityMapping
-            if folded == "." || folded == ".." || segment == "." || segment == ".." {
+            if segment == "." || segment == ".." {
                 throw .invalid("File path '\(shown)' contains a '.' or '..' segment; send a normalized path.")
             }
             if segment.first!.isWhitespace || segment.last!.isWhitespace {
                 throw .invalid("A segment of '\(shown)' starts or ends with white space.")
             }
         }
-        return path
     }
 }

@@ -1,10 +1,12 @@
 /// The naming rules of the registry, in one place.
 ///
-/// A registered model name is 1–256 characters; it contains none of `/ \ : @ # ? %`, no control or format characters
+/// A registered model name is 1–256 characters (and at most 1,024 UTF-8 bytes); it contains none of `/ \ : @ # ? %`, no control or format characters
 /// and no U+FFFD (the mark of undecodable bytes); it neither starts nor ends with white space; and it is not `.` or
 /// `..`. These rules make `models:/NAME/3`, `models:/NAME@alias` and URL path segments parse without ambiguity.
 public enum ModelName {
     public static let maxLength = 256
+    /// A byte bound as well: one character can carry any number of combining marks, and stores index the name.
+    public static let maxBytes = 1024
     static let forbidden: Set<Character> = ["/", "\\", ":", "@", "#", "?", "%"]
 
     /// Validates a model name.
@@ -16,6 +18,9 @@ public enum ModelName {
         }
         guard count <= maxLength else {
             throw .invalid("Model name is \(count) characters long; use at most \(maxLength).")
+        }
+        guard name.utf8.count <= maxBytes else {
+            throw .invalid("Model name is \(name.utf8.count) bytes in UTF-8; use at most \(maxBytes).")
         }
         if name == "." || name == ".." {
             throw .invalid("'\(name)' is not a valid model name: '.' and '..' are reserved.")

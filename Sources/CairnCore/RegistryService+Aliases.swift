@@ -83,17 +83,17 @@ extension RegistryService {
     private func explainUnresolved(_ uri: ModelURI) async throws -> String {
         try await store.read { reader in
             guard let model = try await reader.model(named: uri.modelName) else {
-                return "Registered model '\(uri.modelName)' does not exist."
+                return RegistryError.modelNotFound(uri.modelName).message
             }
             switch uri.reference {
             case .number(let number):
                 guard let version = try await reader.version(modelID: model.id, number: number) else {
-                    return "Model '\(uri.modelName)' has no version \(number)."
+                    return RegistryError.versionNotFound(uri.modelName, number).message
                 }
                 return "Version \(number) of '\(uri.modelName)' is \(version.status.rawValue), not READY; "
                     + "finalize it or use another version."
             case .latest:
-                return "Model '\(uri.modelName)' has no READY version yet."
+                return "Model '\(uri.modelName)' has no READY version yet; push files and finalize a version first."
             case .stage(let stage):
                 return "Model '\(uri.modelName)' has no READY version in stage \(stage.rawValue)."
             case .alias(let alias):

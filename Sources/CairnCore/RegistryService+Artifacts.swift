@@ -138,7 +138,14 @@ extension RegistryService {
         guard let entry = try await files(modelName: modelName, number: number).first(where: { $0.path == path }) else {
             throw RegistryError(.notFound, "Version \(number) of '\(modelName)' has no file '\(path)'.")
         }
-        return (entry, try await blobs.read(entry.digest, range: range))
+        if let range, range.lowerBound < 0 || range.lowerBound > entry.size {
+            throw RegistryError(
+                .rangeNotSatisfiable,
+                "The range starts at byte \(range.lowerBound), outside '\(path)' (\(entry.size) bytes)."
+            )
+        }
+        let clamped = range.map { $0.lowerBound..<min($0.upperBound, entry.size) }
+        return (entry, try await blobs.read(entry.digest, range: clamped))
     }
 
     /// Marks versions left `PENDING` longer than `seconds` as `FAILED`, drops their file entries and deletes the blobs

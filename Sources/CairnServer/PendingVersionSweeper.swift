@@ -27,7 +27,10 @@ struct PendingVersionSweeper: Service {
             let expired = try await service.expireStalePendingVersions(olderThanSeconds: pendingTimeoutSeconds)
             let removed = try await service.blobs.removeAbandonedUploads(olderThanSeconds: pendingTimeoutSeconds)
             if expired > 0 || removed > 0 {
-                logger.info("expired stale pending versions", metadata: ["versions": "\(expired)", "uploads": "\(removed)"])
+                logger.info(
+                    "expired stale pending versions",
+                    metadata: ["versions": "\(expired)", "uploads": "\(removed)"]
+                )
             }
         } catch {
             logger.warning("pending-version sweep failed; will retry", metadata: ["error": "\(error)"])

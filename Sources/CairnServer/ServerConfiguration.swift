@@ -54,7 +54,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
-            throw RegistryError(.invalidArgument, "Log level '\(logLevel)' is unknown; use one of \(levels.joined(separator: ", ")).")
+            throw RegistryError(
+                .invalidArgument,
+                "Log level '\(logLevel)' is unknown; use one of \(levels.joined(separator: ", "))."
+            )
         }
     }
 

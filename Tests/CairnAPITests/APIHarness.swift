@@ -83,7 +83,10 @@ extension TestClientProtocol {
             let created = try await send(.post, "/api/v1/models", json: #"{"name":"\#(model)"}"#)
             try #require(created.status == .created)
         }
-        let version = try decode(VersionDTO.self, try await send(.post, "/api/v1/models/\(encoded)/versions", json: "{}"))
+        let version = try decode(
+            VersionDTO.self,
+            try await send(.post, "/api/v1/models/\(encoded)/versions", json: "{}")
+        )
         for (path, content) in files {
             let put = try await execute(
                 uri: "/api/v1/models/\(encoded)/versions/\(version.version)/files/\(path)",

@@ -19,7 +19,9 @@ struct ModelRoutesTests {
             #expect(created.status == .created)
             #expect(created.headers[.location] == "/api/v1/models/fraud%20detector%20%E2%98%83")
             let model = try decode(ModelDTO.self, created)
-            #expect(model.name == "fraud detector ☃" && model.tags == ["team": "risk"] && model.createdBy == "anonymous")
+            #expect(
+                model.name == "fraud detector ☃" && model.tags == ["team": "risk"] && model.createdBy == "anonymous"
+            )
 
             let path = "/api/v1/models/fraud%20detector%20%E2%98%83"
             let updated = try decode(ModelDTO.self, try await client.send(.patch, path, json: #"{"description":"v1"}"#))

@@ -23,7 +23,10 @@ struct OpenAPICompletenessTests {
         let router = CairnServer.makeRouter(service: harness.service)
         let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
         let documented = Set(NativeAPI.documentedOperations.map { "\($0.method) \(Self.routerForm($0.path))" })
-        #expect(served == documented, "served but undocumented: \(served.subtracting(documented)); documented but not served: \(documented.subtracting(served))")
+        #expect(
+            served == documented,
+            "served but undocumented: \(served.subtracting(documented)); documented but not served: \(documented.subtracting(served))"
+        )
         #expect(served.count >= 27)
         await harness.store.close()
     }
@@ -57,13 +60,16 @@ struct OpenAPICompletenessTests {
     func schemasCoverResponses() async throws {
         try await APIHarness.run { _, client in
             let version = try await client.seed(model: "schema-check")
-            let document = try JSONSerialization.jsonObject(
-                with: Data(try await client.send(.get, "/api/v1/openapi.json").body.readableBytesView)
-            ) as! [String: Any]
+            let document =
+                try JSONSerialization.jsonObject(
+                    with: Data(try await client.send(.get, "/api/v1/openapi.json").body.readableBytesView)
+                ) as! [String: Any]
             let schemas = (document["components"] as! [String: Any])["schemas"] as! [String: Any]
             func check(_ uri: String, _ schema: String) async throws {
                 let response = try await client.send(.get, uri)
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+                let object = try #require(
+                    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                )
                 let properties = try #require((schemas[schema] as? [String: Any])?["properties"] as? [String: Any])
                 for key in object.keys { #expect(properties[key] != nil, "\(schema) lacks '\(key)' (seen at \(uri))") }
             }

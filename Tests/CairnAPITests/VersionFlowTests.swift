@@ -17,12 +17,18 @@ struct VersionFlowTests {
                  "datasets":[{"name":"train","digest":"abc123","context":"training"}],
                  "signature":{"inputs":"[{\"name\":\"x\",\"type\":\"double\"}]"}}
                 """#
-            let first = try decode(VersionDTO.self, try await client.send(.post, "/api/v1/models/m/versions", json: lineage))
+            let first = try decode(
+                VersionDTO.self,
+                try await client.send(.post, "/api/v1/models/m/versions", json: lineage)
+            )
             #expect(first.version == 1 && first.status == "PENDING" && first.runId == "r-1")
             #expect(first.metrics == ["auc": 0.93] && first.datasets.first?.digest == "abc123")
             _ = try await client.send(.post, "/api/v1/models/m/versions", json: "{}")
             #expect(try await client.send(.delete, "/api/v1/models/m/versions/2").status == .noContent)
-            let third = try decode(VersionDTO.self, try await client.send(.post, "/api/v1/models/m/versions", json: "{}"))
+            let third = try decode(
+                VersionDTO.self,
+                try await client.send(.post, "/api/v1/models/m/versions", json: "{}")
+            )
             #expect(third.version == 3)
             let list = try decode(VersionListDTO.self, try await client.send(.get, "/api/v1/models/m/versions"))
             #expect(list.versions.map(\.version) == [3, 1])
@@ -32,9 +38,15 @@ struct VersionFlowTests {
     @Test("upload, finalize, then the files are sealed: download with ETag, Range and If-None-Match")
     func sealedFiles() async throws {
         try await APIHarness.run { harness, client in
-            let version = try await client.seed(model: "m", files: ["model/weights.bin": "0123456789", "MLmodel": "flavors: {}"])
+            let version = try await client.seed(
+                model: "m",
+                files: ["model/weights.bin": "0123456789", "MLmodel": "flavors: {}"]
+            )
             #expect(version.status == "READY" && version.fileCount == 2 && version.totalSize == 21)
-            let manifest = try decode(ManifestDTO.self, try await client.send(.get, "/api/v1/models/m/versions/1/files"))
+            let manifest = try decode(
+                ManifestDTO.self,
+                try await client.send(.get, "/api/v1/models/m/versions/1/files")
+            )
             #expect(manifest.sealed && manifest.files.map(\.path) == ["MLmodel", "model/weights.bin"])
             #expect(manifest.digest == version.manifestDigest)
 
@@ -53,7 +65,12 @@ struct VersionFlowTests {
             let cached = try await client.execute(uri: uri, method: .get, headers: [.ifNoneMatch: etag])
             #expect(cached.status == .notModified)
 
-            let late = try await client.execute(uri: uri, method: .put, headers: binaryHeaders, body: ByteBuffer(string: "x"))
+            let late = try await client.execute(
+                uri: uri,
+                method: .put,
+                headers: binaryHeaders,
+                body: ByteBuffer(string: "x")
+            )
             #expect(late.status == .conflict)
             #expect(try errorCode(late) == "FAILED_PRECONDITION")
             #expect(String(buffer: try await client.send(.get, uri).body) == "0123456789")
@@ -111,13 +128,18 @@ struct VersionFlowTests {
             #expect(try await resolved("models:/m/None") == 2)
             #expect(try await resolved("models:/m/3") == nil)
             #expect(try await resolved("models:/m/Production") == nil)
-            #expect(try await client.send(.put, "/api/v1/models/m/aliases/champion", json: #"{"version":1}"#).status == .ok)
+            #expect(
+                try await client.send(.put, "/api/v1/models/m/aliases/champion", json: #"{"version":1}"#).status == .ok
+            )
             #expect(try await resolved("models:/m@champion") == 1)
             _ = try await client.send(.put, "/api/v1/models/m/aliases/champion", json: #"{"version":2}"#)
             #expect(try await resolved("models:/m@champion") == 2)
             let pending = try await client.send(.put, "/api/v1/models/m/aliases/next", json: #"{"version":3}"#)
             #expect(pending.status == .conflict)
-            let full = try decode(ResolveDTO.self, try await client.send(.get, "/api/v1/resolve?uri=models:/m@champion"))
+            let full = try decode(
+                ResolveDTO.self,
+                try await client.send(.get, "/api/v1/resolve?uri=models:/m@champion")
+            )
             #expect(full.manifest.files.map(\.path) == ["f"] && full.manifest.sealed)
             #expect(try await client.send(.delete, "/api/v1/models/m/aliases/champion").status == .noContent)
             let gone = try await client.send(.get, "/api/v1/resolve?uri=models:/m@champion")

@@ -21,7 +21,10 @@ struct CrashRecoveryTests {
         var out: [String] = []
         while let relative = walker.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+            FileManager.default.fileExists(
+                atPath: directory.appendingPathComponent(relative).path,
+                isDirectory: &isDirectory
+            )
             if !isDirectory.boolValue { out.append(relative) }
         }
         return out.sorted()
@@ -31,7 +34,9 @@ struct CrashRecoveryTests {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
-    @Test("SIGKILL in the middle of an upload: the committed version is intact, the interrupted one is not READY, no partial file remains")
+    @Test(
+        "SIGKILL in the middle of an upload: the committed version is intact, the interrupted one is not READY, no partial file remains"
+    )
     func killDuringUpload() async throws {
         let data = try TempDirectory()
         let source = try TempDirectory()
@@ -54,20 +59,28 @@ struct CrashRecoveryTests {
 
         // Half of a 64 MiB upload, then SIGKILL while the server is writing it.
         let connection = try RawHTTPConnection(port: first.port)
-        try connection.startUpload(path: "/api/v1/models/fraud/versions/\(second.version)/files/big.bin", length: 64 << 20)
+        try connection.startUpload(
+            path: "/api/v1/models/fraud/versions/\(second.version)/files/big.bin",
+            length: 64 << 20
+        )
         let chunk = [UInt8](repeating: 0xAB, count: 1 << 20)
         for _ in 0..<8 { try connection.send(chunk) }
         let uploads = data.url.appendingPathComponent("uploads")
         let midUpload = try await Self.eventually {
             try Self.files(under: uploads).contains { name in
-                let size = (try? FileManager.default.attributesOfItem(atPath: uploads.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+                let size =
+                    (try? FileManager.default.attributesOfItem(atPath: uploads.appendingPathComponent(name).path)[.size]
+                        as? Int) ?? 0
                 return size >= 4 << 20
             }
         }
         #expect(midUpload, "the server never started writing the upload")
         first.killHard()
         connection.abort()
-        #expect(try Self.files(under: uploads).count == 1, "the kill should leave a partial upload for start-up to clean")
+        #expect(
+            try Self.files(under: uploads).count == 1,
+            "the kill should leave a partial upload for start-up to clean"
+        )
 
         let restarted = try await KillableServer.start(data: data.url)
         defer { _ = restarted.terminate() }
@@ -75,7 +88,10 @@ struct CrashRecoveryTests {
         let blobs = data.url.appendingPathComponent("blobs/sha256")
         for relative in try Self.files(under: blobs) {
             let name = URL(fileURLWithPath: relative).lastPathComponent
-            #expect(Self.sha256Hex(try Data(contentsOf: blobs.appendingPathComponent(relative))) == name, "partial blob \(relative)")
+            #expect(
+                Self.sha256Hex(try Data(contentsOf: blobs.appendingPathComponent(relative))) == name,
+                "partial blob \(relative)"
+            )
         }
 
         let pulled = try TempDirectory()
