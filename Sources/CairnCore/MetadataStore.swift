@@ -19,7 +19,7 @@ public protocol MetadataStore: Sendable {
 }
 
 /// Queries available inside and outside transactions.
-public protocol MetadataReader: Sendable {
+public protocol MetadataReader: TrackingReader {
     /// The model with this exact name, with its tags.
     func model(named name: String) async throws -> RegisteredModel?
     /// Models matching `filter` whose name sorts after `afterName`, by name ascending, at most `limit`.
@@ -32,7 +32,12 @@ public protocol MetadataReader: Sendable {
     func aliases(modelID: String) async throws -> [ModelAlias]
     /// Files uploaded so far to a version (the sealed manifest's entries once `READY`), sorted by path.
     func files(versionID: String) async throws -> [ManifestEntry]
-    /// How many version files (pending or sealed, of any model) reference `digest`.
+    /// The version with this id (ids never change, unlike model names).
+    func version(id: String) async throws -> ModelVersion?
+    /// Versions of any model (or of `modelID`), optionally only those created from `runID`, by model name then
+    /// number descending, at most `limit`.
+    func versions(modelID: String?, runID: String?, limit: Int) async throws -> [ModelVersion]
+    /// How many version files (pending or sealed, of any model) and tracking artifacts reference `digest`.
     func references(to digest: Digest) async throws -> Int
     /// `PENDING` versions created before `date`, oldest first, at most `limit`.
     func pendingVersions(createdBefore date: Date, limit: Int) async throws -> [ModelVersion]
@@ -43,7 +48,7 @@ public protocol MetadataReader: Sendable {
 }
 
 /// Writes, available only inside ``MetadataStore/write(_:)``.
-public protocol MetadataTransaction: MetadataReader {
+public protocol MetadataTransaction: MetadataReader, TrackingTransaction {
     /// Inserts a model and its tags. Throws `.alreadyExists` if the name is taken.
     func insertModel(_ model: RegisteredModel) async throws
     /// Updates name, description, updated-at/by of an existing model. Throws `.alreadyExists` if a rename collides.

@@ -41,10 +41,95 @@ public struct ModelFilter: Hashable, Sendable {
     public var namePrefix: String?
     /// Tag equality (`key = value`), all of them.
     public var tags: [String: String]
+    /// Further conditions (MLflow's search grammar), all of which must hold.
+    public var clauses: [ModelFilterClause]
 
-    public init(nameContains: String? = nil, namePrefix: String? = nil, tags: [String: String] = [:]) {
+    public init(
+        nameContains: String? = nil,
+        namePrefix: String? = nil,
+        tags: [String: String] = [:],
+        clauses: [ModelFilterClause] = []
+    ) {
         self.nameContains = nameContains
         self.namePrefix = namePrefix
         self.tags = tags
+        self.clauses = clauses
+    }
+}
+
+/// One condition on a registered model: its name or one tag compared with a string.
+///
+/// `LIKE` is case-sensitive and `ILIKE` case-insensitive; in both `%` matches any run of characters and `_` one
+/// character. For tags, `=`/`LIKE`/`ILIKE` need the tag to exist with a matching value, and `!=` holds when the tag
+/// is absent or has another value (so `tag.x != 'true'` keeps untagged models).
+public struct ModelFilterClause: Hashable, Sendable {
+    public enum Field: Hashable, Sendable {
+        case name
+        case tag(String)
+    }
+
+    public enum Operator: String, Hashable, Sendable, CaseIterable {
+        case equal = "="
+        case notEqual = "!="
+        case like = "LIKE"
+        case caseInsensitiveLike = "ILIKE"
+    }
+
+    public var field: Field
+    public var op: Operator
+    public var value: String
+
+    public init(field: Field, op: Operator, value: String) {
+        self.field = field
+        self.op = op
+        self.value = value
+    }
+
+    /// Evaluates the clause against a model (the reference semantics every store must match).
+    public func matches(_ model: RegisteredModel) -> Bool {
+        switch field {
+        case .name: return Self.compare(model.name, op, value)
+        case .tag(let key):
+            guard let tag = model.tags[key] else { return op == .notEqual }
+            return Self.compare(tag, op, value)
+        }
+    }
+
+    static func compare(_ actual: String, _ op: Operator, _ pattern: String) -> Bool {
+        switch op {
+        case .equal: actual == pattern
+        case .notEqual: actual != pattern
+        case .like: LikePattern.matches(Array(actual.unicodeScalars), Array(pattern.unicodeScalars))
+        case .caseInsensitiveLike:
+            LikePattern.matches(Array(actual.lowercased().unicodeScalars), Array(pattern.lowercased().unicodeScalars))
+        }
+    }
+}
+
+/// SQL `LIKE` matching (`%` any run, `_` one character), without escapes, as MLflow's search uses it.
+public enum LikePattern {
+    public static func matches(_ text: [Unicode.Scalar], _ pattern: [Unicode.Scalar]) -> Bool {
+        var t = 0
+        var p = 0
+        var starP = -1
+        var starT = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == "_" || (pattern[p] != "%" && pattern[p] == text[t]) {
+                t += 1
+                p += 1
+            } else if p < pattern.count, pattern[p] == "%" {
+                starP = p
+                starT = t
+                p += 1
+            } else if starP >= 0 {
+                p = starP + 1
+                starT += 1
+                t = starT
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "%" { p += 1 }
+        return p == pattern.count
     }
 }

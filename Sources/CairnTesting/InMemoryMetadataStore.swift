@@ -384,3 +384,60 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     guard needle.count <= haystack.count else { return false }
     return (0...(haystack.count - needle.count)).contains { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
 }
+
+// TEMPORARY scaffolding while tracking is implemented in the fake (issue 3); replaced wholesale.
+extension InMemoryMetadataStore.Reader {
+    func experiment(id: String) async throws -> Experiment? { throw pendingTracking() }
+    func experiment(named name: String) async throws -> Experiment? { throw pendingTracking() }
+    func experiments(in stages: Set<LifecycleStage>) async throws -> [Experiment] { throw pendingTracking() }
+    func run(id: String) async throws -> Run? { throw pendingTracking() }
+    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run] { throw pendingTracking() }
+    func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint] { throw pendingTracking() }
+    func loggedModel(id: String) async throws -> LoggedModel? { throw pendingTracking() }
+    func loggedModels(experimentIDs: [String]) async throws -> [LoggedModel] { throw pendingTracking() }
+    func artifact(at path: String) async throws -> ArtifactEntry? { throw pendingTracking() }
+    func artifacts(under prefix: String, limit: Int) async throws -> [ArtifactEntry] { throw pendingTracking() }
+    func version(id: String) async throws -> ModelVersion? { throw pendingTracking() }
+    func versions(modelID: String?, runID: String?, limit: Int) async throws -> [ModelVersion] {
+        throw pendingTracking()
+    }
+}
+
+extension InMemoryMetadataStore.Transaction {
+    func experiment(id: String) async throws -> Experiment? { throw pendingTracking() }
+    func experiment(named name: String) async throws -> Experiment? { throw pendingTracking() }
+    func experiments(in stages: Set<LifecycleStage>) async throws -> [Experiment] { throw pendingTracking() }
+    func run(id: String) async throws -> Run? { throw pendingTracking() }
+    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run] { throw pendingTracking() }
+    func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint] { throw pendingTracking() }
+    func loggedModel(id: String) async throws -> LoggedModel? { throw pendingTracking() }
+    func loggedModels(experimentIDs: [String]) async throws -> [LoggedModel] { throw pendingTracking() }
+    func artifact(at path: String) async throws -> ArtifactEntry? { throw pendingTracking() }
+    func artifacts(under prefix: String, limit: Int) async throws -> [ArtifactEntry] { throw pendingTracking() }
+    func version(id: String) async throws -> ModelVersion? { throw pendingTracking() }
+    func versions(modelID: String?, runID: String?, limit: Int) async throws -> [ModelVersion] {
+        throw pendingTracking()
+    }
+    func allocateExperimentID() async throws -> String { throw pendingTracking() }
+    func insertExperiment(_ experiment: Experiment) async throws { throw pendingTracking() }
+    func updateExperiment(_ experiment: Experiment) async throws { throw pendingTracking() }
+    func replaceExperimentTags(experimentID: String, tags: [String: String]) async throws { throw pendingTracking() }
+    func insertRun(_ run: Run) async throws { throw pendingTracking() }
+    func updateRun(_ run: Run) async throws { throw pendingTracking() }
+    func putRunParams(runID: String, params: [String: String]) async throws { throw pendingTracking() }
+    func putRunTags(runID: String, tags: [String: String]) async throws { throw pendingTracking() }
+    func deleteRunTag(runID: String, key: String) async throws -> Bool { throw pendingTracking() }
+    func appendMetrics(runID: String, points: [MetricPoint]) async throws { throw pendingTracking() }
+    func addRunInputs(runID: String, inputs: [RunInput]) async throws { throw pendingTracking() }
+    func addRunOutputs(runID: String, outputs: [RunOutput]) async throws { throw pendingTracking() }
+    func insertLoggedModel(_ model: LoggedModel) async throws { throw pendingTracking() }
+    func updateLoggedModel(_ model: LoggedModel) async throws { throw pendingTracking() }
+    func putLoggedModelTags(modelID: String, tags: [String: String]) async throws { throw pendingTracking() }
+    func deleteLoggedModelTag(modelID: String, key: String) async throws -> Bool { throw pendingTracking() }
+    func putArtifact(_ entry: ArtifactEntry) async throws { throw pendingTracking() }
+    func deleteArtifacts(under prefix: String) async throws -> [ArtifactEntry] { throw pendingTracking() }
+}
+
+private func pendingTracking() -> RegistryError {
+    RegistryError(.unavailable, "Tracking storage is not wired up in this build yet.")
+}
