@@ -68,11 +68,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "CairnMLflowAPI",
+            dependencies: [
+                "CairnCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                "CairnAPI",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Layer 3: composition and the SDK.
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnAPI",
+                "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnAPI", "CairnMLflowAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,6 +133,17 @@ let package = Package(
             name: "CairnAPITests",
             dependencies: [
                 "CairnAPI", "CairnServer", "CairnWire", "CairnCore", "CairnTesting", "CairnSQLite", "CairnBlobFS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnMLflowAPITests",
+            dependencies: [
+                "CairnMLflowAPI", "CairnAPI", "CairnServer", "CairnCore", "CairnTesting", "CairnSQLite", "CairnBlobFS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

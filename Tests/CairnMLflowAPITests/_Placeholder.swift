@@ -1,0 +1,3 @@
+import Testing
+
+// Suites of this target live beside this file.
