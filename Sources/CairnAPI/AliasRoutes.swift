@@ -1,6 +1,7 @@
 import CairnCore
 import CairnWire
 import Hummingbird
+import NIOCore
 
 /// Aliases, resolution, the event log and the server's own routes.
 enum AliasRoutes {
@@ -94,18 +95,39 @@ enum AliasRoutes {
     static func resolve(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
+        JSONResponse.make(body: try await resolveBody(request, service))
+    }
+
+    /// The encoded answer of `resolve`.
+    static func resolveBody(_ request: Request, _ service: RegistryService) async throws -> ByteBuffer {
         guard let text = request.uri.queryParameters["uri"] else {
             throw RegistryError(.invalidArgument, "Pass the URI to resolve as ?uri=models:/NAME/VERSION.")
         }
         let resolved = try await service.resolve(try ModelURI(parsing: String(text)))
         let version = resolved.version
-        return JSONResponse.make(
+        return JSONResponse.encoded(
             ResolveDTO(
                 uri: resolved.uri.description,
                 version: WireMapping.version(version),
                 manifest: WireMapping.manifest(of: version, files: resolved.manifest.entries)
             )
         )
+    }
+
+    /// `resolve` through the cache: a hit answers from memory; a miss resolves and stores the encoded answer under
+    /// the generation read before resolving.
+    static func resolveCached(
+        _ request: Request,
+        _ context: CairnRequestContext,
+        _ service: RegistryService,
+        _ cache: ResolveCache
+    ) async throws -> Response {
+        let key = request.uri.query ?? ""
+        if let body = cache.lookup(key) { return JSONResponse.make(body: body) }
+        let generation = cache.currentGeneration
+        let body = try await resolveBody(request, service)
+        cache.store(body, for: key, generation: generation)
+        return JSONResponse.make(body: body)
     }
 
     static func events(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws

@@ -23,6 +23,20 @@ enum JSONResponse {
 
     static func noContent() -> Response { Response(status: .noContent) }
 
+    /// A 200 JSON response around an already encoded body.
+    static func make(body: ByteBuffer) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json", .contentLength: String(body.readableBytes)],
+            body: .init(byteBuffer: body)
+        )
+    }
+
+    /// Encodes `value` once, returning the bytes (for caching) and the response.
+    static func encoded<T: Encodable>(_ value: T) -> ByteBuffer {
+        ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8))
+    }
+
     /// Decodes a JSON body into `T`.
     /// - Throws: `.unsupportedMediaType` unless the content type is `application/json`; `.payloadTooLarge` past
     ///   ``maxBodyBytes``; `.invalidArgument` naming the field when the JSON does not fit `T`.

@@ -11,10 +11,18 @@ import NIOCore
 public struct NativeAPI: Sendable {
     public let service: RegistryService
     let openAPIDocument: ByteBuffer
+    let resolveCache: ResolveCache?
 
-    public init(service: RegistryService, version: String = CairnVersion.current) {
+    /// - Parameter changeGeneration: when given (a `ChangeCountingStore`'s `generation`), resolve responses are
+    ///   cached until the next write.
+    public init(
+        service: RegistryService,
+        version: String = CairnVersion.current,
+        changeGeneration: (@Sendable () -> UInt64)? = nil
+    ) {
         self.service = service
         self.openAPIDocument = ByteBuffer(bytes: OpenAPIDocument.build(endpoints: Self.endpoints, version: version))
+        self.resolveCache = changeGeneration.map { ResolveCache(generation: $0) }
     }
 
     /// Every operation, in documentation order.
@@ -32,9 +40,14 @@ public struct NativeAPI: Sendable {
         router.add(middleware: ErrorMiddleware())
         let service = service
         let document = openAPIDocument
+        let cache = resolveCache
         for endpoint in Self.endpoints {
             let handler = endpoint.handler
-            if endpoint.operationID == "openAPIDocument" {
+            if endpoint.operationID == "resolve", let cache {
+                router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
+                    try await AliasRoutes.resolveCached(request, context, service, cache)
+                }
+            } else if endpoint.operationID == "openAPIDocument" {
                 router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { _, _ in
                     Response(
                         status: .ok,

@@ -1,9 +1,15 @@
 import CairnAPI
 import CairnCore
+import HTTPTypes
 import Hummingbird
 
 /// The MLflow-compatible API (`/api/2.0/mlflow`, `/api/2.0/mlflow-artifacts`, `/api/3.0/mlflow`): MLflow's wire
 /// format, Cairn's rules. Every handler calls `RegistryService`; no business logic lives here.
+///
+/// Pipeline of one call: the route table (``routes``) picks the handler; ``MLflowInput`` reads the query (GET) or
+/// JSON body (POST/PATCH/DELETE); the handler calls one or a few service use cases and shapes the answer with
+/// ``MLflowEntities``; any error is turned into `{"error_code","message"}` by ``MLflowErrors`` in the one wrapper of
+/// ``register(on:)``, so no MLflow error ever reaches the native API's error middleware.
 public struct MLflowAPI: Sendable {
     public let service: RegistryService
 
@@ -11,6 +17,102 @@ public struct MLflowAPI: Sendable {
         self.service = service
     }
 
-    /// Adds every MLflow route to `router`.
-    public func register(on router: Router<CairnRequestContext>) {}
+    /// Every MLflow route, in documentation order.
+    static var routes: [MLflowRoute] {
+        MLflowSystemRoutes.routes + MLflowExperimentRoutes.routes + MLflowRunRoutes.routes
+            + MLflowLoggedModelRoutes.routes + MLflowModelRoutes.routes + MLflowVersionRoutes.routes
+            + MLflowArtifactRoutes.routes
+    }
+
+    /// The served operations as (method, path) pairs, for completeness tests.
+    static var servedOperations: [(method: String, path: String)] {
+        routes.map { ($0.method.rawValue, $0.path) }
+    }
+
+    /// Prefixes under which an unknown path answers 404 `ENDPOINT_NOT_FOUND` in MLflow's shape.
+    static let prefixes = ["/api/2.0/mlflow", "/api/3.0/mlflow", "/api/2.0/mlflow-artifacts"]
+
+    /// Adds every MLflow route to `router`, plus catch-alls under the MLflow prefixes.
+    public func register(on router: Router<CairnRequestContext>) {
+        let service = service
+        for route in Self.routes {
+            let handler = route.handler
+            router.on(RouterPath(route.path), method: route.method) { request, context in
+                do {
+                    return try await handler(request, context, service)
+                } catch {
+                    return MLflowErrors.response(for: error, request: request, context: context)
+                }
+            }
+        }
+        for prefix in Self.prefixes {
+            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+                router.on(RouterPath(prefix + "/**"), method: method) { request, context in
+                    let error = RegistryError(
+                        MLflowErrors.endpointNotFound,
+                        "No MLflow endpoint serves \(request.method) \(request.uri.path)."
+                    )
+                    return MLflowErrors.response(for: error, request: request, context: context)
+                }
+            }
+        }
+    }
+}
+
+/// One MLflow operation: method, Hummingbird path and handler.
+struct MLflowRoute: Sendable {
+    typealias Handler = @Sendable (Request, CairnRequestContext, RegistryService) async throws -> Response
+    typealias InputHandler = @Sendable (MLflowInput, CairnRequestContext, RegistryService) async throws -> Response
+
+    var method: HTTPRequest.Method
+    var path: String
+    var handler: Handler
+
+    /// A route whose handler reads raw requests (artifacts, path parameters).
+    init(_ method: HTTPRequest.Method, _ path: String, raw handler: @escaping Handler) {
+        self.method = method
+        self.path = path
+        self.handler = handler
+    }
+
+    /// A route whose handler reads ``MLflowInput``. `path` is relative to `/api/2.0/mlflow`.
+    init(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping InputHandler) {
+        self.method = method
+        self.path = "/api/2.0/mlflow/" + path
+        self.handler = { request, context, service in
+            try await handler(try await MLflowInput.read(request), context, service)
+        }
+    }
+}
+
+/// `/health`, `/version` and `/api/3.0/mlflow/server-info`.
+enum MLflowSystemRoutes {
+    /// The MLflow version Cairn speaks the wire format of.
+    static let mlflowVersion = "3.18.0"
+
+    static let routes: [MLflowRoute] = [
+        MLflowRoute(.get, "/health", raw: { _, _, _ in MLflowResponse.text("OK", contentType: "text/plain") }),
+        MLflowRoute(.get, "/version", raw: { _, _, _ in MLflowResponse.text(mlflowVersion, contentType: "text/plain") }),
+        MLflowRoute(.get, "/api/3.0/mlflow/server-info", raw: { _, _, _ in serverInfo }),
+    ]
+
+    /// Capabilities: no multipart and no presigned transfers, so the client uses plain PUT/GET.
+    static var serverInfo: Response {
+        var features = JSONObject()
+        features.set("gateway", .bool(false))
+        var object = JSONObject()
+        object.set("store_type", "SqlStore")
+        object.set("workspaces_enabled", .bool(false))
+        object.set("trace_archival_enabled", .bool(false))
+        object.set("multipart_uploads_enabled", .bool(false))
+        object.set("multipart_downloads_enabled", .bool(false))
+        object.set("artifact_serving_enabled", .bool(true))
+        object.set("presigned_upload_run_id_supported", .bool(false))
+        object.set("presigned_upload_model_id_supported", .bool(false))
+        object.set("model_artifact_presigned_downloads_supported", .bool(false))
+        object.set("features_enabled", features.value)
+        object.set("tracking_auth", "")
+        object.set("artifacts_presigned_only", .bool(false))
+        return MLflowResponse.json(object)
+    }
 }

@@ -28,6 +28,26 @@ public protocol SQLDialect: Sendable {
     /// A boolean expression, with one `?` placeholder, true when `column` contains the bound text case-sensitively
     /// (SQLite: `instr(column, ?) > 0`; PostgreSQL: `strpos(column, ?) > 0`).
     func containsText(column: String) -> String
+
+    /// The column type of 64-bit floating-point numbers, able to hold ±infinity (SQLite: `REAL`; PostgreSQL:
+    /// `DOUBLE PRECISION`). NaN is never stored in it: the shared layer keeps a separate `is_nan` flag, because SQLite
+    /// turns NaN into NULL.
+    var doubleType: String { get }
+
+    /// An expression yielding the text member `key` of the JSON object stored as text in `column`, or NULL when the
+    /// member is absent or null (SQLite: `json_extract(column, '$.key')`; PostgreSQL: `(column::jsonb ->> 'key')`).
+    /// Used by migrations only; `key` is a constant identifier, never user input.
+    func jsonText(column: String, key: String) -> String
+
+    /// A boolean expression, with one `?` placeholder bound to ``likePattern(_:caseInsensitive:)``, true when
+    /// `column` matches an MLflow `LIKE` pattern (`%` any run of characters, `_` exactly one character, no escape
+    /// character), case-sensitively, or after lowercasing both sides with Swift's `String.lowercased()` when
+    /// `caseInsensitive`: exactly `ModelFilterClause.matches`, which the conformance suite checks.
+    func like(column: String, caseInsensitive: Bool) -> String
+
+    /// The text to bind for `pattern` in ``like(column:caseInsensitive:)`` (the pattern rewritten in the dialect's
+    /// matching syntax, lowercased when `caseInsensitive`).
+    func likePattern(_ pattern: String, caseInsensitive: Bool) -> String
 }
 
 extension SQLDialect {

@@ -11,9 +11,13 @@ extension SQLMetadataSession {
     }
 
     public func references(to digest: Digest) async throws -> Int {
+        // Version files and tracking artifacts share the blob store: GC may delete neither's blobs.
         let rows = try await run(
-            "SELECT COUNT(*) AS n FROM version_files WHERE digest = ?",
-            [.text(digest.description)]
+            """
+            SELECT (SELECT COUNT(*) FROM version_files WHERE digest = ?)
+                + (SELECT COUNT(*) FROM artifacts WHERE digest = ?) AS n
+            """,
+            [.text(digest.description), .text(digest.description)]
         )
         return try rows.first?.int("n") ?? 0
     }

@@ -33,6 +33,11 @@ extension SQLMetadataSession {
             )
             binds += [.text(key), .text(value)]
         }
+        for clause in filter.clauses {
+            let (condition, clauseBinds) = clauseCondition(clause)
+            conditions.append(condition)
+            binds += clauseBinds
+        }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         binds.append(.int(limit))
         let rows = try await run(
@@ -41,6 +46,33 @@ extension SQLMetadataSession {
         )
         let tags = try await tags(of: try rows.map { try $0.text("id") })
         return try rows.map { row in try RegisteredModelRows.model(row, tags: tags[try row.text("id")] ?? [:]) }
+    }
+
+    /// The SQL form of `ModelFilterClause.matches` on `models m`: `=`/`!=` compare code points; `LIKE`/`ILIKE` use the
+    /// dialect's exact MLflow-pattern match. A tag clause needs the tag to exist with a matching value, except `!=`,
+    /// which holds when no tag of that key has that value (absent or different).
+    private func clauseCondition(_ clause: ModelFilterClause) -> (String, [SQLValue]) {
+        let dialect = store.dialect
+        func compare(_ column: String) -> (String, SQLValue) {
+            switch clause.op {
+            case .equal, .notEqual: ("\(column) = ?", .text(clause.value))
+            case .like, .caseInsensitiveLike:
+                (
+                    dialect.like(column: column, caseInsensitive: clause.op == .caseInsensitiveLike),
+                    .text(dialect.likePattern(clause.value, caseInsensitive: clause.op == .caseInsensitiveLike))
+                )
+            }
+        }
+        switch clause.field {
+        case .name:
+            if clause.op == .notEqual { return ("m.name <> ?", [.text(clause.value)]) }
+            let (condition, bind) = compare("m.name")
+            return (condition, [bind])
+        case .tag(let key):
+            let (condition, bind) = compare("t.value")
+            let exists = "EXISTS (SELECT 1 FROM model_tags t WHERE t.model_id = m.id AND t.key = ? AND \(condition))"
+            return (clause.op == .notEqual ? "NOT " + exists : exists, [.text(key), bind])
+        }
     }
 
     /// The tags of each of `modelIDs` (models without tags are absent).

@@ -38,6 +38,38 @@ extension SQLMetadataSession {
         return try rows.map { try ModelVersionRows.version($0, json) }
     }
 
+    public func version(id: String) async throws -> ModelVersion? {
+        let rows = try await run(
+            "SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?",
+            [.text(id)]
+        )
+        return try rows.first.map { try ModelVersionRows.version($0, json) }
+    }
+
+    public func versions(modelID: String?, runID: String?, limit: Int) async throws -> [ModelVersion] {
+        guard limit > 0 else { return [] }
+        var conditions: [String] = []
+        var binds: [SQLValue] = []
+        if let modelID {
+            conditions.append("v.model_id = ?")
+            binds.append(.text(modelID))
+        }
+        if let runID {
+            // model_versions.run_id mirrors lineage.runID (set on insert; lineage never changes) and is indexed.
+            conditions.append("v.run_id = ?")
+            binds.append(.text(runID))
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let rows = try await run(
+            """
+            SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id\(whereClause)
+            ORDER BY m.name, v.number DESC LIMIT ?
+            """,
+            binds + [.int(limit)]
+        )
+        return try rows.map { try ModelVersionRows.version($0, json) }
+    }
+
     public func pendingVersions(createdBefore date: Date, limit: Int) async throws -> [ModelVersion] {
         guard limit > 0 else { return [] }
         let rows = try await run(
@@ -56,8 +88,8 @@ extension SQLMetadataSession {
         _ = try await run(
             """
             INSERT INTO model_versions (id, model_id, number, status, status_message, stage, description, tags_json,
-                lineage_json, manifest_json, created_by, created_at, updated_by, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                lineage_json, manifest_json, created_by, created_at, updated_by, updated_at, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(version.id), .text(version.modelID), .int(version.number), .text(version.status.rawValue),
@@ -65,6 +97,7 @@ extension SQLMetadataSession {
                 .text(try json.encode(version.tags)), .text(try json.encode(version.lineage)),
                 .text(try version.manifest.map { try json.encode($0) }), .text(version.createdBy),
                 .millis(version.createdAt), .text(version.updatedBy), .millis(version.updatedAt),
+                .text(version.lineage.runID),
             ],
             onUnique: RegistryError(
                 .alreadyExists,

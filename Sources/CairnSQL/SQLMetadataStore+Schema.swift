@@ -15,86 +15,88 @@ extension SQLMetadataStore {
     ///     events          sequence PK, time, actor, action, subject, payload, prev_hash, hash
     ///                     no foreign keys: events outlive what they describe
     ///
+    /// Migration 2 adds the tracking tables and `model_versions.run_id` (see ``trackingMigration``).
+    ///
     /// Foreign keys cascade as a safety net only; the store deletes children explicitly.
-    public static let migrations: [SQLMigration] = [
-        SQLMigration(version: 1, name: "models, versions, files, aliases, events") { dialect in
-            let int64 = dialect.int64Type
-            let key = dialect.binaryTextType
-            return [
-                """
-                CREATE TABLE models (
-                    id TEXT PRIMARY KEY,
-                    name \(key) NOT NULL UNIQUE,
-                    description TEXT NOT NULL,
-                    created_by TEXT NOT NULL,
-                    created_at \(int64) NOT NULL,
-                    updated_by TEXT NOT NULL,
-                    updated_at \(int64) NOT NULL,
-                    version_counter \(int64) NOT NULL DEFAULT 0
-                )
-                """,
-                """
-                CREATE TABLE model_tags (
-                    model_id TEXT NOT NULL REFERENCES models (id) ON DELETE CASCADE,
-                    key \(key) NOT NULL,
-                    value TEXT NOT NULL,
-                    PRIMARY KEY (model_id, key)
-                )
-                """,
-                "CREATE INDEX model_tags_key_value ON model_tags (key, value)",
-                """
-                CREATE TABLE model_versions (
-                    id TEXT PRIMARY KEY,
-                    model_id TEXT NOT NULL REFERENCES models (id) ON DELETE CASCADE,
-                    number \(int64) NOT NULL,
-                    status TEXT NOT NULL,
-                    status_message TEXT NOT NULL,
-                    stage TEXT NOT NULL,
-                    description TEXT NOT NULL,
-                    tags_json TEXT NOT NULL,
-                    lineage_json TEXT NOT NULL,
-                    manifest_json TEXT,
-                    created_by TEXT NOT NULL,
-                    created_at \(int64) NOT NULL,
-                    updated_by TEXT NOT NULL,
-                    updated_at \(int64) NOT NULL,
-                    UNIQUE (model_id, number)
-                )
-                """,
-                "CREATE INDEX model_versions_stage ON model_versions (model_id, stage, number)",
-                "CREATE INDEX model_versions_status_created ON model_versions (status, created_at)",
-                """
-                CREATE TABLE version_files (
-                    version_id TEXT NOT NULL REFERENCES model_versions (id) ON DELETE CASCADE,
-                    path \(key) NOT NULL,
-                    digest TEXT NOT NULL,
-                    size \(int64) NOT NULL,
-                    media_type TEXT NOT NULL,
-                    PRIMARY KEY (version_id, path)
-                )
-                """,
-                "CREATE INDEX version_files_digest ON version_files (digest)",
-                """
-                CREATE TABLE model_aliases (
-                    model_id TEXT NOT NULL REFERENCES models (id) ON DELETE CASCADE,
-                    alias \(key) NOT NULL,
-                    version \(int64) NOT NULL,
-                    PRIMARY KEY (model_id, alias)
-                )
-                """,
-                """
-                CREATE TABLE events (
-                    sequence \(int64) PRIMARY KEY,
-                    time \(int64) NOT NULL,
-                    actor TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    subject TEXT NOT NULL,
-                    payload TEXT NOT NULL,
-                    prev_hash TEXT NOT NULL,
-                    hash TEXT NOT NULL
-                )
-                """,
-            ]
-        }
-    ]
+    public static let migrations: [SQLMigration] = [migration1, trackingMigration]
+
+    static let migration1 = SQLMigration(version: 1, name: "models, versions, files, aliases, events") { dialect in
+        let int64 = dialect.int64Type
+        let key = dialect.binaryTextType
+        return [
+            """
+            CREATE TABLE models (
+                id TEXT PRIMARY KEY,
+                name \(key) NOT NULL UNIQUE,
+                description TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at \(int64) NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at \(int64) NOT NULL,
+                version_counter \(int64) NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE model_tags (
+                model_id TEXT NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+                key \(key) NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_id, key)
+            )
+            """,
+            "CREATE INDEX model_tags_key_value ON model_tags (key, value)",
+            """
+            CREATE TABLE model_versions (
+                id TEXT PRIMARY KEY,
+                model_id TEXT NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+                number \(int64) NOT NULL,
+                status TEXT NOT NULL,
+                status_message TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                description TEXT NOT NULL,
+                tags_json TEXT NOT NULL,
+                lineage_json TEXT NOT NULL,
+                manifest_json TEXT,
+                created_by TEXT NOT NULL,
+                created_at \(int64) NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at \(int64) NOT NULL,
+                UNIQUE (model_id, number)
+            )
+            """,
+            "CREATE INDEX model_versions_stage ON model_versions (model_id, stage, number)",
+            "CREATE INDEX model_versions_status_created ON model_versions (status, created_at)",
+            """
+            CREATE TABLE version_files (
+                version_id TEXT NOT NULL REFERENCES model_versions (id) ON DELETE CASCADE,
+                path \(key) NOT NULL,
+                digest TEXT NOT NULL,
+                size \(int64) NOT NULL,
+                media_type TEXT NOT NULL,
+                PRIMARY KEY (version_id, path)
+            )
+            """,
+            "CREATE INDEX version_files_digest ON version_files (digest)",
+            """
+            CREATE TABLE model_aliases (
+                model_id TEXT NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+                alias \(key) NOT NULL,
+                version \(int64) NOT NULL,
+                PRIMARY KEY (model_id, alias)
+            )
+            """,
+            """
+            CREATE TABLE events (
+                sequence \(int64) PRIMARY KEY,
+                time \(int64) NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+        ]
+    }
 }

@@ -57,6 +57,23 @@ public struct SQLRow: Sendable {
 
     func int(_ column: String) throws -> Int { Int(try int64(column)) }
 
+    func optionalInt64(_ column: String) throws -> Int64? {
+        switch try value(column) {
+        case .null: return nil
+        case .integer(let value): return value
+        default: throw Self.mismatch(column, "is not an integer or NULL")
+        }
+    }
+
+    func double(_ column: String) throws -> Double {
+        switch try value(column) {
+        case .real(let value): return value
+        // SQLite may hand back an integral REAL as an integer.
+        case .integer(let value): return Double(value)
+        default: throw Self.mismatch(column, "is not a number")
+        }
+    }
+
     func date(_ column: String) throws -> Date { SQLTime.date(millis: try int64(column)) }
 
     static func mismatch(_ column: String, _ problem: String) -> RegistryError {

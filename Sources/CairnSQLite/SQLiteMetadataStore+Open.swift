@@ -9,8 +9,8 @@ extension SQLiteMetadataStore {
     /// returns a store ready for use.
     ///
     /// Sets WAL mode (persistent in the file), and on every connection `foreign_keys=ON`, `synchronous=FULL` and
-    /// `busy_timeout`; reader connections are also `query_only`. Migrations run in one `BEGIN IMMEDIATE` transaction,
-    /// so two processes opening the same file at once apply each step once.
+    /// `busy_timeout`, and installs ``SQLiteFunctions``; reader connections are also `query_only`. Migrations run in
+    /// one `BEGIN IMMEDIATE` transaction, so two processes opening the same file at once apply each step once.
     /// - Parameters:
     ///   - readers: how many read-only connections to keep (at least 1): the number of concurrent reads.
     ///   - busyTimeout: how long a statement waits for a lock held by another process before failing `.unavailable`.
@@ -122,6 +122,7 @@ extension SQLiteMetadataStore {
     }
 
     private static func configure(_ connection: SQLiteConnection, pragmas: [String], path: String) async throws {
+        try await SQLiteFunctions.install(on: connection)
         let executor = SQLiteExecutor(connection: connection)
         for pragma in pragmas {
             let rows = try await executor.query(pragma, [])

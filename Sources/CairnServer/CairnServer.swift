@@ -1,6 +1,7 @@
 import CairnAPI
 import CairnBlobFS
 import CairnCore
+import CairnMLflowAPI
 import CairnSQLite
 import Foundation
 import Hummingbird
@@ -10,9 +11,14 @@ import ServiceLifecycle
 /// Composition: configuration → stores → service → routes → one service group, run until SIGINT/SIGTERM.
 public enum CairnServer {
     /// Builds the router of every API surface over `service`. Used by `run` and by in-process HTTP tests.
-    public static func makeRouter(service: RegistryService) -> Router<CairnRequestContext> {
+    /// - Parameter changeGeneration: a `ChangeCountingStore`'s generation, to cache resolve answers between writes.
+    public static func makeRouter(
+        service: RegistryService,
+        changeGeneration: (@Sendable () -> UInt64)? = nil
+    ) -> Router<CairnRequestContext> {
         let router = Router(context: CairnRequestContext.self)
-        NativeAPI(service: service).register(on: router)
+        NativeAPI(service: service, changeGeneration: changeGeneration).register(on: router)
+        MLflowAPI(service: service).register(on: router)
         return router
     }
 
@@ -45,7 +51,10 @@ public enum CairnServer {
         // previous run that died mid-upload.
         let leftovers = try await blobs.removeAbandonedUploads(olderThanSeconds: 0)
         if leftovers > 0 { logger.notice("removed abandoned uploads", metadata: ["count": "\(leftovers)"]) }
-        let service = RegistryService(store: metadata, blobs: blobs)
+        // One process owns this data directory (the lock above), so counting this process's writes is exact.
+        let counted = ChangeCountingStore(metadata)
+        let service = RegistryService(store: counted, blobs: blobs)
+        try await service.bootstrapTracking()
         let sweeper = PendingVersionSweeper(
             service: service,
             pendingTimeoutSeconds: config.pendingTimeoutSeconds,
@@ -53,7 +62,7 @@ public enum CairnServer {
             logger: logger
         )
         let app = Application(
-            router: makeRouter(service: service),
+            router: makeRouter(service: service, changeGeneration: { counted.generation }),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cairn"),
             services: [sweeper],
             onServerRunning: { channel in

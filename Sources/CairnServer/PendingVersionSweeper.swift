@@ -33,6 +33,8 @@ struct PendingVersionSweeper: Service {
                 )
             }
         } catch {
+            // Shutting down cancels the sweep mid-query; that is not a failure worth a warning.
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
             logger.warning("pending-version sweep failed; will retry", metadata: ["error": "\(error)"])
         }
     }

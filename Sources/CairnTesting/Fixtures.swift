@@ -62,6 +62,20 @@ extension RegistryService {
         return try await finalizeVersion(modelName: modelName, number: version.number, actor: actor)
     }
 
+    /// Uploads `bytes` as the tracking artifact at `path` through `uploadArtifact(…writeBody:)`, in chunks of
+    /// `chunkSize` bytes.
+    @discardableResult
+    public func putArtifact(
+        _ bytes: [UInt8],
+        at path: String,
+        chunkSize: Int = 4096,
+        actor: Principal = .anonymous
+    ) async throws -> ArtifactEntry {
+        try await uploadArtifact(path: path, expectedSize: nil, actor: actor) { upload in
+            try writeChunks(bytes, to: upload, chunkSize: chunkSize)
+        }
+    }
+
     /// Every event in the log, oldest first.
     public func allEvents() async throws -> [AuditEvent] {
         var all: [AuditEvent] = []

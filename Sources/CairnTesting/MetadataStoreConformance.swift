@@ -32,7 +32,7 @@ public struct MetadataStoreConformanceCase: Sendable, CustomTestStringConvertibl
 public enum MetadataStoreConformance {
     public static let cases: [MetadataStoreConformanceCase] =
         modelCases + versionCases + fileAndAliasCases
-        + resolveCases + eventAndTransactionCases
+        + resolveCases + eventAndTransactionCases + trackingCases + modelClauseCases
 }
 
 // MARK: - Fixtures

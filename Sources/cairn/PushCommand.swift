@@ -29,7 +29,10 @@ struct PushCommand: AsyncParsableCommand {
     var metrics: [KeyValue] = []
     @Option(
         name: .customLong("dataset"),
-        help: ArgumentHelp("A dataset in the lineage (repeatable).", valueName: "name=sha256:digest")
+        help: ArgumentHelp(
+            "A dataset in the lineage, by name and content digest in any form (repeatable).",
+            valueName: "name=digest"
+        )
     )
     var datasets: [KeyValue] = []
     @Flag(help: "Register the model first if it does not exist.") var create = false
@@ -48,8 +51,10 @@ struct PushCommand: AsyncParsableCommand {
         }
         var lineage: [DatasetDTO] = []
         for dataset in datasets {
-            guard (try? CairnCore.Digest(parsing: dataset.value)) != nil else {
-                throw ValidationError("--dataset \(dataset.key): '\(dataset.value)' is not a sha256:<64 hex> digest.")
+            guard !dataset.value.isEmpty, dataset.value.utf8.count <= 500,
+                !dataset.value.contains(where: \.isWhitespace)
+            else {
+                throw ValidationError("--dataset \(dataset.key): give the digest as name=digest (at most 500 bytes).")
             }
             lineage.append(DatasetDTO(name: dataset.key, digest: dataset.value))
         }

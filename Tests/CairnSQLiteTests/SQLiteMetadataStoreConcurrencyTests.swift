@@ -1,7 +1,8 @@
 import CairnCore
-import CairnSQLite
 import Foundation
 import Testing
+
+@testable import CairnSQLite
 
 @Suite("SQLiteMetadataStore under concurrency")
 struct SQLiteMetadataStoreConcurrencyTests {
@@ -40,8 +41,8 @@ struct SQLiteMetadataStoreConcurrencyTests {
             let stores = try await [first, second]
             let applied = stores.map(\.migrationsAppliedAtOpen).sorted { $0.count < $1.count }
             #expect(applied.first == [])
-            #expect(applied.last == [1])
-            #expect(try await stores[0].appliedMigrations() == [1])
+            #expect(applied.last == SQLiteMetadataStore.migrationVersions)
+            #expect(try await stores[0].appliedMigrations() == SQLiteMetadataStore.migrationVersions)
             for store in stores { await store.close() }
         }
     }

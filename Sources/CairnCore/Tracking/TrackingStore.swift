@@ -1,6 +1,12 @@
 /// Tracking queries of the metadata store (experiments, runs, metrics, logged models, the artifact tree).
 /// Part of ``MetadataReader``: one store, one transaction for registry and tracking changes alike.
+///
+/// Every metric point read back (``metricHistory(runID:key:limit:)``, `Run.metrics`, `LoggedModel.metrics`) carries
+/// `runID` = the run it was appended to. "Latest" is ``MetricPoint/isNewer(than:)``; of points where neither is newer,
+/// the one logged first wins. Ids and names compare exactly (code points); ties in orderings break by id in
+/// code-point order.
 public protocol TrackingReader: Sendable {
+    /// The experiment with this id, with its tags.
     func experiment(id: String) async throws -> Experiment?
     /// The experiment with this exact name, active or deleted.
     func experiment(named name: String) async throws -> Experiment?
@@ -9,34 +15,43 @@ public protocol TrackingReader: Sendable {
 
     /// A run with its params, tags, latest metric per key, inputs and outputs.
     func run(id: String) async throws -> Run?
-    /// Every run of these experiments in `stages`, fully loaded, by start time descending then id.
+    /// Every run of these experiments in `stages` (all when empty), fully loaded, by start time descending (runs
+    /// without a start time last), then id.
     func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run]
-    /// Every logged point of one metric of a run, by step, then timestamp.
+    /// Every logged point of one metric of a run, by step, then timestamp, then logging order, at most `limit`.
     func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint]
 
-    /// A logged model with its params, tags and metrics (points logged with its id, latest per key).
+    /// A logged model with its params, tags and metrics (points logged with its id by any run, latest per key,
+    /// sorted by key).
     func loggedModel(id: String) async throws -> LoggedModel?
-    /// Every active logged model of these experiments, newest first.
+    /// Every active logged model of these experiments, newest first (creation time descending, then id).
     func loggedModels(experimentIDs: [String]) async throws -> [LoggedModel]
 
     /// The artifact file at exactly `path`.
     func artifact(at path: String) async throws -> ArtifactEntry?
     /// Every artifact file at or below the directory `prefix` (`prefix` itself or `prefix/…`; `""` is the root),
-    /// sorted by path, at most `limit`.
+    /// sorted by path (code points), at most `limit`. Every character of `prefix` is literal (no wildcards).
     func artifacts(under prefix: String, limit: Int) async throws -> [ArtifactEntry]
 }
 
 /// Tracking writes, available inside ``MetadataStore/write(_:)``.
+///
+/// Writes to a run, logged model or experiment that does not exist throw `.notFound` (even when they would write
+/// nothing); inserts of a taken id (or experiment name) throw `.alreadyExists`.
 public protocol TrackingTransaction: TrackingReader {
-    /// Returns the next experiment id ("1", "2"… ; "0" is reserved for the Default experiment). Never reused.
+    /// Returns the next experiment id ("1", "2"… ; "0" is reserved for the Default experiment): greater than every id
+    /// handed out before and every numeric id of an existing experiment, so never reused. (An id handed out in a
+    /// transaction that rolled back was never used and may be handed out again.)
     func allocateExperimentID() async throws -> String
-    /// Throws `.alreadyExists` when the name is taken.
+    /// Inserts an experiment with its tags. Throws `.alreadyExists` when the name (of an active or deleted
+    /// experiment) or the id is taken.
     func insertExperiment(_ experiment: Experiment) async throws
     /// Updates name, lifecycle stage and updated-at. Throws `.alreadyExists` when a rename collides.
     func updateExperiment(_ experiment: Experiment) async throws
     func replaceExperimentTags(experimentID: String, tags: [String: String]) async throws
 
-    /// Inserts a run with its tags and params.
+    /// Inserts a run with its tags and params (its metrics, inputs and outputs are ignored: they have their own
+    /// writes). Throws `.notFound` when the experiment does not exist.
     func insertRun(_ run: Run) async throws
     /// Updates the run's name, status, end time and lifecycle stage.
     func updateRun(_ run: Run) async throws
@@ -46,14 +61,16 @@ public protocol TrackingTransaction: TrackingReader {
     func putRunTags(runID: String, tags: [String: String]) async throws
     /// Returns whether the tag existed.
     func deleteRunTag(runID: String, key: String) async throws -> Bool
-    /// Appends metric points of a run to their history.
+    /// Appends metric points of a run to their history, stored under `runID` (a point's own `runID` is ignored).
     func appendMetrics(runID: String, points: [MetricPoint]) async throws
-    /// Adds dataset inputs; an input with the same dataset name and digest as an existing one is not added twice.
+    /// Adds dataset inputs, after the existing ones, in order (input tags keep their order too); an input with the
+    /// same dataset name and digest as an existing one is not added twice.
     func addRunInputs(runID: String, inputs: [RunInput]) async throws
-    /// Adds model outputs; an existing (model, step) pair is not added twice.
+    /// Adds model outputs, after the existing ones, in order; an existing (model, step) pair is not added twice.
     func addRunOutputs(runID: String, outputs: [RunOutput]) async throws
 
-    /// Inserts a logged model with its params and tags.
+    /// Inserts a logged model with its params and tags (its metrics are ignored). Throws `.notFound` when the
+    /// experiment does not exist.
     func insertLoggedModel(_ model: LoggedModel) async throws
     /// Updates status, lifecycle stage and updated-at.
     func updateLoggedModel(_ model: LoggedModel) async throws
@@ -64,6 +81,7 @@ public protocol TrackingTransaction: TrackingReader {
 
     /// Adds or replaces the artifact file at `entry.path`.
     func putArtifact(_ entry: ArtifactEntry) async throws
-    /// Removes the artifact files at or below `prefix`; returns them.
+    /// Removes the artifact files at or below `prefix` (as in ``TrackingReader/artifacts(under:limit:)``, without a
+    /// limit); returns them sorted by path.
     func deleteArtifacts(under prefix: String) async throws -> [ArtifactEntry]
 }

@@ -1,0 +1,72 @@
+import Foundation
+
+extension RegistryService {
+    /// The reserved artifact namespace under which sealed versions are served read-only:
+    /// `_cairn/versions/<version id>/<manifest path>`. Version ids never change (model names can).
+    static let versionsNamespace = "_cairn/versions"
+
+    /// Where an MLflow client downloads a version from: its sealed files, not the source they were snapshotted from.
+    /// - Throws: `.notFound`.
+    public func downloadURI(modelName: String, number: Int) async throws -> String {
+        let version = try await version(modelName: modelName, number: number)
+        return "mlflow-artifacts:/\(Self.versionsNamespace)/\(version.id)"
+    }
+
+    /// Lists a directory of the artifact tree, including the read-only view of sealed versions.
+    /// - Throws: `.invalidArgument` (path).
+    public func browseArtifacts(directory: String) async throws -> [ArtifactListing] {
+        guard let (version, inner) = try await versionView(directory) else {
+            return try await listArtifacts(directory: directory)
+        }
+        let files = try await files(modelName: version.modelName, number: version.number)
+        return ArtifactListing.children(of: inner, in: files.map { ($0.path, $0.size) })
+    }
+
+    /// Opens one file of the artifact tree or of a sealed version's view.
+    /// - Throws: `.notFound` "No such artifact", `.invalidArgument` (path), `.rangeNotSatisfiable`.
+    public func readArtifact(path: String, range: Range<Int64>?) async throws -> (
+        size: Int64, digest: Digest, stream: BlobByteStream
+    ) {
+        guard let (version, inner) = try await versionView(path), !inner.isEmpty else {
+            let (entry, stream) = try await openArtifact(path: path, range: range)
+            return (entry.size, entry.digest, stream)
+        }
+        let (entry, stream) = try await openFile(
+            modelName: version.modelName,
+            number: version.number,
+            path: inner,
+            range: range
+        )
+        return (entry.size, entry.digest, stream)
+    }
+
+    /// For a path inside `_cairn/versions/<id>`, the version and the path inside it; `nil` for any other path.
+    func versionView(_ path: String) async throws -> (ModelVersion, String)? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0] == "_cairn", parts[1] == "versions" else { return nil }
+        let id = String(parts[2])
+        guard let version = try await store.read({ try await $0.version(id: id) }) else {
+            throw RegistryError(.notFound, "No such artifact: '\(path.prefix(200))'")
+        }
+        return (version, parts.dropFirst(3).joined(separator: "/"))
+    }
+}
+
+extension ArtifactListing {
+    /// The immediate children of `directory` (`""` is the root) among `files` (full paths with sizes), sorted by
+    /// name: files with their size, each sub-directory once.
+    static func children(of directory: String, in files: [(path: String, size: Int64)]) -> [ArtifactListing] {
+        let skip = directory.isEmpty ? 0 : directory.utf8.count + 1
+        var listing: [String: ArtifactListing] = [:]
+        for file in files where directory.isEmpty || file.path.hasPrefix(directory + "/") {
+            guard let relative = String(file.path.utf8.dropFirst(skip)), !relative.isEmpty else { continue }
+            if let slash = relative.firstIndex(of: "/") {
+                let name = String(relative[..<slash])
+                listing[name] = ArtifactListing(path: name, isDirectory: true, size: nil)
+            } else {
+                listing[relative] = ArtifactListing(path: relative, isDirectory: false, size: file.size)
+            }
+        }
+        return listing.values.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+
+extension RegistryService {
+    /// The id of the Default experiment, which always exists and can never be deleted.
+    public static let defaultExperimentID = "0"
+
+    /// Creates experiment "0" named "Default" when it is missing. Idempotent; call at start-up.
+    /// - Throws: `.alreadyExists` when another experiment already took the name "Default".
+    public func bootstrapTracking() async throws {
+        if try await store.read({ try await $0.experiment(id: Self.defaultExperimentID) }) != nil { return }
+        let now = clock.now()
+        try await store.write { tx in
+            if try await tx.experiment(id: Self.defaultExperimentID) != nil { return }
+            let experiment = Experiment(
+                id: Self.defaultExperimentID,
+                name: "Default",
+                artifactLocation: Self.experimentArtifactLocation(Self.defaultExperimentID),
+                createdAt: now,
+                updatedAt: now
+            )
+            try await tx.insertExperiment(experiment)
+            try await record(
+                tx,
+                actor: .system,
+                action: "experiment.created",
+                subject: Self.experimentSubject(experiment.id),
+                payload: ["name": experiment.name],
+                at: now
+            )
+        }
+    }
+
+    /// Creates an active experiment with the next free id ("1", "2"…).
+    /// - Throws: `.invalidArgument` (name, tags), `.alreadyExists` (the name is taken, also by a deleted experiment).
+    public func createExperiment(name: String, tags: [String: String] = [:], actor: Principal) async throws
+        -> Experiment
+    {
+        try TrackingRules.validateName(name, kind: "experiment")
+        try TrackingRules.validateTags(tags)
+        let now = clock.now()
+        return try await store.write { tx in
+            if let existing = try await tx.experiment(named: name) {
+                throw Self.experimentNameTaken(existing)
+            }
+            let id = try await tx.allocateExperimentID()
+            let experiment = Experiment(
+                id: id,
+                name: name,
+                artifactLocation: Self.experimentArtifactLocation(id),
+                tags: tags,
+                createdAt: now,
+                updatedAt: now
+            )
+            try await tx.insertExperiment(experiment)
+            if !tags.isEmpty { try await tx.replaceExperimentTags(experimentID: id, tags: tags) }
+            try await record(
+                tx,
+                actor: actor,
+                action: "experiment.created",
+                subject: Self.experimentSubject(id),
+                payload: ["name": name, "tags": tags],
+                at: now
+            )
+            return experiment
+        }
+    }
+
+    /// The experiment with this id, active or deleted.
+    /// - Throws: `.notFound`.
+    public func experiment(id: String) async throws -> Experiment {
+        try await store.read { try await requireExperiment($0, id) }
+    }
+
+    /// The experiment with exactly this name, active or deleted.
+    /// - Throws: `.notFound`.
+    public func experiment(named name: String) async throws -> Experiment {
+        guard let experiment = try await store.read({ try await $0.experiment(named: name) }) else {
+            throw RegistryError(.notFound, "Could not find experiment with name '\(name)'.")
+        }
+        return experiment
+    }
+
+    /// Experiments in `stages` (all when empty) matching every clause, sorted by `order` (default: newest first), a
+    /// page of at most `limit` at a time.
+    /// - Throws: `.invalidArgument` (a clause, an order key, the token, a limit outside 1…50,000).
+    public func searchExperiments(
+        stages: Set<LifecycleStage>,
+        clauses: [SearchClause],
+        order: [SearchOrder],
+        pageToken: String?,
+        limit: Int
+    ) async throws -> Page<Experiment> {
+        try TrackingRules.validateSearchLimit(limit)
+        _ = try TrackingPageToken.decode(pageToken)
+        let all = try await store.read { try await $0.experiments(in: stages) }
+        let sorted = try TrackingSearch.experiments(all, matching: clauses, orderedBy: order)
+        return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
+    }
+
+    /// Renames an active experiment. Renaming to the current name changes nothing.
+    /// - Throws: `.notFound`, `.invalidArgument`, `.alreadyExists`, `.failedPrecondition` (deleted).
+    public func renameExperiment(id: String, to newName: String, actor: Principal) async throws -> Experiment {
+        try TrackingRules.validateName(newName, kind: "experiment")
+        let now = clock.now()
+        return try await store.write { tx in
+            var experiment = try await requireActiveExperiment(tx, id, doing: "rename")
+            if experiment.name.utf8.elementsEqual(newName.utf8) { return experiment }
+            if let existing = try await tx.experiment(named: newName) { throw Self.experimentNameTaken(existing) }
+            let oldName = experiment.name
+            experiment.name = newName
+            experiment.updatedAt = now
+            try await tx.updateExperiment(experiment)
+            try await record(
+                tx,
+                actor: actor,
+                action: "experiment.renamed",
+                subject: Self.experimentSubject(id),
+                payload: ["from": oldName, "to": newName],
+                at: now
+            )
+            return experiment
+        }
+    }
+
+    /// Sets (adds or overwrites) one tag of an active experiment.
+    /// - Throws: `.notFound`, `.invalidArgument`, `.failedPrecondition` (deleted).
+    public func setExperimentTag(id: String, key: String, value: String, actor: Principal) async throws {
+        try TrackingRules.validateKey(key, kind: "tag")
+        try TrackingRules.validateTagValue(value, key: key)
+        try await changeExperimentTags(
+            id: id,
+            actor: actor,
+            action: "experiment.tag_set",
+            payload: ["key": key, "value": value]
+        ) {
+            $0[key] = value
+        }
+    }
+
+    /// Deletes one tag of an active experiment.
+    /// - Throws: `.notFound` (experiment or tag), `.failedPrecondition` (deleted).
+    public func deleteExperimentTag(id: String, key: String, actor: Principal) async throws {
+        try await changeExperimentTags(id: id, actor: actor, action: "experiment.tag_deleted", payload: ["key": key]) {
+            tags throws(RegistryError) in
+            guard tags.removeValue(forKey: key) != nil else {
+                throw RegistryError(.notFound, "No tag with name '\(key)' in experiment with id \(id).")
+            }
+        }
+    }
+
+    /// Soft-deletes an experiment (restorable). Idempotent. Its runs and artifacts stay.
+    /// - Throws: `.notFound`, `.invalidArgument` (the Default experiment "0").
+    public func deleteExperiment(id: String, actor: Principal) async throws {
+        guard id != Self.defaultExperimentID else {
+            throw RegistryError.invalid(
+                "Cannot delete the Default experiment '0': it is reserved. Delete its runs instead."
+            )
+        }
+        try await setExperimentStage(id: id, to: .deleted, action: "experiment.deleted", actor: actor)
+    }
+
+    /// Makes a deleted experiment active again. Idempotent.
+    /// - Throws: `.notFound`.
+    public func restoreExperiment(id: String, actor: Principal) async throws {
+        try await setExperimentStage(id: id, to: .active, action: "experiment.restored", actor: actor)
+    }
+
+    // MARK: Helpers
+
+    static func experimentSubject(_ id: String) -> String { "experiment/\(id)" }
+    static func experimentArtifactLocation(_ id: String) -> String { "mlflow-artifacts:/\(id)" }
+
+    func requireExperiment(_ reader: any MetadataReader, _ id: String) async throws -> Experiment {
+        guard let experiment = try await reader.experiment(id: id) else {
+            throw RegistryError(.notFound, "No experiment with id=\(id) exists. List experiments to find its id.")
+        }
+        return experiment
+    }
+
+    func requireActiveExperiment(_ reader: any MetadataReader, _ id: String, doing verb: String) async throws
+        -> Experiment
+    {
+        let experiment = try await requireExperiment(reader, id)
+        guard experiment.lifecycleStage == .active else {
+            throw RegistryError(
+                .failedPrecondition,
+                "Cannot \(verb) experiment \(id) ('\(experiment.name)'): it is deleted. Restore it first."
+            )
+        }
+        return experiment
+    }
+
+    private static func experimentNameTaken(_ existing: Experiment) -> RegistryError {
+        let state = existing.lifecycleStage == .deleted ? " (deleted; restore it to use it again)" : ""
+        return RegistryError(
+            .alreadyExists,
+            "Experiment '\(existing.name)' already exists with id \(existing.id)\(state). Choose another name."
+        )
+    }
+
+    private func changeExperimentTags(
+        id: String,
+        actor: Principal,
+        action: String,
+        payload: [String: any Sendable],
+        change: @escaping @Sendable (inout [String: String]) throws(RegistryError) -> Void
+    ) async throws {
+        let now = clock.now()
+        try await store.write { tx in
+            var experiment = try await requireActiveExperiment(tx, id, doing: "change the tags of")
+            try change(&experiment.tags)
+            experiment.updatedAt = now
+            try await tx.replaceExperimentTags(experimentID: id, tags: experiment.tags)
+            try await tx.updateExperiment(experiment)
+            try await record(
+                tx,
+                actor: actor,
+                action: action,
+                subject: Self.experimentSubject(id),
+                payload: payload,
+                at: now
+            )
+        }
+    }
+
+    private func setExperimentStage(id: String, to stage: LifecycleStage, action: String, actor: Principal)
+        async throws
+    {
+        let now = clock.now()
+        try await store.write { tx in
+            var experiment = try await requireExperiment(tx, id)
+            if experiment.lifecycleStage == stage { return }
+            experiment.lifecycleStage = stage
+            experiment.updatedAt = now
+            try await tx.updateExperiment(experiment)
+            try await record(
+                tx,
+                actor: actor,
+                action: action,
+                subject: Self.experimentSubject(id),
+                payload: ["name": experiment.name],
+                at: now
+            )
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+extension RegistryService {
+    /// Creates a `LOGGED_MODEL_PENDING` logged model (MLflow 3) in an active experiment.
+    ///
+    /// The id is `m-` followed by 32 hex digits and the artifact location
+    /// `mlflow-artifacts:/<experiment>/models/<id>/artifacts`. An empty `name` gets a generated one, as in MLflow.
+    /// - Throws: `.notFound` (experiment or source run), `.failedPrecondition` (deleted experiment), `.invalidArgument`
+    ///   (name, params, tags).
+    public func createLoggedModel(
+        experimentID: String,
+        name: String,
+        sourceRunID: String?,
+        modelType: String,
+        params: [String: String],
+        tags: [String: String],
+        actor: Principal
+    ) async throws -> LoggedModel {
+        try TrackingRules.validateTags(tags)
+        // One param at a time: a logged model's params are not bound by the per-batch count.
+        for (key, value) in params { try TrackingRules.validateBatch(metrics: [], params: [key: value], tags: [:]) }
+        let id = "m-" + TrackingIDs.hex32(ids.next())
+        let modelName = name.isEmpty ? TrackingIDs.runName(for: id) : name
+        try TrackingRules.validateName(modelName, kind: "logged model")
+        let sourceRunID = sourceRunID.flatMap { $0.isEmpty ? nil : $0 }
+        let now = clock.now()
+        let model = LoggedModel(
+            id: id,
+            experimentID: experimentID,
+            name: modelName,
+            sourceRunID: sourceRunID,
+            status: .pending,
+            modelType: modelType,
+            artifactLocation: "mlflow-artifacts:/\(experimentID)/models/\(id)/artifacts",
+            params: params,
+            tags: tags,
+            createdAt: now,
+            updatedAt: now
+        )
+        return try await store.write { tx in
+            _ = try await requireActiveExperiment(tx, experimentID, doing: "log models in")
+            if let sourceRunID { _ = try await requireRun(tx, sourceRunID) }
+            try await tx.insertLoggedModel(model)
+            var payload: [String: any Sendable] = ["experiment_id": experimentID, "name": modelName]
+            if let sourceRunID { payload["source_run_id"] = sourceRunID }
+            try await record(
+                tx,
+                actor: actor,
+                action: "logged_model.created",
+                subject: Self.loggedModelSubject(id),
+                payload: payload,
+                at: now
+            )
+            return model
+        }
+    }
+
+    /// A logged model with its params, tags and latest metrics. Deleted models are not found.
+    /// - Throws: `.notFound`.
+    public func loggedModel(id: String) async throws -> LoggedModel {
+        try await store.read { try await requireLoggedModel($0, id) }
+    }
+
+    /// Sets a logged model's final status: `LOGGED_MODEL_READY` once its files are uploaded, or
+    /// `LOGGED_MODEL_UPLOAD_FAILED`. Setting the status it already has changes nothing (and records nothing).
+    /// - Throws: `.notFound`, `.invalidArgument` (`LOGGED_MODEL_PENDING`).
+    public func finalizeLoggedModel(id: String, status: LoggedModelStatus, actor: Principal) async throws
+        -> LoggedModel
+    {
+        guard status != .pending else {
+            throw RegistryError.invalid(
+                "A logged model is finalized as LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED, not "
+                    + "LOGGED_MODEL_PENDING."
+            )
+        }
+        let now = clock.now()
+        return try await store.write { tx in
+            var model = try await requireLoggedModel(tx, id)
+            if model.status == status { return model }
+            let previous = model.status
+            model.status = status
+            model.updatedAt = now
+            try await tx.updateLoggedModel(model)
+            try await record(
+                tx,
+                actor: actor,
+                action: "logged_model.finalized",
+                subject: Self.loggedModelSubject(id),
+                payload: ["status": status.rawValue, "previous_status": previous.rawValue],
+                at: now
+            )
+            return try await requireLoggedModel(tx, id)
+        }
+    }
+
+    /// Sets (adds or overwrites) tags of a logged model, values stored as given. Not recorded in the event log.
+    /// - Throws: `.notFound`, `.invalidArgument`.
+    public func setLoggedModelTags(id: String, tags: [String: String], actor: Principal) async throws {
+        try TrackingRules.validateTags(tags)
+        if tags.isEmpty { return }
+        try await store.write { tx in
+            _ = try await requireLoggedModel(tx, id)
+            try await tx.putLoggedModelTags(modelID: id, tags: tags)
+        }
+    }
+
+    /// Deletes one tag of a logged model. Not recorded in the event log.
+    /// - Throws: `.notFound` (model or tag).
+    public func deleteLoggedModelTag(id: String, key: String, actor: Principal) async throws {
+        try await store.write { tx in
+            _ = try await requireLoggedModel(tx, id)
+            guard try await tx.deleteLoggedModelTag(modelID: id, key: key) else {
+                throw RegistryError(.notFound, "No tag with key '\(key)' on logged model '\(id)'.")
+            }
+        }
+    }
+
+    /// Soft-deletes a logged model: it is no longer found nor listed. Its files stay in the artifact tree.
+    /// - Throws: `.notFound` (also when already deleted, as in MLflow).
+    public func deleteLoggedModel(id: String, actor: Principal) async throws {
+        let now = clock.now()
+        try await store.write { tx in
+            var model = try await requireLoggedModel(tx, id)
+            model.lifecycleStage = .deleted
+            model.updatedAt = now
+            try await tx.updateLoggedModel(model)
+            try await record(
+                tx,
+                actor: actor,
+                action: "logged_model.deleted",
+                subject: Self.loggedModelSubject(id),
+                payload: ["experiment_id": model.experimentID, "name": model.name],
+                at: now
+            )
+        }
+    }
+
+    /// Active logged models of `experimentIDs` matching every clause, sorted by `order` (default: newest first), then
+    /// by id; a page of at most `limit` at a time.
+    /// - Throws: `.invalidArgument` (a clause, an order key, the token, a limit outside 1…50,000).
+    public func searchLoggedModels(
+        experimentIDs: [String],
+        clauses: [SearchClause],
+        order: [SearchOrder],
+        pageToken: String?,
+        limit: Int
+    ) async throws -> Page<LoggedModel> {
+        try TrackingRules.validateSearchLimit(limit)
+        _ = try TrackingPageToken.decode(pageToken)
+        let all = try await store.read { try await $0.loggedModels(experimentIDs: experimentIDs) }
+        let sorted = try TrackingSearch.loggedModels(all, matching: clauses, orderedBy: order)
+        return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
+    }
+
+    // MARK: Helpers
+
+    static func loggedModelSubject(_ id: String) -> String { "logged-model/\(id)" }
+
+    static func loggedModelNotFound(_ id: String) -> RegistryError {
+        RegistryError(.notFound, "Logged model with ID '\(id)' not found.")
+    }
+
+    func requireLoggedModel(_ reader: any MetadataReader, _ id: String) async throws -> LoggedModel {
+        guard let model = try await reader.loggedModel(id: id), model.lifecycleStage == .active else {
+            throw Self.loggedModelNotFound(id)
+        }
+        return model
+    }
+}

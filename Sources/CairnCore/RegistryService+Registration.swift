@@ -1,0 +1,210 @@
+import Foundation
+
+extension RegistryService {
+    /// Registers a new version from files that already exist in Cairn, sealing them at once (`READY`).
+    ///
+    /// The version's manifest is a snapshot of the source's files — the same blobs, no bytes copied — so it stays
+    /// intact whatever later happens to the source (a run's artifacts deleted, a logged model removed). Sources:
+    /// `models:/m-<id>` (an MLflow 3 logged model), `runs:/<run>/<path>` (a run's artifacts, falling back to the
+    /// run's logged model of that name), `mlflow-artifacts:/<path>`, and `models:/NAME/VERSION|latest|STAGE` or
+    /// `models:/NAME@ALIAS` (a copy of another version). Any other URI is recorded as an informational source with no
+    /// files. Lineage (run, params, metrics, datasets, signature from `MLmodel`) is filled from the run and logged
+    /// model the source names; an explicit `runID` wins.
+    /// - Throws: `.notFound` (model, run, logged model, source version), `.invalidArgument`.
+    public func registerVersion(
+        modelName: String,
+        source: String,
+        runID: String?,
+        runLink: String?,
+        description: String,
+        tags: [String: String],
+        actor: Principal
+    ) async throws -> ModelVersion {
+        try ModelName.validate(modelName)
+        try validateDescription(description)
+        try TagRules.validate(tags)
+        guard source.utf8.count <= 8192, !source.unicodeScalars.contains(where: { $0.value == 0 }) else {
+            throw RegistryError.invalid("The source URI must be at most 8192 bytes without NUL.")
+        }
+        var snapshot = try await snapshot(of: source)
+        snapshot.lineage.source = source
+        if let runID, !runID.isEmpty { snapshot.lineage.runID = runID }
+        if let runLink, !runLink.isEmpty { snapshot.lineage.runLink = runLink }
+        if snapshot.lineage.signature == nil, let mlmodel = snapshot.files.first(where: { $0.path == "MLmodel" }) {
+            snapshot.lineage.signature = try await signature(of: mlmodel)
+        }
+        try validate(snapshot.lineage)
+        let files = snapshot.files
+        let lineage = snapshot.lineage
+        let now = clock.now()
+        let id = ids.next()
+        return try await store.write { tx in
+            let model = try await requireModel(tx, modelName)
+            for file in files where try await blobs.size(of: file.digest) != file.size {
+                throw RegistryError(
+                    .unavailable,
+                    "The content of '\(file.path)' in \(source) is no longer stored; upload it again and retry."
+                )
+            }
+            let number = try await tx.allocateVersionNumber(modelID: model.id)
+            var version = ModelVersion(
+                id: id,
+                modelID: model.id,
+                modelName: model.name,
+                number: number,
+                description: description,
+                tags: tags,
+                lineage: lineage,
+                createdBy: actor.name,
+                createdAt: now,
+                updatedAt: now,
+                updatedBy: actor.name
+            )
+            try await tx.insertVersion(version)
+            for file in files { try await tx.putFile(versionID: id, entry: file) }
+            let manifest = Manifest(entries: files)
+            version.manifest = manifest
+            version.status = .ready
+            try await tx.updateVersion(version)
+            try await record(
+                tx,
+                actor: actor,
+                action: "version.registered",
+                subject: Self.versionSubject(model.name, number),
+                payload: [
+                    "id": id, "source": source, "run_id": lineage.runID ?? "", "files": files.count,
+                    "manifest_digest": manifest.digest.description,
+                ],
+                at: now
+            )
+            return version
+        }
+    }
+
+    struct SourceSnapshot: Sendable {
+        var files: [ManifestEntry]
+        var lineage: VersionLineage
+    }
+
+    func snapshot(of source: String) async throws -> SourceSnapshot {
+        if source.hasPrefix("models:/m-"), !source.dropFirst(8).contains("/"), !source.contains("@") {
+            return try await snapshotLoggedModel(id: String(source.dropFirst("models:/".count)))
+        }
+        if source.hasPrefix("models:/") {
+            let resolved = try await resolve(try ModelURI(parsing: source))
+            var lineage = resolved.version.lineage
+            lineage.source = nil
+            return SourceSnapshot(files: resolved.manifest.entries, lineage: lineage)
+        }
+        if source.hasPrefix("runs:/") {
+            let rest = source.dropFirst("runs:/".count).drop { $0 == "/" }
+            let runID = String(rest.prefix { $0 != "/" })
+            let subpath = rest.dropFirst(runID.count).drop { $0 == "/" }
+            guard let run = try await store.read({ try await $0.run(id: runID) }) else {
+                throw RegistryError(.notFound, "Run with id=\(runID) not found; check the runs:/ URI.")
+            }
+            var prefix = Self.artifactPath(of: run.artifactURI)
+            if !subpath.isEmpty { prefix += "/" + subpath }
+            var files = try await artifactFiles(under: prefix)
+            var lineage = Self.lineage(of: run)
+            if files.isEmpty, let name = subpath.split(separator: "/").first.map(String.init) {
+                let models = try await store.read { try await $0.loggedModels(experimentIDs: [run.experimentID]) }
+                if let model = models.first(where: { $0.sourceRunID == run.id && $0.name == name }) {
+                    let logged = try await snapshotLoggedModel(id: model.id)
+                    files = logged.files
+                    lineage = logged.lineage
+                }
+            }
+            return SourceSnapshot(files: files, lineage: lineage)
+        }
+        if source.hasPrefix("mlflow-artifacts:") {
+            let prefix = Self.artifactPath(of: source)
+            var lineage = VersionLineage()
+            let parts = prefix.split(separator: "/")
+            if parts.count >= 3, parts[1] == "models", parts[2].hasPrefix("m-") {
+                lineage = try await snapshotLoggedModel(id: String(parts[2])).lineage
+            } else if parts.count >= 2, let run = try await store.read({ try await $0.run(id: String(parts[1])) }) {
+                lineage = Self.lineage(of: run)
+            }
+            return SourceSnapshot(files: try await artifactFiles(under: prefix), lineage: lineage)
+        }
+        return SourceSnapshot(files: [], lineage: VersionLineage())
+    }
+
+    func snapshotLoggedModel(id: String) async throws -> SourceSnapshot {
+        guard let model = try await store.read({ try await $0.loggedModel(id: id) }) else {
+            throw RegistryError(.notFound, "Logged model with ID '\(id.prefix(80))' not found.")
+        }
+        var lineage = VersionLineage()
+        if let runID = model.sourceRunID, let run = try await store.read({ try await $0.run(id: runID) }) {
+            lineage = Self.lineage(of: run)
+        }
+        lineage.runID = model.sourceRunID ?? lineage.runID
+        lineage.params.merge(model.params) { _, new in new }
+        for point in model.metrics { lineage.metrics[point.key] = point.value }
+        lineage.metrics = lineage.metrics.filter { $0.value.isFinite }
+        return SourceSnapshot(
+            files: try await artifactFiles(under: Self.artifactPath(of: model.artifactLocation)),
+            lineage: lineage
+        )
+    }
+
+    /// The artifact files under `prefix`, as manifest entries relative to it (a file itself becomes its basename).
+    func artifactFiles(under prefix: String) async throws -> [ManifestEntry] {
+        let entries = try await store.read { try await $0.artifacts(under: prefix, limit: 100_000) }
+        return entries.map { entry in
+            let relative =
+                entry.path == prefix
+                ? String(entry.path.split(separator: "/").last ?? "")
+                : String(entry.path.dropFirst(prefix.count).drop { $0 == "/" })
+            return ManifestEntry(
+                path: relative,
+                digest: entry.digest,
+                size: entry.size,
+                mediaType: MediaType.guess(forPath: relative)
+            )
+        }.filter { !$0.path.isEmpty }
+    }
+
+    /// `mlflow-artifacts:/1/x` and `mlflow-artifacts://host:port/1/x` → `1/x`.
+    static func artifactPath(of uri: String) -> String {
+        var rest = Substring(uri)
+        if rest.hasPrefix("mlflow-artifacts:") { rest = rest.dropFirst("mlflow-artifacts:".count) }
+        if rest.hasPrefix("//") {
+            rest = rest.dropFirst(2)
+            rest = rest.drop { $0 != "/" }
+        }
+        return String(rest.drop { $0 == "/" }).split(separator: "/").joined(separator: "/")
+    }
+
+    static func lineage(of run: Run) -> VersionLineage {
+        VersionLineage(
+            runID: run.id,
+            datasets: run.inputs.map { input in
+                DatasetReference(
+                    name: input.dataset.name,
+                    digest: input.dataset.digest,
+                    uri: Self.uri(inDatasetSource: input.dataset.source),
+                    context: input.tags.first { $0.key == "mlflow.data.context" }?.value
+                )
+            },
+            params: run.params,
+            metrics: run.metrics.mapValues(\.value).filter { $0.value.isFinite }
+        )
+    }
+
+    static func uri(inDatasetSource source: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(source.utf8)) as? [String: Any] else {
+            return nil
+        }
+        return (object["uri"] ?? object["url"] ?? object["path"]) as? String
+    }
+
+    /// Reads the signature from an `MLmodel` file of at most 1 MiB.
+    func signature(of mlmodel: ManifestEntry) async throws -> ModelSignature? {
+        guard mlmodel.size <= 1 << 20 else { return nil }
+        var bytes: [UInt8] = []
+        for try await chunk in try await blobs.read(mlmodel.digest, range: nil) { bytes += chunk }
+        return MLmodelFile.signature(in: String(decoding: bytes, as: UTF8.self))
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+
+extension RegistryService {
+    /// Starts a run (status `RUNNING`) in an active experiment.
+    ///
+    /// The id is 32 hex digits and the artifact URI `mlflow-artifacts:/<experiment>/<run>/artifacts`. The name is
+    /// `name`, else the `mlflow.runName` tag, else a generated `adjective-noun-NNN`; the tag `mlflow.runName` is set to
+    /// it. `startTime` (Unix ms) defaults to now.
+    /// - Throws: `.notFound` (experiment), `.failedPrecondition` (deleted experiment), `.invalidArgument` (tags, a
+    ///   name that contradicts the `mlflow.runName` tag).
+    public func createRun(
+        experimentID: String,
+        name: String?,
+        userID: String,
+        startTime: Int64?,
+        tags: [String: String],
+        actor: Principal
+    ) async throws -> Run {
+        try TrackingRules.validateTags(tags)
+        let given = name.flatMap { $0.isEmpty ? nil : $0 }
+        if let given, let tagged = tags[Self.runNameTag], tagged != given {
+            throw RegistryError.invalid(
+                "The run name '\(given)' and the tag \(Self.runNameTag)='\(tagged)' differ; send one of them, or both "
+                    + "with the same value."
+            )
+        }
+        let id = TrackingIDs.hex32(ids.next())
+        let runName = given ?? tags[Self.runNameTag].flatMap { $0.isEmpty ? nil : $0 } ?? TrackingIDs.runName(for: id)
+        try TrackingRules.validateTagValue(runName, key: Self.runNameTag)
+        let now = clock.now()
+        var allTags = tags
+        allTags[Self.runNameTag] = runName
+        let run = Run(
+            id: id,
+            experimentID: experimentID,
+            name: runName,
+            userID: userID,
+            status: .running,
+            startTime: startTime ?? TrackingTime.millis(now),
+            artifactURI: "mlflow-artifacts:/\(experimentID)/\(id)/artifacts",
+            tags: allTags
+        )
+        return try await store.write { tx in
+            _ = try await requireActiveExperiment(tx, experimentID, doing: "create runs in")
+            try await tx.insertRun(run)
+            try await record(
+                tx,
+                actor: actor,
+                action: "run.created",
+                subject: Self.runSubject(id),
+                payload: ["experiment_id": experimentID, "name": runName, "user_id": userID],
+                at: now
+            )
+            return run
+        }
+    }
+
+    /// A run with its params, tags, latest metric per key, inputs and outputs; active or deleted.
+    /// - Throws: `.notFound`.
+    public func run(id: String) async throws -> Run {
+        try await store.read { try await requireRun($0, id) }
+    }
+
+    /// Changes an active run's status, end time (Unix ms) and/or name (which also sets the `mlflow.runName` tag).
+    /// `nil` (or an empty name) leaves a field unchanged. Records `run.updated` only when something changed.
+    /// - Throws: `.notFound`, `.failedPrecondition` (deleted run), `.invalidArgument` (name).
+    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?, actor: Principal) async throws
+        -> Run
+    {
+        let newName = name.flatMap { $0.isEmpty ? nil : $0 }
+        if let newName { try TrackingRules.validateTagValue(newName, key: Self.runNameTag) }
+        let now = clock.now()
+        return try await store.write { tx in
+            let before = try await requireActiveRun(tx, id, doing: "update")
+            var run = before
+            var changes: [String: any Sendable] = [:]
+            if let status, status != run.status {
+                run.status = status
+                changes["status"] = status.rawValue
+            }
+            if let endTime, endTime != run.endTime {
+                run.endTime = endTime
+                changes["end_time"] = endTime
+            }
+            if let newName, newName != run.name || run.tags[Self.runNameTag] != newName {
+                run.name = newName
+                run.tags[Self.runNameTag] = newName
+                changes["name"] = newName
+                try await tx.putRunTags(runID: id, tags: [Self.runNameTag: newName])
+            }
+            if changes.isEmpty { return before }
+            try await tx.updateRun(run)
+            try await record(
+                tx,
+                actor: actor,
+                action: "run.updated",
+                subject: Self.runSubject(id),
+                payload: changes,
+                at: now
+            )
+            return run
+        }
+    }
+
+    /// Soft-deletes a run (restorable). Idempotent.
+    /// - Throws: `.notFound`.
+    public func deleteRun(id: String, actor: Principal) async throws {
+        try await setRunStage(id: id, to: .deleted, action: "run.deleted", actor: actor)
+    }
+
+    /// Makes a deleted run active again. Idempotent.
+    /// - Throws: `.notFound`.
+    public func restoreRun(id: String, actor: Principal) async throws {
+        try await setRunStage(id: id, to: .active, action: "run.restored", actor: actor)
+    }
+
+    /// Logs metrics, params and tags to an active run, all or nothing.
+    ///
+    /// Metric points are appended to their history (NaN and ±infinity allowed). A param may be logged again with the
+    /// same value but never changed. Tags are set (overwritten); `mlflow.runName` also renames the run. Not recorded in
+    /// the event log (telemetry; see decision 0005).
+    /// - Throws: `.invalidArgument` (a changed param, a key, a value, more than 1,000 metrics, 100 params or 100 tags),
+    ///   `.notFound`, `.failedPrecondition` (deleted run).
+    public func logBatch(
+        runID: String,
+        metrics: [MetricPoint],
+        params: [String: String],
+        tags: [String: String],
+        actor: Principal
+    ) async throws {
+        try TrackingRules.validateBatch(metrics: metrics, params: params, tags: tags)
+        let points = metrics.map { point in
+            var point = point
+            point.runID = runID
+            return point
+        }
+        try await store.write { tx in
+            var run = try await requireActiveRun(tx, runID, doing: "log to")
+            for (key, value) in params.sorted(by: { $0.key < $1.key }) {
+                if let logged = run.params[key], logged != value {
+                    throw RegistryError.invalid(
+                        "Changing param values is not allowed. Param with key='\(key)' was already logged with "
+                            + "value='\(logged)' for run ID='\(runID)'. Attempted logging new value '\(value)'."
+                    )
+                }
+            }
+            if !params.isEmpty { try await tx.putRunParams(runID: runID, params: params) }
+            if !tags.isEmpty { try await tx.putRunTags(runID: runID, tags: tags) }
+            if let newName = tags[Self.runNameTag], !newName.isEmpty, newName != run.name {
+                run.name = newName
+                try await tx.updateRun(run)
+            }
+            if !points.isEmpty { try await tx.appendMetrics(runID: runID, points: points) }
+        }
+    }
+
+    /// Records datasets an active run used. Logging the same dataset (name and digest) twice keeps one. Not recorded in
+    /// the event log.
+    /// - Throws: `.invalidArgument` (an empty name or digest, a bad tag), `.notFound`, `.failedPrecondition`.
+    public func logInputs(runID: String, inputs: [RunInput], actor: Principal) async throws {
+        try TrackingRules.validateInputs(inputs)
+        if inputs.isEmpty { return }
+        try await store.write { tx in
+            _ = try await requireActiveRun(tx, runID, doing: "log inputs to")
+            try await tx.addRunInputs(runID: runID, inputs: inputs)
+        }
+    }
+
+    /// Records logged models an active run produced. Each model must exist. Not recorded in the event log.
+    /// - Throws: `.notFound` (run or model), `.failedPrecondition` (deleted run).
+    public func logOutputs(runID: String, outputs: [RunOutput], actor: Principal) async throws {
+        if outputs.isEmpty { return }
+        try await store.write { tx in
+            _ = try await requireActiveRun(tx, runID, doing: "log outputs to")
+            for output in outputs where try await tx.loggedModel(id: output.modelID) == nil {
+                throw Self.loggedModelNotFound(output.modelID)
+            }
+            try await tx.addRunOutputs(runID: runID, outputs: outputs)
+        }
+    }
+
+    /// Deletes one tag of an active run. Not recorded in the event log.
+    /// - Throws: `.notFound` (run or tag), `.failedPrecondition` (deleted run).
+    public func deleteRunTag(runID: String, key: String, actor: Principal) async throws {
+        try await store.write { tx in
+            _ = try await requireActiveRun(tx, runID, doing: "delete tags of")
+            guard try await tx.deleteRunTag(runID: runID, key: key) else {
+                throw RegistryError(.notFound, "No tag with name '\(key)' in run with id \(runID).")
+            }
+        }
+    }
+
+    /// Runs of `experimentIDs` in `stages` (all when empty) matching every clause, sorted by `order`, then by start
+    /// time descending and run id; a page of at most `limit` at a time.
+    /// - Throws: `.invalidArgument` (a clause, an order key, the token, a limit outside 1…50,000).
+    public func searchRuns(
+        experimentIDs: [String],
+        stages: Set<LifecycleStage>,
+        clauses: [SearchClause],
+        order: [SearchOrder],
+        pageToken: String?,
+        limit: Int
+    ) async throws -> Page<Run> {
+        try TrackingRules.validateSearchLimit(limit)
+        _ = try TrackingPageToken.decode(pageToken)
+        let all = try await store.read { try await $0.runs(experimentIDs: experimentIDs, in: stages) }
+        let sorted = try TrackingSearch.runs(all, matching: clauses, orderedBy: order)
+        return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
+    }
+
+    /// Every logged point of one metric of a run, by step then timestamp, at most `limit`.
+    /// - Throws: `.notFound` (run), `.invalidArgument` (limit below 1).
+    public func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint] {
+        guard limit >= 1 else { throw RegistryError.invalid("max_results must be at least 1; got \(limit).") }
+        return try await store.read { reader in
+            _ = try await requireRun(reader, runID)
+            return try await reader.metricHistory(runID: runID, key: key, limit: limit)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The tag MLflow keeps in step with the run name.
+    static let runNameTag = "mlflow.runName"
+
+    static func runSubject(_ id: String) -> String { "run/\(id)" }
+
+    func requireRun(_ reader: any MetadataReader, _ id: String) async throws -> Run {
+        guard let run = try await reader.run(id: id) else {
+            throw RegistryError(.notFound, "Run with id=\(id) not found. Check the run id (32 hex digits).")
+        }
+        return run
+    }
+
+    func requireActiveRun(_ reader: any MetadataReader, _ id: String, doing verb: String) async throws -> Run {
+        let run = try await requireRun(reader, id)
+        guard run.lifecycleStage == .active else {
+            throw RegistryError(
+                .failedPrecondition,
+                "Cannot \(verb) run \(id): the run is deleted (it must be active). Restore it first."
+            )
+        }
+        return run
+    }
+
+    private func setRunStage(id: String, to stage: LifecycleStage, action: String, actor: Principal) async throws {
+        let now = clock.now()
+        try await store.write { tx in
+            var run = try await requireRun(tx, id)
+            if run.lifecycleStage == stage { return }
+            run.lifecycleStage = stage
+            try await tx.updateRun(run)
+            try await record(
+                tx,
+                actor: actor,
+                action: action,
+                subject: Self.runSubject(id),
+                payload: ["experiment_id": run.experimentID],
+                at: now
+            )
+        }
+    }
+}

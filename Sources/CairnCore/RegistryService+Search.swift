@@ -1,0 +1,118 @@
+import Foundation
+
+extension RegistryService {
+    /// Searches registered models: `filter` (name and tag conditions) and an order over `name`,
+    /// `creation_timestamp` or `last_updated_timestamp` (default: name ascending, served by a keyset cursor; other
+    /// orders page by offset).
+    /// - Throws: `.invalidArgument` (bad order key, token or limit).
+    public func searchModels(
+        filter: ModelFilter,
+        order: [SearchOrder],
+        pageToken: String?,
+        limit: Int
+    ) async throws -> Page<RegisteredModel> {
+        if order.isEmpty || order == [SearchOrder(field: .attribute("name"), ascending: true)] {
+            return try await listModels(filter: filter, pageToken: pageToken, limit: limit)
+        }
+        let limit = try PageToken.limit(limit)
+        try TagRules.validate(filter.tags)
+        let all = try await store.read { try await $0.models(matching: filter, afterName: nil, limit: 100_000) }
+        let sorted = try TrackingSearch.search(all, [], order)
+        return try Self.offsetPage(sorted, pageToken: pageToken, limit: limit)
+    }
+
+    /// Searches model versions of every model: attributes `name` (the model's), `version_number`, `run_id`,
+    /// `source_path`, `current_stage`, `status`, `creation_timestamp`, `last_updated_timestamp`, and `tags.*`,
+    /// `params.*`, `metrics.*` of the version's lineage. Default order: model name, then newest version first.
+    /// - Throws: `.invalidArgument` (unknown field, bad token or limit).
+    public func searchVersions(
+        clauses: [SearchClause],
+        order: [SearchOrder],
+        pageToken: String?,
+        limit: Int
+    ) async throws -> Page<ModelVersion> {
+        let limit = try PageToken.limit(limit)
+        func equality(_ attribute: String) -> String? {
+            for clause in clauses where clause.field == .attribute(attribute) && clause.op == .equal {
+                if case .string(let value) = clause.value { return value }
+            }
+            return nil
+        }
+        let modelName = equality("name")
+        let runID = equality("run_id")
+        let candidates: [ModelVersion] = try await store.read { reader in
+            var modelID: String?
+            if let modelName {
+                guard let model = try await reader.model(named: modelName) else { return [] }
+                modelID = model.id
+            }
+            return try await reader.versions(modelID: modelID, runID: runID, limit: 100_000)
+        }
+        let defaults = [
+            SearchOrder(field: .attribute("name"), ascending: true),
+            SearchOrder(field: .attribute("version_number"), ascending: false),
+        ]
+        let sorted = try TrackingSearch.search(candidates, clauses, order + defaults)
+        return try Self.offsetPage(sorted, pageToken: pageToken, limit: limit)
+    }
+
+    /// One page of an in-memory result, with an offset cursor.
+    static func offsetPage<T: Sendable>(_ items: [T], pageToken: String?, limit: Int) throws(RegistryError) -> Page<T> {
+        var offset = 0
+        if let pageToken {
+            guard let value = Int(try PageToken.decode(pageToken).dropFirst(7)),
+                try PageToken.decode(pageToken).hasPrefix("offset:"), value >= 0
+            else {
+                throw RegistryError.invalid("The page token is not valid for this search; pass it back unchanged.")
+            }
+            offset = value
+        }
+        let page = Array(items.dropFirst(offset).prefix(limit))
+        let next = offset + page.count < items.count ? PageToken.encode("offset:\(offset + page.count)") : nil
+        return Page(items: page, nextPageToken: next)
+    }
+}
+
+extension ModelVersion: TrackingSearchable {
+    static let kind = "model version"
+    static let attributes = [
+        "name": false, "version_number": true, "run_id": false, "source_path": false, "current_stage": false,
+        "status": false, "creation_timestamp": true, "last_updated_timestamp": true,
+    ]
+
+    func attribute(_ key: String) -> SearchValue? {
+        switch key {
+        case "name": .string(modelName)
+        case "version_number": .number(Double(number))
+        case "run_id": .string(lineage.runID ?? "")
+        case "source_path": .string(lineage.source ?? "")
+        case "current_stage": .string(stage.rawValue)
+        case "status": .string(status.rawValue)
+        case "creation_timestamp": .number(createdAt.timeIntervalSince1970 * 1000)
+        case "last_updated_timestamp": .number(updatedAt.timeIntervalSince1970 * 1000)
+        default: nil
+        }
+    }
+    func metric(_ key: String) -> Double? { lineage.metrics[key] }
+    func param(_ key: String) -> String? { lineage.params[key] }
+    func tag(_ key: String) -> String? { tags[key] }
+    var tieBreaker: String.UTF8View { id.utf8 }
+}
+
+extension RegisteredModel: TrackingSearchable {
+    static let kind = "registered model"
+    static let attributes = ["name": false, "creation_timestamp": true, "last_updated_timestamp": true]
+
+    func attribute(_ key: String) -> SearchValue? {
+        switch key {
+        case "name": .string(name)
+        case "creation_timestamp": .number(createdAt.timeIntervalSince1970 * 1000)
+        case "last_updated_timestamp": .number(updatedAt.timeIntervalSince1970 * 1000)
+        default: nil
+        }
+    }
+    func metric(_ key: String) -> Double? { nil }
+    func param(_ key: String) -> String? { nil }
+    func tag(_ key: String) -> String? { tags[key] }
+    var tieBreaker: String.UTF8View { name.utf8 }
+}

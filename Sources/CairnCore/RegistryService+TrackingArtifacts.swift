@@ -1,0 +1,170 @@
+import Foundation
+
+/// One immediate child of a directory of the tracking artifact tree.
+public struct ArtifactListing: Hashable, Sendable {
+    /// The child's name inside the listed directory (a basename, not a full path).
+    public var path: String
+    public var isDirectory: Bool
+    /// The file's size in bytes; `nil` for a directory.
+    public var size: Int64?
+
+    public init(path: String, isDirectory: Bool, size: Int64?) {
+        self.path = path
+        self.isDirectory = isDirectory
+        self.size = size
+    }
+}
+
+extension RegistryService {
+    /// The prefix of paths the server keeps for itself; clients can neither write nor delete below it.
+    public static let reservedArtifactPrefix = "_cairn"
+
+    /// Stores one file of the tracking artifact tree (what `mlflow-artifacts:/<path>` addresses).
+    ///
+    /// `writeBody` streams the bytes into the upload session; they are hashed, checked against `expectedSize`, made
+    /// durable and stored by digest (identical bytes once). Replacing an existing file is allowed. On any failure
+    /// nothing remains. Individual uploads are not recorded in the event log (see decision 0005).
+    /// - Throws: `.invalidArgument` (path, reserved `_cairn/`, negative size), `.failedPrecondition` (the path is a
+    ///   directory, or a parent is a file), `.digestMismatch` / `.payloadTooLarge` (size), `.unavailable` (a clean-up
+    ///   removed the content meanwhile; retry).
+    public func uploadArtifact(
+        path: String,
+        expectedSize: Int64?,
+        actor: Principal,
+        writeBody: (any BlobUpload) async throws -> Void
+    ) async throws -> ArtifactEntry {
+        try Self.validateArtifactPath(path)
+        if let expectedSize, expectedSize < 0 { throw RegistryError.invalid("Expected size must not be negative.") }
+        // Refuse early, before reading a byte, when the path cannot hold a file.
+        try await store.read { try await Self.requireFileSlot($0, path) }
+
+        let upload = try await blobs.beginUpload()
+        let info: BlobInfo
+        do {
+            try await writeBody(upload)
+            info = try await upload.commit(expectedDigest: nil, expectedSize: expectedSize)
+        } catch {
+            await upload.cancel()
+            throw error
+        }
+        let entry = ArtifactEntry(path: path, digest: info.digest, size: info.size, updatedAt: clock.now())
+        try await store.write { tx in
+            try await Self.requireFileSlot(tx, path)
+            // Identical bytes may have been stored before this upload; make sure a clean-up did not remove them
+            // meanwhile (clean-ups delete under this same lock).
+            guard try await blobs.size(of: info.digest) == info.size else {
+                throw RegistryError(
+                    .unavailable,
+                    "The stored content of '\(path)' was removed by a concurrent clean-up. Upload the file again."
+                )
+            }
+            let replaced = try await tx.artifact(at: path)
+            try await tx.putArtifact(entry)
+            if let replaced, replaced.digest != info.digest { try await deleteUnreferenced([replaced.digest], tx) }
+        }
+        return entry
+    }
+
+    /// The immediate children of `directory` (`""` is the root), sorted by name: files with their size, each
+    /// sub-directory once. A file path or a directory that does not exist lists as empty, as in MLflow.
+    /// - Throws: `.invalidArgument` (path).
+    public func listArtifacts(directory: String) async throws -> [ArtifactListing] {
+        var directory = directory
+        while directory.hasSuffix("/") { directory.removeLast() }
+        if !directory.isEmpty { try ManifestPath.validate(directory) }
+        let entries: [ArtifactEntry] = try await store.read { [directory] reader in
+            if !directory.isEmpty, try await reader.artifact(at: directory) != nil { return [] }
+            return try await reader.artifacts(under: directory, limit: Self.maxArtifactsListed)
+        }
+        let skip = directory.isEmpty ? 0 : directory.utf8.count + 1
+        var listing: [String: ArtifactListing] = [:]
+        for entry in entries {
+            guard let relative = String(entry.path.utf8.dropFirst(skip)), !relative.isEmpty else { continue }
+            if let slash = relative.firstIndex(of: "/") {
+                let name = String(relative[..<slash])
+                listing[name] = ArtifactListing(path: name, isDirectory: true, size: nil)
+            } else {
+                listing[relative] = ArtifactListing(path: relative, isDirectory: false, size: entry.size)
+            }
+        }
+        return listing.values.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+
+    /// Opens one artifact file for reading, optionally a byte range (clamped to the file's size).
+    /// - Throws: `.invalidArgument` (path), `.notFound`, `.rangeNotSatisfiable`.
+    public func openArtifact(path: String, range: Range<Int64>?) async throws -> (ArtifactEntry, BlobByteStream) {
+        try ManifestPath.validate(path)
+        guard let entry = try await store.read({ try await $0.artifact(at: path) }) else {
+            throw RegistryError(.notFound, "No such artifact: '\(path)'")
+        }
+        if let range, range.lowerBound < 0 || range.lowerBound > entry.size {
+            throw RegistryError(
+                .rangeNotSatisfiable,
+                "The range starts at byte \(range.lowerBound), outside '\(path)' (\(entry.size) bytes)."
+            )
+        }
+        let clamped = range.map { $0.lowerBound..<min($0.upperBound, entry.size) }
+        return (entry, try await blobs.read(entry.digest, range: clamped))
+    }
+
+    /// Deletes a file, or a directory with everything below it. Deleting a path that holds nothing changes nothing.
+    /// Records one `artifact.deleted` event when something was deleted; content no longer referenced is removed.
+    /// - Throws: `.invalidArgument` (path, the root, reserved `_cairn/`).
+    public func deleteArtifacts(path: String, actor: Principal) async throws {
+        try Self.validateArtifactPath(path)
+        let now = clock.now()
+        try await store.write { tx in
+            let removed = try await tx.deleteArtifacts(under: path)
+            if removed.isEmpty { return }
+            try await record(
+                tx,
+                actor: actor,
+                action: "artifact.deleted",
+                subject: "artifact/\(path)",
+                payload: ["files": removed.count, "size": removed.reduce(Int64(0)) { $0 + $1.size }],
+                at: now
+            )
+            try await deleteUnreferenced(Set(removed.map(\.digest)), tx)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Most entries one listing reads.
+    static let maxArtifactsListed = 1_000_000
+
+    static func validateArtifactPath(_ path: String) throws(RegistryError) {
+        try ManifestPath.validate(path)
+        if path == reservedArtifactPrefix || path.hasPrefix(reservedArtifactPrefix + "/") {
+            throw .invalid("Paths under '\(reservedArtifactPrefix)/' are reserved for the server; choose another path.")
+        }
+    }
+
+    /// Refuses a file at `path` when a directory is there or a parent of `path` is a file.
+    static func requireFileSlot(_ reader: any MetadataReader, _ path: String) async throws {
+        if let child = try await reader.artifacts(under: path, limit: 2).first(where: { $0.path != path }) {
+            throw RegistryError(
+                .failedPrecondition,
+                "'\(path)' is a directory (it holds '\(child.path)'); upload the file under another name."
+            )
+        }
+        var parent = Substring(path)
+        while let slash = parent.lastIndex(of: "/") {
+            parent = parent[..<slash]
+            if try await reader.artifact(at: String(parent)) != nil {
+                throw RegistryError(
+                    .failedPrecondition,
+                    "'\(parent)' is a file, so '\(path)' cannot be created below it; choose another path."
+                )
+            }
+        }
+    }
+
+    /// Deletes the blobs of `digests` that nothing references any more, inside `tx` (under the write lock, so no
+    /// upload can adopt one in between: uploads re-check their blob under the same lock).
+    func deleteUnreferenced(_ digests: Set<Digest>, _ tx: any MetadataTransaction) async throws {
+        for digest in digests where try await tx.references(to: digest) == 0 {
+            try await blobs.delete(digest)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import CairnAPI
+import CairnCore
+import Hummingbird
+
+/// `experiments/*`: create, get, get-by-name, search, update (rename), tags, delete, restore.
+enum MLflowExperimentRoutes {
+    static let routes: [MLflowRoute] = [
+        MLflowRoute(.post, "experiments/create", create),
+        MLflowRoute(.get, "experiments/get", get),
+        MLflowRoute(.get, "experiments/get-by-name", getByName),
+        MLflowRoute(.post, "experiments/search", search),
+        MLflowRoute(.get, "experiments/search", search),
+        MLflowRoute(.post, "experiments/update", update),
+        MLflowRoute(.post, "experiments/set-experiment-tag", setTag),
+        MLflowRoute(.post, "experiments/delete-experiment-tag", deleteTag),
+        MLflowRoute(.post, "experiments/delete", delete),
+        MLflowRoute(.post, "experiments/restore", restore),
+    ]
+
+    static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let experiment = try await service.createExperiment(
+            name: try input.required("name"),
+            tags: try input.tagDictionary("tags"),
+            actor: context.principal
+        )
+        return MLflowResponse.wrap("experiment_id", .string(experiment.id))
+    }
+
+    static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let experiment = try await service.experiment(id: try input.required("experiment_id"))
+        return MLflowResponse.wrap("experiment", MLflowEntities.experiment(experiment))
+    }
+
+    static func getByName(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let experiment = try await service.experiment(named: try input.required("experiment_name"))
+        return MLflowResponse.wrap("experiment", MLflowEntities.experiment(experiment))
+    }
+
+    static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let page = try await service.searchExperiments(
+            stages: try viewType(input.string("view_type")),
+            clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .experiments),
+            order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .experiments),
+            pageToken: try input.pageToken(),
+            limit: try input.limit(default: 1000, max: 50_000)
+        )
+        var object = JSONObject()
+        object.set("experiments", list: page.items.map(MLflowEntities.experiment))
+        object.set("next_page_token", page.nextPageToken)
+        return MLflowResponse.json(object)
+    }
+
+    static func update(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let id = try input.required("experiment_id")
+        if let newName = try input.string("new_name"), !newName.isEmpty {
+            _ = try await service.renameExperiment(id: id, to: newName, actor: context.principal)
+        } else {
+            _ = try await service.experiment(id: id)
+        }
+        return MLflowResponse.empty
+    }
+
+    static func setTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.setExperimentTag(
+            id: try input.required("experiment_id"),
+            key: try input.required("key"),
+            value: try input.string("value") ?? "",
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func deleteTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.deleteExperimentTag(
+            id: try input.required("experiment_id"),
+            key: try input.required("key"),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.deleteExperiment(id: try input.required("experiment_id"), actor: context.principal)
+        return MLflowResponse.empty
+    }
+
+    static func restore(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.restoreExperiment(id: try input.required("experiment_id"), actor: context.principal)
+        return MLflowResponse.empty
+    }
+
+    /// `view_type` / `run_view_type`: `ACTIVE_ONLY` (default), `DELETED_ONLY` or `ALL`.
+    static func viewType(_ text: String?) throws -> Set<LifecycleStage> {
+        switch text?.uppercased() ?? "ACTIVE_ONLY" {
+        case "", "ACTIVE_ONLY", "1": return [.active]
+        case "DELETED_ONLY", "2": return [.deleted]
+        case "ALL", "3": return [.active, .deleted]
+        default:
+            throw RegistryError.badValue(
+                "Invalid view type '\(text ?? "")'. Use one of ACTIVE_ONLY, DELETED_ONLY, ALL."
+            )
+        }
+    }
+}

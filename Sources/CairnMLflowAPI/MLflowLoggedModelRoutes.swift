@@ -1,0 +1,122 @@
+import CairnAPI
+import CairnCore
+import Foundation
+import Hummingbird
+
+/// `logged-models*` (MLflow 3): create, get, finalize, tags, search, delete. The model id comes from the path.
+enum MLflowLoggedModelRoutes {
+    static let base = "/api/2.0/mlflow/logged-models"
+
+    static let routes: [MLflowRoute] = [
+        MLflowRoute(.post, "logged-models", create),
+        MLflowRoute(.post, "logged-models/search", search),
+        MLflowRoute(.get, base + "/:model_id", raw: get),
+        MLflowRoute(.patch, base + "/:model_id", raw: finalize),
+        MLflowRoute(.delete, base + "/:model_id", raw: delete),
+        MLflowRoute(.patch, base + "/:model_id/tags", raw: setTags),
+        MLflowRoute(.delete, base + "/:model_id/tags/:key", raw: deleteTag),
+    ]
+
+    static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let model = try await service.createLoggedModel(
+            experimentID: try input.required("experiment_id"),
+            name: try input.string("name") ?? "",
+            sourceRunID: try input.string("source_run_id").flatMap { $0.isEmpty ? nil : $0 },
+            modelType: try input.string("model_type") ?? "",
+            params: try input.tagDictionary("params"),
+            tags: try input.tagDictionary("tags"),
+            actor: context.principal
+        )
+        return MLflowResponse.wrap("model", MLflowEntities.loggedModel(model))
+    }
+
+    static func get(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        let model = try await service.loggedModel(id: try parameter("model_id", context))
+        return MLflowResponse.wrap("model", MLflowEntities.loggedModel(model))
+    }
+
+    static func finalize(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        let input = try await MLflowInput.read(request)
+        let text = try input.required("status")
+        guard let status = LoggedModelStatus(rawValue: text) else {
+            throw RegistryError.badValue(
+                "Invalid logged model status '\(text)'. Use LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED."
+            )
+        }
+        let model = try await service.finalizeLoggedModel(
+            id: try parameter("model_id", context),
+            status: status,
+            actor: context.principal
+        )
+        return MLflowResponse.wrap("model", MLflowEntities.loggedModel(model))
+    }
+
+    static func delete(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        try await service.deleteLoggedModel(id: try parameter("model_id", context), actor: context.principal)
+        return MLflowResponse.empty
+    }
+
+    static func setTags(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        let input = try await MLflowInput.read(request)
+        try await service.setLoggedModelTags(
+            id: try parameter("model_id", context),
+            tags: try input.tagDictionary("tags"),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func deleteTag(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
+        -> Response
+    {
+        try await service.deleteLoggedModelTag(
+            id: try parameter("model_id", context),
+            key: try parameter("key", context),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let page = try await service.searchLoggedModels(
+            experimentIDs: try input.strings("experiment_ids"),
+            clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .loggedModels),
+            order: try MLflowFilterParser.parseOrder(try orderEntries(input), schema: .loggedModels),
+            pageToken: try input.pageToken(),
+            limit: try input.limit(default: 100, max: 50_000)
+        )
+        var object = JSONObject()
+        object.set("models", list: page.items.map(MLflowEntities.loggedModel))
+        object.set("next_page_token", page.nextPageToken)
+        return MLflowResponse.json(object)
+    }
+
+    /// `order_by` of logged-model searches: objects `{"field_name", "ascending"}` (the proto), or plain strings.
+    static func orderEntries(_ input: MLflowInput) throws -> [String] {
+        if let strings = try? input.strings("order_by") { return strings }
+        return try input.objects("order_by").map { item in
+            "\(try item.required("field_name")) \(try item.bool("ascending") ?? true ? "ASC" : "DESC")"
+        }
+    }
+
+    /// A path parameter, percent-decoded once.
+    static func parameter(_ name: String, _ context: CairnRequestContext) throws -> String {
+        guard let raw = context.parameters.get(name), !raw.isEmpty else { throw RegistryError.missing(name) }
+        guard let decoded = raw.removingPercentEncoding else {
+            throw RegistryError.badValue("The \(name) in the URL has malformed percent-encoding.")
+        }
+        return decoded
+    }
+}

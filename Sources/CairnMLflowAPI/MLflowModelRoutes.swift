@@ -1,0 +1,169 @@
+import CairnAPI
+import CairnCore
+import Hummingbird
+
+/// `registered-models/*`: the catalog, tags, aliases and the latest version per stage.
+enum MLflowModelRoutes {
+    static let routes: [MLflowRoute] = [
+        MLflowRoute(.post, "registered-models/create", create),
+        MLflowRoute(.get, "registered-models/get", get),
+        MLflowRoute(.get, "registered-models/search", search),
+        MLflowRoute(.patch, "registered-models/update", update),
+        MLflowRoute(.post, "registered-models/rename", rename),
+        MLflowRoute(.delete, "registered-models/delete", delete),
+        MLflowRoute(.post, "registered-models/set-tag", setTag),
+        MLflowRoute(.delete, "registered-models/delete-tag", deleteTag),
+        MLflowRoute(.post, "registered-models/alias", setAlias),
+        MLflowRoute(.get, "registered-models/alias", getByAlias),
+        MLflowRoute(.delete, "registered-models/alias", deleteAlias),
+        MLflowRoute(.post, "registered-models/get-latest-versions", latestVersions),
+        MLflowRoute(.get, "registered-models/get-latest-versions", latestVersions),
+    ]
+
+    /// A registered model with its latest version per stage and its aliases, as `registered-models/get` shows it.
+    static func describe(_ model: RegisteredModel, _ service: RegistryService) async throws -> JSONValue {
+        let latest = try await service.latestVersions(modelName: model.name, stages: [])
+        let aliases = try await service.aliases(modelName: model.name)
+        return MLflowEntities.registeredModel(model, latest: latest, aliases: aliases)
+    }
+
+    static func answer(_ model: RegisteredModel, _ service: RegistryService) async throws -> Response {
+        MLflowResponse.wrap("registered_model", try await describe(model, service))
+    }
+
+    static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let model = try await service.createModel(
+            name: try input.required("name"),
+            description: try input.string("description") ?? "",
+            tags: try input.tagDictionary("tags"),
+            actor: context.principal
+        )
+        return try await answer(model, service)
+    }
+
+    static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await answer(try await service.model(named: try input.required("name")), service)
+    }
+
+    static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let page = try await service.searchModels(
+            filter: try MLflowSearchSchema.modelFilter(input.string("filter")),
+            order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .registeredModels),
+            pageToken: try input.pageToken(),
+            limit: min(try input.limit(default: 100, max: 50_000), PageToken.maxLimit)
+        )
+        var models: [JSONValue] = []
+        for model in page.items { models.append(try await describe(model, service)) }
+        var object = JSONObject()
+        object.set("registered_models", list: models)
+        object.set("next_page_token", page.nextPageToken)
+        return MLflowResponse.json(object)
+    }
+
+    static func update(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let name = try input.required("name")
+        guard let description = try input.string("description") else {
+            return try await answer(try await service.model(named: name), service)
+        }
+        return try await answer(
+            try await service.updateModel(name: name, description: description, actor: context.principal),
+            service
+        )
+    }
+
+    static func rename(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let model = try await service.renameModel(
+            name: try input.required("name"),
+            to: try input.required("new_name"),
+            actor: context.principal
+        )
+        return try await answer(model, service)
+    }
+
+    static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.deleteModel(name: try input.required("name"), actor: context.principal)
+        return MLflowResponse.empty
+    }
+
+    static func setTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        _ = try await service.setModelTag(
+            name: try input.required("name"),
+            key: try input.required("key"),
+            value: try input.string("value") ?? "",
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func deleteTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        _ = try await service.deleteModelTag(
+            name: try input.required("name"),
+            key: try input.required("key"),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func setAlias(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        _ = try await service.setAlias(
+            modelName: try input.required("name"),
+            alias: try input.required("alias"),
+            number: try MLflowVersionRoutes.number(input),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    /// MLflow answers an unknown alias with 400 INVALID_PARAMETER_VALUE, not 404; the client relies on neither, but
+    /// the shape is reproduced.
+    static func getByAlias(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let (name, alias) = (try input.required("name"), try input.required("alias"))
+        let aliases = try await service.aliases(modelName: name)
+        guard let target = aliases.first(where: { $0.alias == alias }) else {
+            throw RegistryError.badValue("Registered model alias \(alias) not found.")
+        }
+        let version = try await service.version(modelName: name, number: target.version)
+        return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version, aliases: aliases))
+    }
+
+    static func deleteAlias(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.deleteAlias(
+            modelName: try input.required("name"),
+            alias: try input.required("alias"),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func latestVersions(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let stages = try input.strings("stages").map(MLflowVersionRoutes.stage)
+        let versions = try await service.latestVersions(modelName: try input.required("name"), stages: stages)
+        var object = JSONObject()
+        object.set("model_versions", list: versions.map { MLflowEntities.modelVersion($0) })
+        return MLflowResponse.json(object)
+    }
+}

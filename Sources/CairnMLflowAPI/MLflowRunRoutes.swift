@@ -1,0 +1,222 @@
+import CairnAPI
+import CairnCore
+import Foundation
+import Hummingbird
+
+/// `runs/*` and `metrics/get-history`. Every call that names a run accepts `run_id` or the legacy `run_uuid`.
+enum MLflowRunRoutes {
+    static let routes: [MLflowRoute] = [
+        MLflowRoute(.post, "runs/create", create),
+        MLflowRoute(.get, "runs/get", get),
+        MLflowRoute(.post, "runs/update", update),
+        MLflowRoute(.post, "runs/delete", delete),
+        MLflowRoute(.post, "runs/restore", restore),
+        MLflowRoute(.post, "runs/search", search),
+        MLflowRoute(.post, "runs/log-parameter", logParameter),
+        MLflowRoute(.post, "runs/log-metric", logMetric),
+        MLflowRoute(.post, "runs/log-batch", logBatch),
+        MLflowRoute(.post, "runs/set-tag", setTag),
+        MLflowRoute(.post, "runs/delete-tag", deleteTag),
+        MLflowRoute(.post, "runs/log-inputs", logInputs),
+        MLflowRoute(.post, "runs/outputs", logOutputs),
+        MLflowRoute(.get, "metrics/get-history", metricHistory),
+    ]
+
+    static let runKeys = ["run_id", "run_uuid"]
+
+    static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let run = try await service.createRun(
+            experimentID: try input.string("experiment_id").flatMap { $0.isEmpty ? nil : $0 } ?? "0",
+            name: try input.string("run_name").flatMap { $0.isEmpty ? nil : $0 },
+            userID: try input.string("user_id") ?? "",
+            startTime: try input.int64("start_time"),
+            tags: try input.tagDictionary("tags"),
+            actor: context.principal
+        )
+        return MLflowResponse.wrap("run", MLflowEntities.run(run))
+    }
+
+    static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let run = try await service.run(id: try input.required(anyOf: runKeys))
+        return MLflowResponse.wrap("run", MLflowEntities.run(run))
+    }
+
+    static func update(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let status = try input.string("status").map { text in
+            guard let status = RunStatus(rawValue: text.uppercased()) else {
+                throw RegistryError.badValue(
+                    "Invalid run status '\(text)'. Use one of RUNNING, SCHEDULED, FINISHED, FAILED, KILLED."
+                )
+            }
+            return status
+        }
+        let run = try await service.updateRun(
+            id: try input.required(anyOf: runKeys),
+            status: status,
+            endTime: try input.int64("end_time"),
+            name: try input.string("run_name").flatMap { $0.isEmpty ? nil : $0 },
+            actor: context.principal
+        )
+        return MLflowResponse.wrap("run_info", MLflowEntities.runInfo(run))
+    }
+
+    static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.deleteRun(id: try input.required(anyOf: runKeys), actor: context.principal)
+        return MLflowResponse.empty
+    }
+
+    static func restore(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.restoreRun(id: try input.required(anyOf: runKeys), actor: context.principal)
+        return MLflowResponse.empty
+    }
+
+    static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let page = try await service.searchRuns(
+            experimentIDs: try input.strings("experiment_ids"),
+            stages: try MLflowExperimentRoutes.viewType(input.string("run_view_type")),
+            clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .runs),
+            order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .runs),
+            pageToken: try input.pageToken(),
+            limit: try input.limit(default: 1000, max: 50_000)
+        )
+        var object = JSONObject()
+        object.set("runs", list: page.items.map(MLflowEntities.run))
+        object.set("next_page_token", page.nextPageToken)
+        return MLflowResponse.json(object)
+    }
+
+    static func logParameter(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let (key, value) = (try input.required("key"), try input.string("value") ?? "")
+        try await service.logBatch(
+            runID: try input.required(anyOf: runKeys),
+            metrics: [],
+            params: [key: value],
+            tags: [:],
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func logMetric(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let runID = try input.required(anyOf: runKeys)
+        try await service.logBatch(
+            runID: runID,
+            metrics: [try metric(input, runID: runID)],
+            params: [:],
+            tags: [:],
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func logBatch(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let runID = try input.required(anyOf: runKeys)
+        try await service.logBatch(
+            runID: runID,
+            metrics: try input.objects("metrics").map { try metric($0, runID: runID) },
+            params: try input.tagDictionary("params"),
+            tags: try input.tagDictionary("tags"),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    /// One metric point: `key`, `value` (number or "NaN"/"Infinity"), `timestamp` (default now), `step` (default 0),
+    /// `model_id` when logged against a logged model.
+    static func metric(_ input: MLflowInput, runID: String) throws -> MetricPoint {
+        guard let value = try input.double("value") else { throw RegistryError.missing("value") }
+        return MetricPoint(
+            key: try input.required("key"),
+            value: value,
+            timestamp: try input.int64("timestamp") ?? Date().millis,
+            step: try input.int64("step") ?? 0,
+            modelID: try input.string("model_id").flatMap { $0.isEmpty ? nil : $0 },
+            runID: runID
+        )
+    }
+
+    static func setTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let (key, value) = (try input.required("key"), try input.string("value") ?? "")
+        try await service.logBatch(
+            runID: try input.required(anyOf: runKeys),
+            metrics: [],
+            params: [:],
+            tags: [key: value],
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func deleteTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.deleteRunTag(
+            runID: try input.required(anyOf: runKeys),
+            key: try input.required("key"),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func logInputs(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let inputs = try input.objects("datasets").map { item -> RunInput in
+            guard let dataset = try item.object("dataset") else { throw RegistryError.missing("dataset") }
+            let record = DatasetRecord(
+                name: try dataset.required("name"),
+                digest: try dataset.required("digest"),
+                sourceType: try dataset.string("source_type") ?? "",
+                source: try dataset.string("source") ?? "",
+                schema: try dataset.string("schema"),
+                profile: try dataset.string("profile")
+            )
+            return RunInput(dataset: record, tags: try item.keyValues("tags").map { OrderedTag(key: $0.key, value: $0.value) })
+        }
+        try await service.logInputs(runID: try input.required(anyOf: runKeys), inputs: inputs, actor: context.principal)
+        return MLflowResponse.empty
+    }
+
+    static func logOutputs(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let outputs = try input.objects("models").map { item in
+            RunOutput(modelID: try item.required("model_id"), step: try item.int64("step") ?? 0)
+        }
+        try await service.logOutputs(runID: try input.required(anyOf: runKeys), outputs: outputs, actor: context.principal)
+        return MLflowResponse.empty
+    }
+
+    static func metricHistory(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let points = try await service.metricHistory(
+            runID: try input.required(anyOf: runKeys),
+            key: try input.required("metric_key"),
+            limit: try input.limit(default: 25_000, max: 1_000_000)
+        )
+        var object = JSONObject()
+        object.set("metrics", list: points.map { MLflowEntities.metric($0, withIDs: false) })
+        return MLflowResponse.json(object)
+    }
+}

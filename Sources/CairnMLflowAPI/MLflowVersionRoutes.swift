@@ -1,0 +1,152 @@
+import CairnAPI
+import CairnCore
+import Hummingbird
+
+/// `model-versions/*`: register, read, describe, stage transitions, tags, delete, download location and search.
+enum MLflowVersionRoutes {
+    static let routes: [MLflowRoute] = [
+        MLflowRoute(.post, "model-versions/create", create),
+        MLflowRoute(.get, "model-versions/get", get),
+        MLflowRoute(.patch, "model-versions/update", update),
+        MLflowRoute(.post, "model-versions/transition-stage", transition),
+        MLflowRoute(.delete, "model-versions/delete", delete),
+        MLflowRoute(.post, "model-versions/set-tag", setTag),
+        MLflowRoute(.delete, "model-versions/delete-tag", deleteTag),
+        MLflowRoute(.get, "model-versions/get-download-uri", downloadURI),
+        MLflowRoute(.get, "model-versions/search", search),
+    ]
+
+    /// The `version` argument: a positive decimal number, sent as a string (or a number).
+    static func number(_ input: MLflowInput) throws -> Int {
+        let text = try input.required("version")
+        guard let number = Int(text), number >= 1, text.allSatisfy(\.isASCII) else {
+            throw RegistryError.badValue("Invalid value '\(text.prefix(40))' for parameter 'version': use 1, 2, 3…")
+        }
+        return number
+    }
+
+    /// A stage name, case-insensitively, with MLflow's message for anything else.
+    static func stage(_ text: String) throws -> Stage {
+        guard let stage = Stage(caseInsensitive: text) else {
+            throw RegistryError.badValue(
+                "Invalid Model Version stage: \(text). Value must be one of None, Staging, Production, Archived."
+            )
+        }
+        return stage
+    }
+
+    static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let version = try await service.registerVersion(
+            modelName: try input.required("name"),
+            source: try input.required("source"),
+            runID: try input.string("run_id").flatMap { $0.isEmpty ? nil : $0 },
+            runLink: try input.string("run_link").flatMap { $0.isEmpty ? nil : $0 },
+            description: try input.string("description") ?? "",
+            tags: try input.tagDictionary("tags"),
+            actor: context.principal
+        )
+        return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version))
+    }
+
+    static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let name = try input.required("name")
+        let version = try await service.version(modelName: name, number: try number(input))
+        let aliases = try await service.aliases(modelName: name)
+        return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version, aliases: aliases))
+    }
+
+    static func update(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let (name, number) = (try input.required("name"), try number(input))
+        let version =
+            if let description = try input.string("description") {
+                try await service.updateVersion(
+                    modelName: name,
+                    number: number,
+                    description: description,
+                    actor: context.principal
+                )
+            } else {
+                try await service.version(modelName: name, number: number)
+            }
+        return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version))
+    }
+
+    static func transition(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let version = try await service.transitionStage(
+            modelName: try input.required("name"),
+            number: try number(input),
+            to: try stage(try input.required("stage")),
+            archiveExisting: try input.bool("archive_existing_versions") ?? false,
+            actor: context.principal
+        )
+        return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version))
+    }
+
+    static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        try await service.deleteVersion(
+            modelName: try input.required("name"),
+            number: try number(input),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func setTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        _ = try await service.setVersionTag(
+            modelName: try input.required("name"),
+            number: try number(input),
+            key: try input.required("key"),
+            value: try input.string("value") ?? "",
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func deleteTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        _ = try await service.deleteVersionTag(
+            modelName: try input.required("name"),
+            number: try number(input),
+            key: try input.required("key"),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    static func downloadURI(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let uri = try await service.downloadURI(modelName: try input.required("name"), number: try number(input))
+        return MLflowResponse.wrap("artifact_uri", .string(uri))
+    }
+
+    /// Searches versions. The service pages at most ``PageToken/maxLimit`` at a time; a larger `max_results` (the
+    /// client's default is 10,000) gets that many and a `next_page_token`.
+    static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let page = try await service.searchVersions(
+            clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .modelVersions),
+            order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .modelVersions),
+            pageToken: try input.pageToken(),
+            limit: min(try input.limit(default: 10_000, max: 200_000), PageToken.maxLimit)
+        )
+        var object = JSONObject()
+        object.set("model_versions", list: page.items.map { MLflowEntities.modelVersion($0) })
+        object.set("next_page_token", page.nextPageToken)
+        return MLflowResponse.json(object)
+    }
+}

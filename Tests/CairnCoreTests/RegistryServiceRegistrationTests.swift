@@ -1,0 +1,236 @@
+import CairnCore
+import CairnTesting
+import Foundation
+import Testing
+
+@Suite("RegistryService: registering versions from runs, logged models and artifacts")
+struct RegistryServiceRegistrationTests {
+    let service = makeService()
+    let mlmodel = """
+        artifact_path: model
+        flavors:
+          sklearn:
+            serialization_format: skops
+        signature:
+          inputs: '[{"type": "double", "name": "f0", "required": true}]'
+          outputs: '[{"type": "long", "required": true}]'
+          params: null
+        """
+
+    func put(_ path: String, _ text: String) async throws {
+        _ = try await service.uploadArtifact(path: path, expectedSize: nil, actor: alice) { upload in
+            try writeChunks(bytes(text), to: upload)
+        }
+    }
+
+    /// An experiment, a run with params, metrics and a dataset, and a logged model with two files.
+    func trainedModel() async throws -> (Run, LoggedModel) {
+        try await service.bootstrapTracking()
+        let experiment = try await service.createExperiment(name: "fraud-detection", actor: alice)
+        let run = try await service.createRun(
+            experimentID: experiment.id,
+            name: "rf",
+            userID: "alice",
+            startTime: 1,
+            tags: [:],
+            actor: alice
+        )
+        try await service.logBatch(
+            runID: run.id,
+            metrics: [MetricPoint(key: "accuracy", value: 0.91, timestamp: 5)],
+            params: ["n_estimators": "100"],
+            tags: [:],
+            actor: alice
+        )
+        let dataset = DatasetRecord(
+            name: "train",
+            digest: "52365d33",
+            sourceType: "local",
+            source: #"{"uri": "file:///d.npy"}"#
+        )
+        try await service.logInputs(
+            runID: run.id,
+            inputs: [RunInput(dataset: dataset, tags: [OrderedTag(key: "mlflow.data.context", value: "training")])],
+            actor: alice
+        )
+        let model = try await service.createLoggedModel(
+            experimentID: experiment.id,
+            name: "model",
+            sourceRunID: run.id,
+            modelType: "",
+            params: [:],
+            tags: [:],
+            actor: alice
+        )
+        let root = String(model.artifactLocation.dropFirst("mlflow-artifacts:/".count))
+        try await put(root + "/MLmodel", mlmodel)
+        try await put(root + "/model.skops", "weights")
+        return (try await service.run(id: run.id), model)
+    }
+
+    @Test("a logged model registers as a READY version with its files and the run's lineage")
+    func fromLoggedModel() async throws {
+        let (run, model) = try await trainedModel()
+        _ = try await service.createModel(name: "fraud", actor: alice)
+        let version = try await service.registerVersion(
+            modelName: "fraud",
+            source: "models:/\(model.id)",
+            runID: nil,
+            runLink: nil,
+            description: "",
+            tags: [:],
+            actor: alice
+        )
+        #expect(version.status == .ready && version.number == 1)
+        #expect(version.manifest?.entries.map(\.path) == ["MLmodel", "model.skops"])
+        #expect(version.lineage.runID == run.id && version.lineage.source == "models:/\(model.id)")
+        #expect(version.lineage.params == ["n_estimators": "100"] && version.lineage.metrics == ["accuracy": 0.91])
+        #expect(
+            version.lineage.datasets == [
+                DatasetReference(name: "train", digest: "52365d33", uri: "file:///d.npy", context: "training")
+            ]
+        )
+        #expect(version.lineage.signature?.inputs == #"[{"type": "double", "name": "f0", "required": true}]"#)
+        #expect(try await service.allEvents().last?.action == "version.registered")
+    }
+
+    @Test("the version keeps its files when the source's artifacts are deleted")
+    func snapshotSurvivesDeletion() async throws {
+        let (_, model) = try await trainedModel()
+        _ = try await service.createModel(name: "fraud", actor: alice)
+        _ = try await service.registerVersion(
+            modelName: "fraud",
+            source: "models:/\(model.id)",
+            runID: nil,
+            runLink: nil,
+            description: "",
+            tags: [:],
+            actor: alice
+        )
+        try await service.deleteArtifacts(
+            path: String(model.artifactLocation.dropFirst("mlflow-artifacts:/".count)),
+            actor: alice
+        )
+        let (_, stream) = try await service.openFile(modelName: "fraud", number: 1, path: "model.skops")
+        #expect(try await collect(stream) == bytes("weights"))
+        let uri = try await service.downloadURI(modelName: "fraud", number: 1)
+        let view = String(uri.dropFirst("mlflow-artifacts:/".count))
+        #expect(try await service.browseArtifacts(directory: view).map(\.path) == ["MLmodel", "model.skops"])
+        let read = try await service.readArtifact(path: view + "/model.skops", range: nil)
+        #expect(try await collect(read.stream) == bytes("weights"))
+        await expectRegistryError(.invalidArgument) {
+            try await service.uploadArtifact(path: view + "/x", expectedSize: nil, actor: alice) { _ in }
+        }
+    }
+
+    @Test("runs:/ sources snapshot the run's artifacts, or fall back to the run's logged model of that name")
+    func fromRun() async throws {
+        let (run, _) = try await trainedModel()
+        _ = try await service.createModel(name: "fraud", actor: alice)
+        let fallback = try await service.registerVersion(
+            modelName: "fraud",
+            source: "runs:/\(run.id)/model",
+            runID: run.id,
+            runLink: nil,
+            description: "",
+            tags: [:],
+            actor: alice
+        )
+        #expect(fallback.manifest?.entries.map(\.path) == ["MLmodel", "model.skops"])
+        try await put("\(run.experimentID)/\(run.id)/artifacts/extra/notes.txt", "hello")
+        let direct = try await service.registerVersion(
+            modelName: "fraud",
+            source: "runs:/\(run.id)/extra",
+            runID: nil,
+            runLink: nil,
+            description: "",
+            tags: [:],
+            actor: alice
+        )
+        #expect(direct.manifest?.entries.map(\.path) == ["notes.txt"] && direct.lineage.runID == run.id)
+        let byPath = try await service.registerVersion(
+            modelName: "fraud",
+            source: "mlflow-artifacts:/\(run.experimentID)/\(run.id)/artifacts/extra",
+            runID: nil,
+            runLink: nil,
+            description: "",
+            tags: [:],
+            actor: alice
+        )
+        #expect(byPath.manifest?.entries.map(\.path) == ["notes.txt"] && byPath.lineage.runID == run.id)
+    }
+
+    @Test("models:/NAME/N copies a version; an unknown scheme is kept as an informational source")
+    func copyAndExternal() async throws {
+        _ = try await service.createModel(name: "a", actor: alice)
+        try await service.publishVersion(
+            modelName: "a",
+            files: ["w.bin": bytes("w")],
+            NewVersion(lineage: VersionLineage(runID: "r9"))
+        )
+        _ = try await service.createModel(name: "b", actor: alice)
+        let copy = try await service.registerVersion(
+            modelName: "b",
+            source: "models:/a/1",
+            runID: nil,
+            runLink: nil,
+            description: "copy",
+            tags: ["k": "v"],
+            actor: alice
+        )
+        #expect(
+            copy.manifest?.entries.map(\.path) == ["w.bin"] && copy.lineage.runID == "r9" && copy.tags == ["k": "v"]
+        )
+        let external = try await service.registerVersion(
+            modelName: "b",
+            source: "s3://bucket/model",
+            runID: nil,
+            runLink: nil,
+            description: "",
+            tags: [:],
+            actor: alice
+        )
+        #expect(external.status == .ready && external.manifest?.entries.isEmpty == true)
+        #expect(external.lineage.source == "s3://bucket/model")
+    }
+
+    @Test("a missing model, logged model or run is NOT_FOUND and registers nothing")
+    func missing() async throws {
+        try await service.bootstrapTracking()
+        await expectRegistryError(.notFound) {
+            try await service.registerVersion(
+                modelName: "ghost",
+                source: "s3://x",
+                runID: nil,
+                runLink: nil,
+                description: "",
+                tags: [:],
+                actor: alice
+            )
+        }
+        _ = try await service.createModel(name: "m", actor: alice)
+        await expectRegistryError(.notFound) {
+            try await service.registerVersion(
+                modelName: "m",
+                source: "models:/m-0123456789abcdef0123456789abcdef",
+                runID: nil,
+                runLink: nil,
+                description: "",
+                tags: [:],
+                actor: alice
+            )
+        }
+        await expectRegistryError(.notFound) {
+            try await service.registerVersion(
+                modelName: "m",
+                source: "runs:/0123456789abcdef0123456789abcdef/model",
+                runID: nil,
+                runLink: nil,
+                description: "",
+                tags: [:],
+                actor: alice
+            )
+        }
+        #expect(try await service.listVersions(modelName: "m").items.isEmpty)
+    }
+}

@@ -1,0 +1,176 @@
+import CairnCore
+import CairnTesting
+import Foundation
+import Testing
+
+@Suite("Tracking: logged models")
+struct TrackingLoggedModelTests {
+    let clock = ManualClock()
+    let service: RegistryService
+    let run: Run
+
+    init() async throws {
+        service = makeService(clock: clock)
+        try await service.bootstrapTracking()
+        _ = try await service.createExperiment(name: "fraud", actor: alice)
+        run = try await service.createRun(
+            experimentID: "1",
+            name: "r",
+            userID: "u",
+            startTime: 1,
+            tags: [:],
+            actor: alice
+        )
+    }
+
+    func newModel(_ name: String = "model", params: [String: String] = [:]) async throws -> LoggedModel {
+        clock.advance(by: 1)
+        return try await service.createLoggedModel(
+            experimentID: "1",
+            name: name,
+            sourceRunID: run.id,
+            modelType: "sklearn",
+            params: params,
+            tags: ["mlflow.user": "root"],
+            actor: alice
+        )
+    }
+
+    @Test("a new logged model is PENDING with an m- id and MLflow's artifact location")
+    func create() async throws {
+        let model = try await newModel(params: ["n_estimators": "100"])
+        #expect(model.id.hasPrefix("m-"))
+        #expect(model.id.utf8.count == 34)
+        #expect(model.status == .pending)
+        #expect(model.artifactLocation == "mlflow-artifacts:/1/models/\(model.id)/artifacts")
+        let loaded = try await service.loggedModel(id: model.id)
+        #expect(loaded.params == ["n_estimators": "100"])
+        #expect(loaded.sourceRunID == run.id)
+        #expect(loaded.tags == ["mlflow.user": "root"])
+    }
+
+    @Test("the experiment and the source run must exist")
+    func parents() async throws {
+        await expectRegistryError(.notFound) {
+            try await service.createLoggedModel(
+                experimentID: "9",
+                name: "m",
+                sourceRunID: nil,
+                modelType: "",
+                params: [:],
+                tags: [:],
+                actor: alice
+            )
+        }
+        await expectRegistryError(.notFound) {
+            try await service.createLoggedModel(
+                experimentID: "1",
+                name: "m",
+                sourceRunID: "feed",
+                modelType: "",
+                params: [:],
+                tags: [:],
+                actor: alice
+            )
+        }
+    }
+
+    @Test("finalize sets READY or UPLOAD_FAILED once; PENDING is refused")
+    func finalize() async throws {
+        let model = try await newModel()
+        let ready = try await service.finalizeLoggedModel(id: model.id, status: .ready, actor: alice)
+        #expect(ready.status == .ready)
+        _ = try await service.finalizeLoggedModel(id: model.id, status: .ready, actor: alice)
+        await expectRegistryError(.invalidArgument) {
+            try await service.finalizeLoggedModel(id: model.id, status: .pending, actor: alice)
+        }
+        let actions = try await service.allEvents().filter { $0.subject == "logged-model/\(model.id)" }.map(\.action)
+        #expect(actions == ["logged_model.created", "logged_model.finalized"])
+    }
+
+    @Test("tags are set as given and deleted; no events")
+    func tags() async throws {
+        let model = try await newModel()
+        let before = try await service.allEvents().count
+        let value = #"[{"name": "fraud", "version": "1"}]"#
+        try await service.setLoggedModelTags(id: model.id, tags: ["mlflow.modelVersions": value], actor: alice)
+        #expect(try await service.loggedModel(id: model.id).tags["mlflow.modelVersions"] == value)
+        try await service.deleteLoggedModelTag(id: model.id, key: "mlflow.modelVersions", actor: alice)
+        await expectRegistryError(.notFound) {
+            try await service.deleteLoggedModelTag(id: model.id, key: "mlflow.modelVersions", actor: alice)
+        }
+        #expect(try await service.allEvents().count == before)
+    }
+
+    @Test("metrics logged with the model's id show on the model")
+    func metrics() async throws {
+        let model = try await newModel()
+        try await service.logBatch(
+            runID: run.id,
+            metrics: [MetricPoint(key: "accuracy", value: 0.918, timestamp: 5, modelID: model.id)],
+            params: [:],
+            tags: [:],
+            actor: alice
+        )
+        let loaded = try await service.loggedModel(id: model.id)
+        #expect(loaded.metrics.map(\.value) == [0.918])
+        #expect(loaded.metrics.first?.runID == run.id)
+        let found = try await service.searchLoggedModels(
+            experimentIDs: ["1"],
+            clauses: [SearchClause(field: .metric("accuracy"), op: .greater, value: .number(0.5))],
+            order: [],
+            pageToken: nil,
+            limit: 10
+        )
+        #expect(found.items.map(\.id) == [model.id])
+    }
+
+    @Test("deleted models are gone from get, search and further changes")
+    func delete() async throws {
+        let model = try await newModel()
+        try await service.deleteLoggedModel(id: model.id, actor: alice)
+        await expectRegistryError(.notFound) { try await service.loggedModel(id: model.id) }
+        await expectRegistryError(.notFound) { try await service.deleteLoggedModel(id: model.id, actor: alice) }
+        let page = try await service.searchLoggedModels(
+            experimentIDs: ["1"],
+            clauses: [],
+            order: [],
+            pageToken: nil,
+            limit: 10
+        )
+        #expect(page.items.isEmpty)
+    }
+
+    @Test("search by name, newest first, with paging")
+    func search() async throws {
+        let first = try await newModel("model")
+        let second = try await newModel("model")
+        _ = try await newModel("other")
+        let byName = try await service.searchLoggedModels(
+            experimentIDs: ["1"],
+            clauses: [SearchClause(field: .attribute("name"), op: .equal, value: .string("model"))],
+            order: [],
+            pageToken: nil,
+            limit: 1
+        )
+        #expect(byName.items.map(\.id) == [second.id])
+        let next = try await service.searchLoggedModels(
+            experimentIDs: ["1"],
+            clauses: [SearchClause(field: .attribute("name"), op: .equal, value: .string("model"))],
+            order: [],
+            pageToken: byName.nextPageToken,
+            limit: 1
+        )
+        #expect(next.items.map(\.id) == [first.id])
+        #expect(next.nextPageToken == nil)
+        await expectRegistryError(.invalidArgument) {
+            try await service.searchLoggedModels(
+                experimentIDs: ["1"],
+                clauses: [SearchClause(field: .dataset("name"), op: .equal, value: .string("x"))],
+                order: [],
+                pageToken: nil,
+                limit: 1
+            )
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-// Suites of this target live beside this file.

@@ -1,0 +1,78 @@
+"""MLflow 3's LoggedModel API, which `log_model` itself uses (create, finalize, tags, search, artifacts)."""
+
+from __future__ import annotations
+
+import mlflow
+import mlflow.sklearn
+
+from compat import log_small_model, same_predictions, small_model
+from conftest import needs_mlflow3
+
+pytestmark = needs_mlflow3
+
+
+def test_logged_model_lifecycle(client, unique, workdir):
+    experiment_id = mlflow.set_experiment(unique("logged-models")).experiment_id
+    model, X, _ = small_model()
+    with mlflow.start_run() as run:
+        mlflow.log_param("C", "1.0")
+        mlflow.log_metric("accuracy", 0.91)
+        info = log_small_model(model, X)
+    run_id = run.info.run_id
+
+    logged = client.get_logged_model(info.model_id)
+    assert logged.model_id == info.model_id and logged.model_id.startswith("m-")
+    assert str(logged.status) == "READY"
+    assert (logged.name, logged.source_run_id, logged.experiment_id) == ("model", run_id, experiment_id)
+    assert logged.artifact_location
+    assert logged.params == {"C": "1.0"}
+    assert [(m.key, m.value) for m in logged.metrics] == [("accuracy", 0.91)]
+
+    outputs = client.get_run(run_id).outputs.model_outputs
+    assert [o.model_id for o in outputs] == [info.model_id]
+    assert client.list_artifacts(run_id) == []  # in MLflow 3 the files live with the LoggedModel
+    files = {f.path for f in client.list_logged_model_artifacts(info.model_id)}
+    assert {"MLmodel", "requirements.txt", "python_env.yaml", "conda.yaml"} <= files
+
+    client.set_logged_model_tags(info.model_id, {"reviewed": "yes", "temp": "1"})
+    client.delete_logged_model_tag(info.model_id, "temp")
+    tags = client.get_logged_model(info.model_id).tags
+    assert tags["reviewed"] == "yes" and "temp" not in tags
+
+    found = client.search_logged_models(experiment_ids=[experiment_id])
+    assert [m.model_id for m in found] == [info.model_id]
+    by_name = client.search_logged_models(experiment_ids=[experiment_id], filter_string="name = 'model'")
+    assert [m.model_id for m in by_name] == [info.model_id]
+    assert client.search_logged_models(experiment_ids=[experiment_id], filter_string="name = 'other'") == []
+    good = mlflow.search_logged_models(
+        experiment_ids=[experiment_id], filter_string="metrics.accuracy > 0.5", output_format="list"
+    )
+    assert [m.model_id for m in good] == [info.model_id]
+    bad = mlflow.search_logged_models(
+        experiment_ids=[experiment_id], filter_string="metrics.accuracy > 0.95", output_format="list"
+    )
+    assert bad == []
+
+    # the LoggedModel itself loads, without any registration
+    assert same_predictions(mlflow.sklearn.load_model(f"models:/{info.model_id}"), model, X)
+
+
+def test_log_model_upload_failure_is_recorded(client, unique, workdir):
+    """flow_seed.py verbatim on the 3.x client: skops refuses the trees, the client marks model and run as failed."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    mlflow.set_experiment(unique("logged-failed"))
+    X, y = small_model()[1:]
+    forest = RandomForestClassifier(n_estimators=3, random_state=1).fit(X, y)
+    name = unique("never-registered")
+    raised = None
+    try:
+        with mlflow.start_run() as run:
+            mlflow.sklearn.log_model(forest, name="model", registered_model_name=name)
+    except mlflow.exceptions.MlflowException as error:
+        raised = error
+    assert raised is not None and "untrusted" in str(raised)
+    assert client.get_run(run.info.run_id).info.status == "FAILED"
+    failed = client.search_logged_models(experiment_ids=[run.info.experiment_id])
+    assert [str(m.status) for m in failed] == ["FAILED"]
+    assert client.search_registered_models(filter_string=f"name = '{name}'") == []
