@@ -76,18 +76,7 @@ extension RegistryService {
             if !directory.isEmpty, try await reader.artifact(at: directory) != nil { return [] }
             return try await reader.artifacts(under: directory, limit: Self.maxArtifactsListed)
         }
-        let skip = directory.isEmpty ? 0 : directory.utf8.count + 1
-        var listing: [String: ArtifactListing] = [:]
-        for entry in entries {
-            guard let relative = String(entry.path.utf8.dropFirst(skip)), !relative.isEmpty else { continue }
-            if let slash = relative.firstIndex(of: "/") {
-                let name = String(relative[..<slash])
-                listing[name] = ArtifactListing(path: name, isDirectory: true, size: nil)
-            } else {
-                listing[relative] = ArtifactListing(path: relative, isDirectory: false, size: entry.size)
-            }
-        }
-        return listing.values.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return ArtifactListing.children(of: directory, in: entries.map { ($0.path, $0.size) })
     }
 
     /// Opens one artifact file for reading, optionally a byte range (clamped to the file's size).

@@ -32,10 +32,17 @@ public struct SQLMetadataStore: Sendable {
         SQLMetadataSession(store: self, executor: executor)
     }
 
-    /// Applies ``migrations`` not yet applied, under the dialect's locks; returns the versions applied now.
+    /// Applies ``migrations`` (for upgrade tests: only those up to version `upTo`) not yet applied, under the
+    /// dialect's locks; returns the versions applied now.
     /// - Throws: see ``SQLMigrator/migrate(_:dialect:migrations:now:)``.
-    public func migrate(_ executor: any SQLExecutor, now: Date = Date()) async throws -> [Int] {
-        try await SQLMigrator.migrate(executor, dialect: dialect, migrations: Self.migrations, now: now)
+    public func migrate(_ executor: any SQLExecutor, upTo version: Int = .max, now: Date = Date()) async throws -> [Int]
+    {
+        try await SQLMigrator.migrate(
+            executor,
+            dialect: dialect,
+            migrations: Self.migrations.filter { $0.version <= version },
+            now: now
+        )
     }
 
     /// Runs one statement written with `?` placeholders, mapping driver failures to `RegistryError`.

@@ -22,6 +22,18 @@ extension SQLiteMetadataStore {
         busyTimeout: Duration = .seconds(5),
         logger: Logger = Logger(label: "cairn.metadata.sqlite")
     ) async throws -> SQLiteMetadataStore {
+        try await open(path: path, readers: readers, busyTimeout: busyTimeout, logger: logger, migratingUpTo: .max)
+    }
+
+    /// ``open(path:readers:busyTimeout:logger:)`` applying only the migrations up to `version`: upgrade tests build
+    /// an old schema with it.
+    static func open(
+        path: String,
+        readers: Int = 4,
+        busyTimeout: Duration = .seconds(5),
+        logger: Logger = Logger(label: "cairn.metadata.sqlite"),
+        migratingUpTo version: Int
+    ) async throws -> SQLiteMetadataStore {
         precondition(readers >= 1, "an SQLite metadata store needs at least one reader connection")
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -43,7 +55,7 @@ extension SQLiteMetadataStore {
             opened.append(writer)
             try await configure(writer, pragmas: writerPragmas(timeoutMillis: timeout), path: path)
             let sql = SQLMetadataStore(dialect: SQLiteDialect())
-            let applied = try await sql.migrate(SQLiteExecutor(connection: writer))
+            let applied = try await sql.migrate(SQLiteExecutor(connection: writer), upTo: version)
             if !applied.isEmpty {
                 logger.info("Applied metadata migrations", metadata: ["path": "\(path)", "versions": "\(applied)"])
             }

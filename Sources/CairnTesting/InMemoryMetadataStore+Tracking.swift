@@ -73,7 +73,7 @@ extension InMemoryMetadataStore.Transaction {
         try await mutate { try $0.putRunTags(runID: runID, tags: tags) }
     }
     func deleteRunTag(runID: String, key: String) async throws -> Bool {
-        try await mutate { $0.deleteRunTag(runID: runID, key: key) }
+        try await mutate { try $0.deleteRunTag(runID: runID, key: key) }
     }
     func appendMetrics(runID: String, points: [MetricPoint]) async throws {
         try await mutate { try $0.appendMetrics(runID: runID, points: points) }
@@ -90,7 +90,7 @@ extension InMemoryMetadataStore.Transaction {
         try await mutate { try $0.putLoggedModelTags(modelID: modelID, tags: tags) }
     }
     func deleteLoggedModelTag(modelID: String, key: String) async throws -> Bool {
-        try await mutate { $0.deleteLoggedModelTag(modelID: modelID, key: key) }
+        try await mutate { try $0.deleteLoggedModelTag(modelID: modelID, key: key) }
     }
     func putArtifact(_ entry: ArtifactEntry) async throws { try await mutate { $0.putArtifact(entry) } }
     func deleteArtifacts(under prefix: String) async throws -> [ArtifactEntry] {

@@ -105,9 +105,10 @@ func isAtOrBelow(_ path: String, _ prefix: String) -> Bool {
 // MARK: - Writes
 
 extension InMemoryState {
-    /// A counter, as the SQL stores keep one: it ignores ids inserted directly (only "0" is, by the service).
+    /// Greater than every id handed out before and every numeric id in use.
     mutating func allocateExperimentID() -> String {
-        tracking.lastExperimentID += 1
+        let used = tracking.experiments.keys.compactMap { Int($0) }.max() ?? 0
+        tracking.lastExperimentID = max(tracking.lastExperimentID, used) + 1
         return String(tracking.lastExperimentID)
     }
 
@@ -176,9 +177,9 @@ extension InMemoryState {
         tracking.runs[runID]!.tags.merge(tags) { _, new in new }
     }
 
-    /// `false` also when the run does not exist (a `DELETE … WHERE` that matched nothing).
-    mutating func deleteRunTag(runID: String, key: String) -> Bool {
-        tracking.runs[runID]?.tags.removeValue(forKey: key) != nil
+    mutating func deleteRunTag(runID: String, key: String) throws -> Bool {
+        try requireRun(runID)
+        return tracking.runs[runID]!.tags.removeValue(forKey: key) != nil
     }
 
     mutating func appendMetrics(runID: String, points: [MetricPoint]) throws {
@@ -233,9 +234,9 @@ extension InMemoryState {
         tracking.loggedModels[modelID]!.tags.merge(tags) { _, new in new }
     }
 
-    /// `false` also when the model does not exist.
-    mutating func deleteLoggedModelTag(modelID: String, key: String) -> Bool {
-        tracking.loggedModels[modelID]?.tags.removeValue(forKey: key) != nil
+    mutating func deleteLoggedModelTag(modelID: String, key: String) throws -> Bool {
+        guard tracking.loggedModels[modelID] != nil else { throw Self.missing("logged model", modelID) }
+        return tracking.loggedModels[modelID]!.tags.removeValue(forKey: key) != nil
     }
 
     mutating func putArtifact(_ entry: ArtifactEntry) {

@@ -1,0 +1,77 @@
+import CairnCore
+import CairnSQL
+import CairnTesting
+import Foundation
+import Testing
+
+@testable import CairnSQLite
+
+@Suite("SQLiteMetadataStore schema upgrades")
+struct SQLiteMigrationTests {
+    @Test("migration 2 backfills model_versions.run_id from the lineage of versions written under schema 1")
+    func runIDBackfill() async throws {
+        try await withTemporaryDirectory { directory throws in
+            let path = directory.appendingPathComponent("metadata.sqlite").path
+            let old = try await SQLiteMetadataStore.open(path: path, migratingUpTo: 1)
+            #expect(try await old.appliedMigrations() == [1])
+            let model = RegisteredModel(
+                id: "m1",
+                name: "fraud",
+                createdBy: "alice",
+                createdAt: ManualClock.defaultStart,
+                updatedAt: ManualClock.defaultStart,
+                updatedBy: "alice"
+            )
+            try await old.write { try await $0.insertModel(model) }
+            // Schema 1 has no run_id column, so the rows are written the way release 1 wrote them.
+            try await old.writer.withConnection { connection in
+                for (number, lineage) in [(1, #"{"runID":"r-1","datasets":[]}"#), (2, #"{"datasets":[]}"#)] {
+                    _ = try await SQLiteExecutor(connection: connection).query(
+                        """
+                        INSERT INTO model_versions (id, model_id, number, status, status_message, stage, description,
+                            tags_json, lineage_json, manifest_json, created_by, created_at, updated_by, updated_at)
+                        VALUES (?, 'm1', ?, 'PENDING', '', 'None', '', '{}', ?, NULL, 'alice', 0, 'alice', 0)
+                        """,
+                        [.text("v\(number)"), .integer(Int64(number)), .text(lineage)]
+                    )
+                }
+            }
+            await old.close()
+
+            let upgraded = try await SQLiteMetadataStore.open(path: path)
+            #expect(upgraded.migrationsAppliedAtOpen == [2])
+            let (byRun, all) = try await upgraded.read { reader in
+                (
+                    try await reader.versions(modelID: nil, runID: "r-1", limit: 10).map(\.id),
+                    try await reader.versions(modelID: "m1", runID: nil, limit: 10).map(\.id)
+                )
+            }
+            #expect(byRun == ["v1"])
+            #expect(all == ["v2", "v1"])
+            #expect(try await upgraded.read { try await $0.version(id: "v1") }?.lineage.runID == "r-1")
+            await upgraded.close()
+        }
+    }
+
+    @Test("lineage queries by run use the run_id index, and artifact prefixes the path index")
+    func trackingQueriesUseIndexes() async throws {
+        try await withTemporaryStore { store, _ throws in
+            let plans = try await store.readers.withConnection { connection in
+                var plans: [String] = []
+                for statement in [
+                    "SELECT id FROM model_versions WHERE run_id = 'r'",
+                    "SELECT path FROM artifacts WHERE path = 'a' OR (path >= 'a/' AND path < 'a0') ORDER BY path",
+                    "SELECT COUNT(*) FROM artifacts WHERE digest = 'd'",
+                ] {
+                    let rows = try await SQLiteExecutor(connection: connection).query(
+                        "EXPLAIN QUERY PLAN " + statement,
+                        []
+                    )
+                    plans.append(rows.map { if case .text(let detail) = $0["detail"] { detail } else { "" } }.joined())
+                }
+                return plans
+            }
+            for plan in plans { #expect(!plan.contains("SCAN"), "a full scan in: \(plan)") }
+        }
+    }
+}
