@@ -38,7 +38,7 @@ public struct SQLiteDialect: SQLDialect {
     /// ``SQLiteMetadataStore`` installs, that applies Swift's `String.lowercased()` (SQLite's `lower()` folds only
     /// ASCII).
     public func like(column: String, caseInsensitive: Bool) -> String {
-        caseInsensitive ? "lower(\(column)) GLOB ?" : "\(column) GLOB ?"
+        caseInsensitive ? "\(SQLiteFunctions.lowerName)(\(column)) GLOB ?" : "\(column) GLOB ?"
     }
 
     /// Rewrites an MLflow `LIKE` pattern as a `GLOB` pattern: `%` → `*`, `_` → `?`, and the GLOB metacharacters `*`,

@@ -12,45 +12,63 @@ struct SQLiteMigrationTests {
     func runIDBackfill() async throws {
         try await withTemporaryDirectory { directory throws in
             let path = directory.appendingPathComponent("metadata.sqlite").path
-            let old = try await SQLiteMetadataStore.open(path: path, migratingUpTo: 1)
-            #expect(try await old.appliedMigrations() == [1])
-            let model = RegisteredModel(
-                id: "m1",
-                name: "fraud",
-                createdBy: "alice",
-                createdAt: ManualClock.defaultStart,
-                updatedAt: ManualClock.defaultStart,
-                updatedBy: "alice"
-            )
-            try await old.write { try await $0.insertModel(model) }
-            // Schema 1 has no run_id column, so the rows are written the way release 1 wrote them.
-            try await old.writer.withConnection { connection in
-                for (number, lineage) in [(1, #"{"runID":"r-1","datasets":[]}"#), (2, #"{"datasets":[]}"#)] {
-                    _ = try await SQLiteExecutor(connection: connection).query(
-                        """
-                        INSERT INTO model_versions (id, model_id, number, status, status_message, stage, description,
-                            tags_json, lineage_json, manifest_json, created_by, created_at, updated_by, updated_at)
-                        VALUES (?, 'm1', ?, 'PENDING', '', 'None', '', '{}', ?, NULL, 'alice', 0, 'alice', 0)
-                        """,
-                        [.text("v\(number)"), .integer(Int64(number)), .text(lineage)]
-                    )
+            let withRun = String(decoding: try JSONEncoder().encode(VersionLineage(runID: "r-1")), as: UTF8.self)
+            let without = String(decoding: try JSONEncoder().encode(VersionLineage()), as: UTF8.self)
+            try await withStore(path: path, migratingUpTo: 1) { old in
+                #expect(try await old.appliedMigrations() == [1])
+                let model = RegisteredModel(
+                    id: "m1",
+                    name: "fraud",
+                    createdBy: "alice",
+                    createdAt: ManualClock.defaultStart,
+                    updatedAt: ManualClock.defaultStart,
+                    updatedBy: "alice"
+                )
+                try await old.write { try await $0.insertModel(model) }
+                // Schema 1 has no run_id column, so the rows are written the way release 1 wrote them.
+                try await old.writer.withConnection { connection in
+                    for (number, lineage) in [(1, withRun), (2, without)] {
+                        _ = try await SQLiteExecutor(connection: connection).query(
+                            """
+                            INSERT INTO model_versions (id, model_id, number, status, status_message, stage,
+                                description, tags_json, lineage_json, manifest_json, created_by, created_at,
+                                updated_by, updated_at)
+                            VALUES (?, 'm1', ?, 'PENDING', '', 'None', '', '{}', ?, NULL, 'alice', 0, 'alice', 0)
+                            """,
+                            [.text("v\(number)"), .integer(Int64(number)), .text(lineage)]
+                        )
+                    }
                 }
             }
-            await old.close()
-
-            let upgraded = try await SQLiteMetadataStore.open(path: path)
-            #expect(upgraded.migrationsAppliedAtOpen == [2])
-            let (byRun, all) = try await upgraded.read { reader in
-                (
-                    try await reader.versions(modelID: nil, runID: "r-1", limit: 10).map(\.id),
-                    try await reader.versions(modelID: "m1", runID: nil, limit: 10).map(\.id)
-                )
+            try await withStore(path: path, migratingUpTo: .max) { upgraded in
+                #expect(upgraded.migrationsAppliedAtOpen == [2])
+                let (byRun, all) = try await upgraded.read { reader in
+                    (
+                        try await reader.versions(modelID: nil, runID: "r-1", limit: 10).map(\.id),
+                        try await reader.versions(modelID: "m1", runID: nil, limit: 10).map(\.id)
+                    )
+                }
+                #expect(byRun == ["v1"])
+                #expect(all == ["v2", "v1"])
+                #expect(try await upgraded.read { try await $0.version(id: "v1") }?.lineage.runID == "r-1")
             }
-            #expect(byRun == ["v1"])
-            #expect(all == ["v2", "v1"])
-            #expect(try await upgraded.read { try await $0.version(id: "v1") }?.lineage.runID == "r-1")
-            await upgraded.close()
         }
+    }
+
+    /// Opens the store at `path` with migrations up to `version`, runs `body`, and closes the store even on errors.
+    private func withStore(
+        path: String,
+        migratingUpTo version: Int,
+        _ body: (SQLiteMetadataStore) async throws -> Void
+    ) async throws {
+        let store = try await SQLiteMetadataStore.open(path: path, migratingUpTo: version)
+        do {
+            try await body(store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 
     @Test("lineage queries by run use the run_id index, and artifact prefixes the path index")
