@@ -138,14 +138,19 @@ extension RegistryService {
         guard let entry = try await files(modelName: modelName, number: number).first(where: { $0.path == path }) else {
             throw RegistryError(.notFound, "Version \(number) of '\(modelName)' has no file '\(path)'.")
         }
-        if let range, range.lowerBound < 0 || range.lowerBound > entry.size {
+        return (entry, try await readBlob(entry.digest, size: entry.size, range: range, path: path))
+    }
+
+    /// Streams a stored file, optionally a range clamped to its size.
+    /// - Throws: `.rangeNotSatisfiable` when the range starts outside the file.
+    func readBlob(_ digest: Digest, size: Int64, range: Range<Int64>?, path: String) async throws -> BlobByteStream {
+        if let range, range.lowerBound < 0 || range.lowerBound > size {
             throw RegistryError(
                 .rangeNotSatisfiable,
-                "The range starts at byte \(range.lowerBound), outside '\(path)' (\(entry.size) bytes)."
+                "The range starts at byte \(range.lowerBound), outside '\(path)' (\(size) bytes)."
             )
         }
-        let clamped = range.map { $0.lowerBound..<min($0.upperBound, entry.size) }
-        return (entry, try await blobs.read(entry.digest, range: clamped))
+        return try await blobs.read(digest, range: range.map { $0.lowerBound..<min($0.upperBound, size) })
     }
 
     /// Marks versions left `PENDING` longer than `seconds` as `FAILED`, drops their file entries and deletes the blobs

@@ -86,14 +86,7 @@ extension RegistryService {
         guard let entry = try await store.read({ try await $0.artifact(at: path) }) else {
             throw RegistryError(.notFound, "No such artifact: '\(path)'")
         }
-        if let range, range.lowerBound < 0 || range.lowerBound > entry.size {
-            throw RegistryError(
-                .rangeNotSatisfiable,
-                "The range starts at byte \(range.lowerBound), outside '\(path)' (\(entry.size) bytes)."
-            )
-        }
-        let clamped = range.map { $0.lowerBound..<min($0.upperBound, entry.size) }
-        return (entry, try await blobs.read(entry.digest, range: clamped))
+        return (entry, try await readBlob(entry.digest, size: entry.size, range: range, path: path))
     }
 
     /// Deletes a file, or a directory with everything below it. Deleting a path that holds nothing changes nothing.

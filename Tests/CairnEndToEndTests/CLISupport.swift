@@ -68,55 +68,24 @@ enum CLI {
 /// A `cairn serve` subprocess on a free loopback port with its own data directory; ``stop()`` ends it.
 final class ServerProcess: Sendable {
     let url: String
-    private let process: Process
     let dataDirectory: TempDirectory
-    private let output: OutputBuffer
+    private let server: KillableServer
 
-    private init(url: String, process: Process, dataDirectory: TempDirectory, output: OutputBuffer) {
-        self.url = url
-        self.process = process
+    private init(server: KillableServer, dataDirectory: TempDirectory) {
+        self.url = server.url.absoluteString
+        self.server = server
         self.dataDirectory = dataDirectory
-        self.output = output
     }
 
-    /// Starts the server and waits (up to 60 s) until it prints its URL and `GET /healthz` answers.
+    /// Starts the server on a new data directory and waits (up to 60 s) until `GET /healthz` answers.
     static func start() async throws -> ServerProcess {
         let data = try TempDirectory()
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data", data.url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        let output = OutputBuffer()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty {
-                handle.readabilityHandler = nil
-            } else {
-                output.text.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
-            }
-        }
-        try process.run()
+        let server = ServerProcess(server: try await KillableServer.start(data: data.url), dataDirectory: data)
         let deadline = ContinuousClock.now + .seconds(60)
-        var url: String?
-        while url == nil {
-            url = output.text.withLock { Self.listeningURL(in: $0) }
-            if url != nil { break }
-            guard process.isRunning, ContinuousClock.now < deadline else {
-                if process.isRunning { process.terminate() }
-                process.waitUntilExit()
-                let log = output.text.withLock { $0 }
-                throw ServerError(message: "cairn serve did not start; its output:\n\(log)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let server = ServerProcess(url: url!, process: process, dataDirectory: data, output: output)
         while try await !server.isHealthy() {
-            guard process.isRunning, ContinuousClock.now < deadline else {
+            guard server.server.process.isRunning, ContinuousClock.now < deadline else {
                 server.stop()
-                throw ServerError(message: "cairn serve never answered /healthz at \(url!)")
+                throw ServerError(message: "cairn serve never answered /healthz at \(server.url)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -131,18 +100,14 @@ final class ServerProcess: Sendable {
     }
 
     /// Terminates the server and waits for it to exit. Safe to call twice.
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
+    func stop() { _ = server.terminate() }
 
     /// Everything the server printed so far.
-    var log: String { output.text.withLock { $0 } }
+    var log: String { server.log }
 
     private func isHealthy() async throws -> Bool {
-        guard let base = URL(string: url) else { return false }
         do {
-            try await CairnClient.withClient(baseURL: base) { try await $0.health() }
+            try await CairnClient.withClient(baseURL: server.url) { try await $0.health() }
             return true
         } catch {
             return false
