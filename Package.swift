@@ -69,6 +69,14 @@ let package = Package(
         ),
 
         .target(
+            name: "CairnCredentials",
+            dependencies: [
+                "CairnCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CairnMLflowAPI",
             dependencies: [
                 "CairnCore",
@@ -85,7 +93,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnAPI", "CairnMLflowAPI",
+                "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnAPI", "CairnMLflowAPI", "CairnCredentials",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,6 +130,11 @@ let package = Package(
         .testTarget(
             name: "CairnSQLiteTests",
             dependencies: ["CairnSQLite", "CairnTesting", "CairnCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnCredentialsTests",
+            dependencies: ["CairnCredentials", "CairnCore", "CairnTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -92,7 +92,11 @@ enum MLflowSystemRoutes {
 
     static let routes: [MLflowRoute] = [
         MLflowRoute(.get, "/health", raw: { _, _, _ in MLflowResponse.text("OK", contentType: "text/plain") }),
-        MLflowRoute(.get, "/version", raw: { _, _, _ in MLflowResponse.text(mlflowVersion, contentType: "text/plain") }),
+        MLflowRoute(
+            .get,
+            "/version",
+            raw: { _, _, _ in MLflowResponse.text(mlflowVersion, contentType: "text/plain") }
+        ),
         MLflowRoute(.get, "/api/3.0/mlflow/server-info", raw: { _, _, _ in serverInfo }),
     ]
 

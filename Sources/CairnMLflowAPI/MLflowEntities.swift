@@ -64,7 +64,9 @@ enum MLflowEntities {
         var outputs = JSONObject()
         outputs.set(
             "model_outputs",
-            list: run.outputs.map { JSONObject(fields: [("model_id", .string($0.modelID)), ("step", .int($0.step))]).value }
+            list: run.outputs.map {
+                JSONObject(fields: [("model_id", .string($0.modelID)), ("step", .int($0.step))]).value
+            }
         )
         var object = JSONObject()
         object.set("info", runInfo(run))

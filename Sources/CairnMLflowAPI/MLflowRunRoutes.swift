@@ -191,7 +191,10 @@ enum MLflowRunRoutes {
                 schema: try dataset.string("schema"),
                 profile: try dataset.string("profile")
             )
-            return RunInput(dataset: record, tags: try item.keyValues("tags").map { OrderedTag(key: $0.key, value: $0.value) })
+            return RunInput(
+                dataset: record,
+                tags: try item.keyValues("tags").map { OrderedTag(key: $0.key, value: $0.value) }
+            )
         }
         try await service.logInputs(runID: try input.required(anyOf: runKeys), inputs: inputs, actor: context.principal)
         return MLflowResponse.empty
@@ -203,7 +206,11 @@ enum MLflowRunRoutes {
         let outputs = try input.objects("models").map { item in
             RunOutput(modelID: try item.required("model_id"), step: try item.int64("step") ?? 0)
         }
-        try await service.logOutputs(runID: try input.required(anyOf: runKeys), outputs: outputs, actor: context.principal)
+        try await service.logOutputs(
+            runID: try input.required(anyOf: runKeys),
+            outputs: outputs,
+            actor: context.principal
+        )
         return MLflowResponse.empty
     }
 

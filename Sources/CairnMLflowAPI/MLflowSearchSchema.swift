@@ -193,7 +193,8 @@ extension MLflowSearchSchema {
                 case .tag(let key): .tag(key)
                 default: .name
                 }
-            guard let op = ModelFilterClause.Operator(rawValue: clause.op.rawValue), case .string(let value) = clause.value
+            guard let op = ModelFilterClause.Operator(rawValue: clause.op.rawValue),
+                case .string(let value) = clause.value
             else {
                 throw RegistryError(.invalidArgument, "Registered-model filters compare with =, !=, LIKE or ILIKE.")
             }

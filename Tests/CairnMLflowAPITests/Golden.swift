@@ -24,7 +24,10 @@ enum Golden {
                 try normalized.write(to: file, atomically: true, encoding: .utf8)
                 return
             }
-            Issue.record("Missing golden file \(name).json; run with CAIRN_UPDATE_GOLDEN=1", sourceLocation: sourceLocation)
+            Issue.record(
+                "Missing golden file \(name).json; run with CAIRN_UPDATE_GOLDEN=1",
+                sourceLocation: sourceLocation
+            )
             return
         }
         #expect(normalized == expected, "golden \(name) differs:\n\(normalized)", sourceLocation: sourceLocation)
@@ -57,7 +60,11 @@ enum Golden {
 
     static func scrubIDs(_ text: String) -> String {
         var result = text.replacingOccurrences(of: "sha256:[0-9a-f]{64}", with: "<digest>", options: .regularExpression)
-        result = result.replacingOccurrences(of: "_cairn/versions/[^/]+", with: "_cairn/versions/<version_id>", options: .regularExpression)
+        result = result.replacingOccurrences(
+            of: "_cairn/versions/[^/]+",
+            with: "_cairn/versions/<version_id>",
+            options: .regularExpression
+        )
         result = result.replacingOccurrences(of: "m-[0-9a-f]{32}", with: "<model_id>", options: .regularExpression)
         result = result.replacingOccurrences(of: "[0-9a-f]{32}", with: "<run_id>", options: .regularExpression)
         return result

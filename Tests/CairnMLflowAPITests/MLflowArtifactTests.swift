@@ -17,7 +17,11 @@ struct MLflowArtifactTests {
                 ("bin/blob.bin", "0123456789"),
             ] {
                 let put = try await client.raw(
-                    .put, "\(Self.base)/\(root)/\(path)", headers: [.contentType: "text/plain"], body: content)
+                    .put,
+                    "\(Self.base)/\(root)/\(path)",
+                    headers: [.contentType: "text/plain"],
+                    body: content
+                )
                 #expect(put.status == 200 && put.text.isEmpty && put.headers[.contentType] == nil, "\(path)")
             }
             let listed = try await client.mlflow(.get, "\(Self.base)?path=\(q(root))")
@@ -57,15 +61,21 @@ struct MLflowArtifactTests {
             for tail in Self.hostileTails {
                 for method in [HTTPRequest.Method.put, .get, .delete] {
                     let reply = try await client.raw(
-                        method, "\(Self.base)/\(tail)", headers: [.contentType: "application/octet-stream"],
-                        body: method == .put ? "escaped" : nil)
+                        method,
+                        "\(Self.base)/\(tail)",
+                        headers: [.contentType: "application/octet-stream"],
+                        body: method == .put ? "escaped" : nil
+                    )
                     #expect(reply.status == 400, "\(method) \(tail): \(reply.status) \(reply.text)")
                     #expect(reply.errorCode == "INVALID_PARAMETER_VALUE", "\(method) \(tail)")
                 }
             }
             for path in ["../../etc", "/etc", "1/../..", "..", "1//x", "%2e%2e", "1/./x", "a\\..\\b"] {
                 let reply = try await client.mlflow(.get, "\(Self.base)?path=\(q(path))")
-                #expect(reply.status == 400 && reply.errorCode == "INVALID_PARAMETER_VALUE", "list \(path): \(reply.text)")
+                #expect(
+                    reply.status == 400 && reply.errorCode == "INVALID_PARAMETER_VALUE",
+                    "list \(path): \(reply.text)"
+                )
             }
             let after = try harness.filesOnDisk().filter { !$0.hasPrefix("data") }
             #expect(after == before)

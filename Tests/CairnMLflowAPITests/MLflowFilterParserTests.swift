@@ -37,11 +37,17 @@ struct MLflowFilterParserTests {
             filter: "attributes.status = 'FINISHED'",
             clauses: [clause(.attribute("status"), .equal, .string("FINISHED"))]
         ),
-        FilterCase(filter: "attribute.run_name = \"a\"", clauses: [clause(.attribute("run_name"), .equal, .string("a"))]),
+        FilterCase(
+            filter: "attribute.run_name = \"a\"",
+            clauses: [clause(.attribute("run_name"), .equal, .string("a"))]
+        ),
         FilterCase(filter: "status = 'RUNNING'", clauses: [clause(.attribute("status"), .equal, .string("RUNNING"))]),
         FilterCase(filter: "params.lr = '0.1'", clauses: [clause(.param("lr"), .equal, .string("0.1"))]),
         FilterCase(filter: "param.lr LIKE '0.%'", clauses: [clause(.param("lr"), .like, .string("0.%"))]),
-        FilterCase(filter: "tags.team ilike 'RISK'", clauses: [clause(.tag("team"), .caseInsensitiveLike, .string("RISK"))]),
+        FilterCase(
+            filter: "tags.team ilike 'RISK'",
+            clauses: [clause(.tag("team"), .caseInsensitiveLike, .string("RISK"))]
+        ),
         FilterCase(filter: "tags.`a b` = 'x'", clauses: [clause(.tag("a b"), .equal, .string("x"))]),
         FilterCase(filter: "tags.\"a.b\" = 'x'", clauses: [clause(.tag("a.b"), .equal, .string("x"))]),
         FilterCase(filter: "tags.x = 'it''s'", clauses: [clause(.tag("x"), .equal, .string("it's"))]),
@@ -55,7 +61,10 @@ struct MLflowFilterParserTests {
             clauses: [clause(.attribute("run_id"), .notIn, .list(["a"]))]
         ),
         FilterCase(filter: "datasets.name = 'train'", clauses: [clause(.dataset("name"), .equal, .string("train"))]),
-        FilterCase(filter: "attributes.start_time > 5", clauses: [clause(.attribute("start_time"), .greater, .number(5))]),
+        FilterCase(
+            filter: "attributes.start_time > 5",
+            clauses: [clause(.attribute("start_time"), .greater, .number(5))]
+        ),
         FilterCase(
             filter: "metrics.loss < 1 and params.lr = '0.1' AND tags.t != 'x'",
             clauses: [
@@ -71,7 +80,10 @@ struct MLflowFilterParserTests {
     }
 
     static let runFailures: [FilterFailure] = [
-        FilterFailure(filter: "metrics.loss <<< 1", message: "Invalid comparator '<<<' not one of '{'!=', '<', '<=', '='"),
+        FilterFailure(
+            filter: "metrics.loss <<< 1",
+            message: "Invalid comparator '<<<' not one of '{'!=', '<', '<=', '='"
+        ),
         FilterFailure(filter: "metrics.loss LIKE 1", message: "Invalid comparator 'LIKE'"),
         FilterFailure(filter: "metrics.loss < 'a'", message: "Expected a numeric value"),
         FilterFailure(filter: "params.lr = 1", message: "Expected a quoted string value"),
@@ -96,7 +108,10 @@ struct MLflowFilterParserTests {
     }
 
     static let modelFilters: [(String, [ModelFilterClause])] = [
-        ("tag.`mlflow.prompt.is_prompt` != 'true'", [.init(field: .tag("mlflow.prompt.is_prompt"), op: .notEqual, value: "true")]),
+        (
+            "tag.`mlflow.prompt.is_prompt` != 'true'",
+            [.init(field: .tag("mlflow.prompt.is_prompt"), op: .notEqual, value: "true")]
+        ),
         (
             "name LIKE 'cairn-%' AND tag.`mlflow.prompt.is_prompt` != 'true'",
             [
@@ -166,6 +181,8 @@ struct MLflowFilterParserTests {
         )
         #expect(throws: RegistryError.self) { try MLflowFilterParser.parseOrder(["name sideways"], schema: .runs) }
         #expect(throws: RegistryError.self) { try MLflowFilterParser.parseOrder(["bogus"], schema: .registeredModels) }
-        #expect(throws: RegistryError.self) { try MLflowFilterParser.parseOrder(["name ASC x"], schema: .registeredModels) }
+        #expect(throws: RegistryError.self) {
+            try MLflowFilterParser.parseOrder(["name ASC x"], schema: .registeredModels)
+        }
     }
 }

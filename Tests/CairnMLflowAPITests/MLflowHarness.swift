@@ -81,5 +81,6 @@ func api(_ path: String) -> String { "/api/2.0/mlflow/" + path }
 
 /// Percent-encodes a query value.
 func q(_ value: String) -> String {
-    value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? value
+    value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~")))
+        ?? value
 }

@@ -20,7 +20,9 @@ struct MLflowRegistryTests {
             let prompt = "tag.`mlflow.prompt.is_prompt` != 'true'"
             func names(_ filter: String, extra: String = "") async throws -> ([String], String?) {
                 let reply = try await client.mlflow(
-                    .get, api("registered-models/search?filter=\(q(filter))&max_results=100\(extra)"))
+                    .get,
+                    api("registered-models/search?filter=\(q(filter))&max_results=100\(extra)")
+                )
                 #expect(reply.status == 200, "\(reply.text)")
                 let models = reply.json["registered_models"] as? [[String: Any]] ?? []
                 return (models.compactMap { $0["name"] as? String }, reply.json["next_page_token"] as? String)
@@ -32,11 +34,15 @@ struct MLflowRegistryTests {
             let empty = try await client.mlflow(.get, api("registered-models/search?filter=\(q("name = 'zzz'"))"))
             #expect(empty.status == 200 && empty.text == "{}")
             let page1 = try await client.mlflow(
-                .get, api("registered-models/search?filter=\(q(prompt))&max_results=2&order_by=\(q("name DESC"))"))
+                .get,
+                api("registered-models/search?filter=\(q(prompt))&max_results=2&order_by=\(q("name DESC"))")
+            )
             let token = try #require(page1.json["next_page_token"] as? String)
             let page2 = try await client.mlflow(
                 .get,
-                api("registered-models/search?filter=\(q(prompt))&max_results=2&order_by=\(q("name DESC"))&page_token=\(q(token))")
+                api(
+                    "registered-models/search?filter=\(q(prompt))&max_results=2&order_by=\(q("name DESC"))&page_token=\(q(token))"
+                )
             )
             let first = (page1.json["registered_models"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             let second = (page2.json["registered_models"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
@@ -55,7 +61,10 @@ struct MLflowRegistryTests {
                 (.post, "registered-models/set-tag", #"{"name":"fraud-detector","key":"owner","value":"risk-team"}"#),
                 (.post, "registered-models/set-tag", #"{"name":"fraud-detector","key":"temp","value":"1"}"#),
                 (.delete, "registered-models/delete-tag", #"{"name":"fraud-detector","key":"temp"}"#),
-                (.post, "model-versions/set-tag", #"{"name":"fraud-detector","version":"1","key":"validation","value":"passed"}"#),
+                (
+                    .post, "model-versions/set-tag",
+                    #"{"name":"fraud-detector","version":"1","key":"validation","value":"passed"}"#
+                ),
                 (.post, "model-versions/set-tag", #"{"name":"fraud-detector","version":"1","key":"temp","value":"x"}"#),
                 (.delete, "model-versions/delete-tag", #"{"name":"fraud-detector","version":"1","key":"temp"}"#),
                 (.post, "registered-models/alias", #"{"name":"fraud-detector","alias":"champion","version":"1"}"#),
@@ -66,24 +75,43 @@ struct MLflowRegistryTests {
                 let reply = try await client.mlflow(method, api(path), body)
                 #expect(reply.status == 200 && reply.text == "{}", "\(path): \(reply.text)")
             }
-            let byAlias = try await client.mlflow(.get, api("registered-models/alias?name=fraud-detector&alias=champion"))
+            let byAlias = try await client.mlflow(
+                .get,
+                api("registered-models/alias?name=fraud-detector&alias=champion")
+            )
             try Golden.check("registered_models_alias_get", byAlias.text)
             let model = try await client.mlflow(.get, api("registered-models/get?name=fraud-detector"))
             try Golden.check("registered_models_get_aliases_tags", model.text)
             let version = try await client.mlflow(.get, api("model-versions/get?name=fraud-detector&version=1"))
             try Golden.check("model_versions_get_aliases_tags", version.text)
             let search = try await client.mlflow(
-                .get, api("model-versions/search?filter=\(q("name='fraud-detector'"))&max_results=10000"))
+                .get,
+                api("model-versions/search?filter=\(q("name='fraud-detector'"))&max_results=10000")
+            )
             try Golden.check("model_versions_search", search.text)
             let renamed = try await client.mlflow(
-                .post, api("registered-models/rename"), #"{"name":"other","new_name":"other-renamed"}"#)
+                .post,
+                api("registered-models/rename"),
+                #"{"name":"other","new_name":"other-renamed"}"#
+            )
             #expect((renamed.json["registered_model"] as? [String: Any])?["name"] as? String == "other-renamed")
-            let latest = try await client.mlflow(.post, api("registered-models/get-latest-versions"), #"{"name":"fraud-detector"}"#)
+            let latest = try await client.mlflow(
+                .post,
+                api("registered-models/get-latest-versions"),
+                #"{"name":"fraud-detector"}"#
+            )
             #expect((latest.json["model_versions"] as? [Any])?.count == 1)
             let deleteVersion = try await client.mlflow(
-                .delete, api("model-versions/delete"), #"{"name":"fraud-detector","version":"1"}"#)
+                .delete,
+                api("model-versions/delete"),
+                #"{"name":"fraud-detector","version":"1"}"#
+            )
             #expect(deleteVersion.status == 200 && deleteVersion.text == "{}")
-            let deleteModel = try await client.mlflow(.delete, api("registered-models/delete"), #"{"name":"other-renamed"}"#)
+            let deleteModel = try await client.mlflow(
+                .delete,
+                api("registered-models/delete"),
+                #"{"name":"other-renamed"}"#
+            )
             #expect(deleteModel.status == 200 && deleteModel.text == "{}")
             let gone = try await client.mlflow(.get, api("registered-models/get?name=other-renamed"))
             #expect(gone.status == 404 && gone.errorCode == "RESOURCE_DOES_NOT_EXIST")

@@ -26,9 +26,15 @@ struct MLflowSeedFlowTests {
             "tags":\(runTags)}
             """
         )
-        let runID = try #require((run.json["run"] as? [String: Any]).flatMap { $0["info"] as? [String: Any] }?["run_id"] as? String)
+        let runID = try #require(
+            (run.json["run"] as? [String: Any]).flatMap { $0["info"] as? [String: Any] }?["run_id"] as? String
+        )
         let ids = #""run_uuid":"\#(runID)","run_id":"\#(runID)""#
-        let param = try await client.mlflow(.post, api("runs/log-parameter"), #"{\#(ids),"key":"n_estimators","value":"100"}"#)
+        let param = try await client.mlflow(
+            .post,
+            api("runs/log-parameter"),
+            #"{\#(ids),"key":"n_estimators","value":"100"}"#
+        )
         let metric = try await client.mlflow(
             .post,
             api("runs/log-metric"),
@@ -43,13 +49,20 @@ struct MLflowSeedFlowTests {
             "params":[{"key":"n_estimators","value":"100"}],"tags":[{"key":"mlflow.user","value":"root"}]}
             """
         )
-        let modelID = try #require((model.json["model"] as? [String: Any]).flatMap { $0["info"] as? [String: Any] }?["model_id"] as? String)
+        let modelID = try #require(
+            (model.json["model"] as? [String: Any]).flatMap { $0["info"] as? [String: Any] }?["model_id"] as? String
+        )
         let outputs = try await client.mlflow(
-            .post, api("runs/outputs"), #"{"run_id":"\#(runID)","models":[{"model_id":"\#(modelID)","step":0}]}"#)
+            .post,
+            api("runs/outputs"),
+            #"{"run_id":"\#(runID)","models":[{"model_id":"\#(modelID)","step":0}]}"#
+        )
         #expect(outputs.text == "{}")
         let runAfter = try await client.mlflow(.get, api("runs/get?run_uuid=\(runID)&run_id=\(runID)"))
         let history = try await client.mlflow(
-            .get, api("metrics/get-history?run_uuid=\(runID)&metric_key=accuracy&run_id=\(runID)&max_results=25000"))
+            .get,
+            api("metrics/get-history?run_uuid=\(runID)&metric_key=accuracy&run_id=\(runID)&max_results=25000")
+        )
         let batch = try await client.mlflow(
             .post,
             api("runs/log-batch"),
@@ -63,13 +76,17 @@ struct MLflowSeedFlowTests {
         let info = try await client.mlflow(.get, "/api/3.0/mlflow/server-info")
         let base = "/api/2.0/mlflow-artifacts/artifacts/\(experiment)/models/\(modelID)/artifacts"
         for (name, content, type) in [
-            ("MLmodel", "artifact_path: x\n", "text/plain"), ("model.skops", "PK\u{3}\u{4}weights", "application/octet-stream"),
+            ("MLmodel", "artifact_path: x\n", "text/plain"),
+            ("model.skops", "PK\u{3}\u{4}weights", "application/octet-stream"),
         ] {
             let put = try await client.raw(.put, "\(base)/\(name)", headers: [.contentType: type], body: content)
             #expect(put.status == 200 && put.text.isEmpty, "PUT \(name): \(put.text)")
         }
         let ready = try await client.mlflow(
-            .patch, api("logged-models/\(modelID)"), #"{"model_id":"\#(modelID)","status":"LOGGED_MODEL_READY"}"#)
+            .patch,
+            api("logged-models/\(modelID)"),
+            #"{"model_id":"\#(modelID)","status":"LOGGED_MODEL_READY"}"#
+        )
         if golden {
             try Golden.check("experiments_create", created.text)
             try Golden.check("experiments_get", fetched.text)
@@ -97,37 +114,59 @@ struct MLflowSeedFlowTests {
             let model = try await client.mlflow(.post, api("registered-models/create"), #"{"name":"fraud-detector"}"#)
             try Golden.check("registered_models_create", model.text)
             let version = try await client.mlflow(
-                .post, api("model-versions/create"),
-                #"{"name":"fraud-detector","source":"models:/\#(modelID)","model_id":"\#(modelID)"}"#)
+                .post,
+                api("model-versions/create"),
+                #"{"name":"fraud-detector","source":"models:/\#(modelID)","model_id":"\#(modelID)"}"#
+            )
             try Golden.check("model_versions_create", version.text)
             let tags = try await client.mlflow(
-                .patch, api("logged-models/\(modelID)/tags"),
-                #"{"tags":[{"key":"mlflow.modelVersions","value":"[{\"name\": \"fraud-detector\", \"version\": \"1\"}]"}]}"#)
+                .patch,
+                api("logged-models/\(modelID)/tags"),
+                #"{"tags":[{"key":"mlflow.modelVersions","value":"[{\"name\": \"fraud-detector\", \"version\": \"1\"}]"}]}"#
+            )
             #expect(tags.text == "{}")
             let finished = try await client.mlflow(
-                .post, api("runs/update"),
-                #"{"run_uuid":"\#(runID)","run_id":"\#(runID)","status":"FINISHED","end_time":1795946600000}"#)
+                .post,
+                api("runs/update"),
+                #"{"run_uuid":"\#(runID)","run_id":"\#(runID)","status":"FINISHED","end_time":1795946600000}"#
+            )
             try Golden.check("runs_update", finished.text)
             let none = try await client.mlflow(
-                .post, api("registered-models/get-latest-versions"), #"{"name":"fraud-detector","stages":["None"]}"#)
+                .post,
+                api("registered-models/get-latest-versions"),
+                #"{"name":"fraud-detector","stages":["None"]}"#
+            )
             try Golden.check("get_latest_versions_none", none.text)
             let staging = try await client.mlflow(
-                .post, api("model-versions/transition-stage"),
-                #"{"name":"fraud-detector","version":"1","stage":"Staging","archive_existing_versions":false}"#)
+                .post,
+                api("model-versions/transition-stage"),
+                #"{"name":"fraud-detector","version":"1","stage":"Staging","archive_existing_versions":false}"#
+            )
             #expect((staging.json["model_version"] as? [String: Any])?["current_stage"] as? String == "Staging")
             let production = try await client.mlflow(
-                .post, api("model-versions/transition-stage"),
-                #"{"name":"fraud-detector","version":"1","stage":"Production","archive_existing_versions":true}"#)
+                .post,
+                api("model-versions/transition-stage"),
+                #"{"name":"fraud-detector","version":"1","stage":"Production","archive_existing_versions":true}"#
+            )
             try Golden.check("transition_stage_production", production.text)
             let described = try await client.mlflow(
-                .patch, api("model-versions/update"), #"{"name":"fraud-detector","version":"1","description":"Promoted."}"#)
+                .patch,
+                api("model-versions/update"),
+                #"{"name":"fraud-detector","version":"1","description":"Promoted."}"#
+            )
             try Golden.check("model_versions_update", described.text)
             let empty = try await client.mlflow(
-                .post, api("registered-models/get-latest-versions"), #"{"name":"fraud-detector","stages":["Staging"]}"#)
+                .post,
+                api("registered-models/get-latest-versions"),
+                #"{"name":"fraud-detector","stages":["Staging"]}"#
+            )
             #expect(empty.status == 200 && empty.text == "{}")
             let registered = try await client.mlflow(.get, api("registered-models/get?name=fraud-detector"))
             try Golden.check("registered_models_get", registered.text)
-            let uri = try await client.mlflow(.get, api("model-versions/get-download-uri?name=fraud-detector&version=1"))
+            let uri = try await client.mlflow(
+                .get,
+                api("model-versions/get-download-uri?name=fraud-detector&version=1")
+            )
             try Golden.check("get_download_uri", uri.text)
             let location = try #require(uri.json["artifact_uri"] as? String)
             let path = String(location.dropFirst("mlflow-artifacts:/".count))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import mlflow
 import mlflow.sklearn
 import numpy as np
@@ -12,6 +14,11 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
 MLFLOW_MAJOR = int(mlflow.__version__.split(".")[0])
+# Set when the suite runs against an already running server (e.g. a real `mlflow server`, to check the suite itself).
+EXTERNAL_URL = os.environ.get("CAIRN_COMPAT_TARGET_URL", "").rstrip("/")
+
+needs_mlflow3 = pytest.mark.skipif(MLFLOW_MAJOR < 3, reason="needs the MLflow 3 client (LoggedModel API)")
+cairn_only = pytest.mark.skipif(bool(EXTERNAL_URL), reason="talks to Cairn's own API/CLI")
 
 
 def small_dataset(seed: int = 7):

@@ -40,15 +40,11 @@ import pytest  # noqa: E402
 
 import mlflow  # noqa: E402
 
+from compat import EXTERNAL_URL, MLFLOW_MAJOR  # noqa: E402
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
-MLFLOW_MAJOR = int(mlflow.__version__.split(".")[0])
 STARTUP_TIMEOUT_S = 60
 LISTEN_RE = re.compile(r"listening on (http://\S+)")
-
-EXTERNAL_URL = os.environ.get("CAIRN_COMPAT_TARGET_URL", "").rstrip("/")
-
-needs_mlflow3 = pytest.mark.skipif(MLFLOW_MAJOR < 3, reason="needs the MLflow 3 client (LoggedModel API)")
-cairn_only = pytest.mark.skipif(bool(EXTERNAL_URL), reason="talks to Cairn's own API/CLI")
 
 
 def pytest_report_header(config):

@@ -11,8 +11,7 @@ import mlflow.pyfunc
 import mlflow.sklearn
 import requests
 
-from compat import MLFLOW_MAJOR, artifact_path_of, log_small_model, same_predictions, small_model
-from conftest import cairn_only
+from compat import MLFLOW_MAJOR, artifact_path_of, cairn_only, log_small_model, same_predictions, small_model
 
 
 def _log_registered(unique, name):

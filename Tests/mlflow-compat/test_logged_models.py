@@ -5,8 +5,7 @@ from __future__ import annotations
 import mlflow
 import mlflow.sklearn
 
-from compat import log_small_model, same_predictions, small_model
-from conftest import needs_mlflow3
+from compat import log_small_model, needs_mlflow3, same_predictions, small_model
 
 pytestmark = needs_mlflow3
 

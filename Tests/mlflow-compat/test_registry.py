@@ -7,8 +7,7 @@ import mlflow.pyfunc
 import mlflow.sklearn
 import pytest
 
-from compat import expect_error, log_small_model, same_predictions, small_model
-from conftest import needs_mlflow3
+from compat import expect_error, log_small_model, needs_mlflow3, same_predictions, small_model
 
 
 def _logged_versions(name: str, count: int, experiment: str):

@@ -293,3 +293,17 @@ def test_run_artifact_uri_is_served_by_the_tracking_server(cairn, client, unique
     assert proxied(experiment.artifact_location), experiment.artifact_location
     assert proxied(run.info.artifact_uri), run.info.artifact_uri
     assert run.info.run_id in run.info.artifact_uri
+
+
+@pytest.mark.skipif(mlflow.__version__.startswith("3."), reason="the 2.x client records logged models on the run")
+def test_log_model_history_tag_on_2x_client(client, unique, workdir):
+    """The 2.x `log_model` ends with POST runs/log-model; the server keeps it in the run's mlflow.log-model.history tag."""
+    from compat import log_small_model
+
+    mlflow.set_experiment(unique("log-model-history"))
+    with mlflow.start_run() as run:
+        log_small_model()
+    history = json.loads(client.get_run(run.info.run_id).data.tags["mlflow.log-model.history"])
+    assert [entry["artifact_path"] for entry in history] == ["model"]
+    assert history[0]["run_id"] == run.info.run_id
+    assert "sklearn" in history[0]["flavors"]
