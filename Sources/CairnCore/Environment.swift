@@ -24,12 +24,66 @@ public struct RandomIDGenerator: IDGenerator {
     public func next() -> String { UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "") }
 }
 
-/// Who is acting. Until identity arrives every request acts as ``anonymous``; the domain records ``name`` on every
-/// change.
+/// Who is acting: an authenticated account with the grants it held when the request was authenticated, the
+/// anonymous caller (with the role the server grants anonymous access), or the server itself.
+///
+/// The domain records ``name`` on every change; ``Authorization`` decides from ``kind`` and ``grants``.
 public struct Principal: Hashable, Sendable {
+    /// What kind of principal this is.
+    public enum Kind: String, Hashable, Sendable, Codable {
+        case user
+        case serviceAccount = "service_account"
+        /// A request without credentials. Never approves, deletes or administers, whatever it is granted.
+        case anonymous
+        /// The server itself (bootstrap, expiry of stale uploads, migrations): may do everything.
+        case system
+
+        /// The principal kind of an account of this kind.
+        public init(_ kind: PrincipalKind) {
+            switch kind {
+            case .user: self = .user
+            case .serviceAccount: self = .serviceAccount
+            }
+        }
+    }
+
+    /// The account id (`anonymous`/`system` for the built-in principals).
+    public var id: String
+    /// The name recorded in the audit log.
     public var name: String
-    public init(name: String) { self.name = name }
-    public static let anonymous = Principal(name: "anonymous")
-    /// The server itself (expiry of stale uploads, migrations).
-    public static let system = Principal(name: "system")
+    public var kind: Kind
+    /// Every grant the principal holds (for anonymous: the configured role, globally).
+    public var grants: [Grant]
+
+    public init(id: String, name: String, kind: Kind, grants: [Grant] = []) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.grants = grants
+    }
+
+    /// A user principal named `name` with no grants (its id is its name): for tests and tools that only record a
+    /// name.
+    public init(name: String) { self.init(id: name, name: name, kind: .user) }
+
+    /// The principal of `account` holding `grants`.
+    public init(account: Account, grants: [Grant]) {
+        self.init(id: account.id, name: account.name, kind: Kind(account.kind), grants: grants)
+    }
+
+    /// The anonymous caller with no grants.
+    public static let anonymous = Principal(id: "anonymous", name: "anonymous", kind: .anonymous)
+
+    /// The anonymous caller granted `access` globally (the server's `--anonymous` setting).
+    public static func anonymous(_ access: AnonymousAccess) -> Principal {
+        Principal(
+            id: "anonymous",
+            name: "anonymous",
+            kind: .anonymous,
+            grants: access.role.map { [Grant($0)] } ?? []
+        )
+    }
+
+    /// The server itself (expiry of stale uploads, migrations, bootstrap). Allowed everything.
+    public static let system = Principal(id: "system", name: "system", kind: .system)
 }

@@ -19,7 +19,7 @@ public protocol MetadataStore: Sendable {
 }
 
 /// Queries available inside and outside transactions.
-public protocol MetadataReader: TrackingReader {
+public protocol MetadataReader: TrackingReader, IdentityReader {
     /// The model with this exact name, with its tags.
     func model(named name: String) async throws -> RegisteredModel?
     /// Models matching `filter` whose name sorts after `afterName`, by name ascending, at most `limit`.
@@ -48,7 +48,7 @@ public protocol MetadataReader: TrackingReader {
 }
 
 /// Writes, available only inside ``MetadataStore/write(_:)``.
-public protocol MetadataTransaction: MetadataReader, TrackingTransaction {
+public protocol MetadataTransaction: MetadataReader, TrackingTransaction, IdentityTransaction {
     /// Inserts a model and its tags. Throws `.alreadyExists` if the name is taken.
     func insertModel(_ model: RegisteredModel) async throws
     /// Updates name, description, updated-at/by of an existing model. Throws `.alreadyExists` if a rename collides.

@@ -11,6 +11,8 @@ public struct RegistryService: Sendable {
     public let clock: any Clock
     public let ids: any IDGenerator
     public let limits: Limits
+    /// Hashes and verifies passwords (production: `PBKDF2PasswordHasher`; default: none accepted, tokens only).
+    public let passwords: any PasswordHasher
 
     /// Tunables of the domain.
     public struct Limits: Sendable {
@@ -30,13 +32,15 @@ public struct RegistryService: Sendable {
         blobs: any BlobStore,
         clock: any Clock = SystemClock(),
         ids: any IDGenerator = RandomIDGenerator(),
-        limits: Limits = Limits()
+        limits: Limits = Limits(),
+        passwords: any PasswordHasher = NoPasswordHasher()
     ) {
         self.store = store
         self.blobs = blobs
         self.clock = clock
         self.ids = ids
         self.limits = limits
+        self.passwords = passwords
     }
 
     // MARK: Shared helpers

@@ -45,8 +45,23 @@ public struct MLflowAPI: Sendable {
                 }
             }
         }
+        // A served path called with another method: the router would answer with the native API's 404 shape.
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        let served = Dictionary(grouping: Self.routes, by: \.path).mapValues { Set($0.map(\.method)) }
+        for (path, allowed) in served {
+            let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in methods where !allowed.contains(method) {
+                router.on(RouterPath(path), method: method) { request, context in
+                    let error = RegistryError(
+                        MLflowErrors.methodNotAllowed,
+                        "\(request.method) is not allowed on \(request.uri.path); use \(list)."
+                    )
+                    return MLflowErrors.response(for: error, request: request, context: context)
+                }
+            }
+        }
         for prefix in Self.prefixes {
-            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            for method in methods {
                 router.on(RouterPath(prefix + "/**"), method: method) { request, context in
                     let error = RegistryError(
                         MLflowErrors.endpointNotFound,

@@ -69,7 +69,7 @@ enum MLflowArtifactRoutes {
     static func list(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let raw = request.uri.queryParameters.get("path") ?? ""
+        let raw = try MLflowInput.queryPairs(request.uri.query).first { $0.0 == "path" }?.1 ?? ""
         let directory = try queryPath(raw)
         let entries = try await service.browseArtifacts(directory: directory)
         let files: [JSONValue] = entries.sorted { $0.path < $1.path }.map { entry in
@@ -100,7 +100,7 @@ enum MLflowArtifactRoutes {
         return try checked(raw.map(String.init), decode: true)
     }
 
-    /// The `path` query of a listing: already percent-decoded once by the URI parser; `""` is the root.
+    /// The `path` query of a listing, already percent-decoded once; `""` is the root.
     static func queryPath(_ raw: String) throws -> String {
         if raw.isEmpty { return "" }
         var segments = raw.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

@@ -23,12 +23,15 @@ enum MLflowErrors {
         case .permissionDenied: ("PERMISSION_DENIED", .forbidden)
         case .unavailable: ("TEMPORARILY_UNAVAILABLE", .serviceUnavailable)
         case MLflowErrors.endpointNotFound: ("ENDPOINT_NOT_FOUND", .notFound)
+        case MLflowErrors.methodNotAllowed: ("ENDPOINT_NOT_FOUND", .methodNotAllowed)
         default: ("INTERNAL_ERROR", .internalServerError)
         }
     }
 
     /// Raised for a path under an MLflow prefix that no route serves.
     static let endpointNotFound = RegistryError.Code("MLFLOW_ENDPOINT_NOT_FOUND")
+    /// Raised for a served path called with a method it does not serve (MLflow answers 405).
+    static let methodNotAllowed = RegistryError.Code("MLFLOW_METHOD_NOT_ALLOWED")
 
     /// The response for any error thrown by an MLflow handler.
     static func response(for error: any Error, request: Request, context: CairnRequestContext) -> Response {

@@ -24,7 +24,7 @@ struct MLflowInput: Sendable {
     /// - Throws: `.invalidArgument` for a body without a Content-Type or that is not a JSON object.
     static func read(_ request: Request) async throws -> MLflowInput {
         if request.method == .get {
-            return MLflowInput(source: .query(request.uri.queryParameters.map { (String($0.key), String($0.value)) }))
+            return MLflowInput(source: .query(try queryPairs(request.uri.query)))
         }
         var buffer = ByteBuffer()
         for try await chunk in request.body {
@@ -48,6 +48,24 @@ struct MLflowInput: Sendable {
             throw RegistryError.badValue("The request body is not a JSON object.")
         }
         return MLflowInput(source: .json(object))
+    }
+
+    /// The pairs of a raw query string, decoded as HTML forms are: `+` is a space, then `%XX` escapes. (The Python
+    /// client encodes spaces as `+`: `filter=name+LIKE+%27a%25%27`.)
+    /// - Throws: `.invalidArgument` for malformed percent-encoding.
+    static func queryPairs(_ query: String?) throws -> [(String, String)] {
+        guard let query, !query.isEmpty else { return [] }
+        func decode(_ part: Substring) throws -> String {
+            let spaced = part.replacingOccurrences(of: "+", with: " ")
+            guard let text = spaced.removingPercentEncoding else {
+                throw RegistryError.badValue("The query string has malformed percent-encoding.")
+            }
+            return text
+        }
+        return try query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            guard let equals = pair.firstIndex(of: "=") else { return (try decode(pair), "") }
+            return (try decode(pair[..<equals]), try decode(pair[pair.index(after: equals)...]))
+        }
     }
 
     /// Every raw value of `key`.

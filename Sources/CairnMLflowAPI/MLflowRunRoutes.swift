@@ -19,6 +19,7 @@ enum MLflowRunRoutes {
         MLflowRoute(.post, "runs/delete-tag", deleteTag),
         MLflowRoute(.post, "runs/log-inputs", logInputs),
         MLflowRoute(.post, "runs/outputs", logOutputs),
+        MLflowRoute(.post, "runs/log-model", logModel),
         MLflowRoute(.get, "metrics/get-history", metricHistory),
     ]
 
@@ -209,6 +210,38 @@ enum MLflowRunRoutes {
         try await service.logOutputs(
             runID: try input.required(anyOf: runKeys),
             outputs: outputs,
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    /// The run tag where MLflow 2 clients record each `log_model` (a JSON list of `MLmodel` documents).
+    static let modelHistoryTag = "mlflow.log-model.history"
+
+    /// `runs/log-model` (MLflow 2 `log_model`): appends `model_json` to the run's model history tag. The client
+    /// only warns when this fails, so it is bookkeeping, not a requirement.
+    static func logModel(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let runID = try input.required(anyOf: runKeys)
+        let text = try input.required("model_json")
+        guard let model = try? JSONSerialization.jsonObject(with: Data(text.utf8)), model is [String: Any] else {
+            throw RegistryError.badValue("Parameter 'model_json' must be a JSON object.")
+        }
+        let run = try await service.run(id: runID)
+        var history: [Any] = []
+        if let previous = run.tags[modelHistoryTag],
+            let list = try? JSONSerialization.jsonObject(with: Data(previous.utf8)) as? [Any]
+        {
+            history = list
+        }
+        history.append(model)
+        let encoded = try JSONSerialization.data(withJSONObject: history, options: [.sortedKeys])
+        try await service.logBatch(
+            runID: runID,
+            metrics: [],
+            params: [:],
+            tags: [modelHistoryTag: String(decoding: encoded, as: UTF8.self)],
             actor: context.principal
         )
         return MLflowResponse.empty

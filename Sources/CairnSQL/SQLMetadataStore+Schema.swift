@@ -15,10 +15,11 @@ extension SQLMetadataStore {
     ///     events          sequence PK, time, actor, action, subject, payload, prev_hash, hash
     ///                     no foreign keys: events outlive what they describe
     ///
-    /// Migration 2 adds the tracking tables and `model_versions.run_id` (see ``trackingMigration``).
+    /// Migration 2 adds the tracking tables and `model_versions.run_id` (see ``trackingMigration``); migration 3 the
+    /// identity tables (see ``identityMigration``).
     ///
     /// Foreign keys cascade as a safety net only; the store deletes children explicitly.
-    public static let migrations: [SQLMigration] = [migration1, trackingMigration]
+    public static let migrations: [SQLMigration] = [migration1, trackingMigration, identityMigration]
 
     static let migration1 = SQLMigration(version: 1, name: "models, versions, files, aliases, events") { dialect in
         let int64 = dialect.int64Type

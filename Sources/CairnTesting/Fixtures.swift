@@ -4,20 +4,23 @@ import Foundation
 /// A `RegistryService` over in-memory fakes: `InMemoryMetadataStore`, `InMemoryBlobStore` and a ``ManualClock``.
 ///
 /// Pass the fakes a test wants to inspect or steer (usually the clock and the blob store); the rest are made fresh.
-/// When no blob store is passed, the one made measures upload age with `clock`.
+/// When no blob store is passed, the one made measures upload age with `clock`. Passwords are hashed with the fast
+/// ``FastPasswordHasher`` unless a test passes another.
 public func makeService(
     store: any MetadataStore = InMemoryMetadataStore(),
     blobs: (any BlobStore)? = nil,
     clock: ManualClock = ManualClock(),
     ids: any IDGenerator = SequentialIDGenerator(),
-    limits: RegistryService.Limits = RegistryService.Limits()
+    limits: RegistryService.Limits = RegistryService.Limits(),
+    passwords: any PasswordHasher = FastPasswordHasher()
 ) -> RegistryService {
     RegistryService(
         store: store,
         blobs: blobs ?? InMemoryBlobStore(clock: clock),
         clock: clock,
         ids: ids,
-        limits: limits
+        limits: limits,
+        passwords: passwords
     )
 }
 

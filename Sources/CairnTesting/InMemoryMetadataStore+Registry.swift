@@ -12,6 +12,8 @@ struct InMemoryState: Sendable {
     var events: [AuditEvent] = []
     /// Experiments, runs, logged models and the artifact tree (see `InMemoryMetadataStore+TrackingState.swift`).
     var tracking = TrackingTables()
+    /// Accounts, password hashes, grants and tokens (see `InMemoryMetadataStore+Identity.swift`).
+    var identity = IdentityTables()
 
     // MARK: Reads
 

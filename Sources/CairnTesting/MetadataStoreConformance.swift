@@ -32,7 +32,7 @@ public struct MetadataStoreConformanceCase: Sendable, CustomTestStringConvertibl
 public enum MetadataStoreConformance {
     public static let cases: [MetadataStoreConformanceCase] =
         modelCases + versionCases + fileAndAliasCases
-        + resolveCases + eventAndTransactionCases + trackingCases + modelClauseCases
+        + resolveCases + eventAndTransactionCases + trackingCases + modelClauseCases + identityCases
 }
 
 // MARK: - Fixtures

@@ -31,6 +31,15 @@ struct MLflowRegistryTests {
             #expect(try await names("name LIKE 'cairn-%' AND \(prompt)").0.count == 3)
             #expect(try await names("tags.team = 'risk' AND \(prompt)").0 == ["cairn-extras-a"])
             #expect(try await names("name = 'cairn-extras-b' AND \(prompt)").0 == ["cairn-extras-b"])
+            // As the Python client encodes it: spaces as '+'.
+            let formEncoded = try await client.mlflow(
+                .get,
+                api(
+                    "registered-models/search?filter=name+LIKE+%27cairn-%25%27+AND+tag.%60mlflow.prompt.is_prompt%60+"
+                        + "%21%3D+%27true%27&max_results=100"
+                )
+            )
+            #expect((formEncoded.json["registered_models"] as? [Any])?.count == 3, "\(formEncoded.text)")
             let empty = try await client.mlflow(.get, api("registered-models/search?filter=\(q("name = 'zzz'"))"))
             #expect(empty.status == 200 && empty.text == "{}")
             let page1 = try await client.mlflow(

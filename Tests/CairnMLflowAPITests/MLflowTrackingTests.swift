@@ -105,6 +105,21 @@ struct MLflowTrackingTests {
                 #"{"experiment_ids":["\#(exp)"],"filter":"attributes.status = 'FINISHED'"}"#
             )
             #expect(none.status == 200 && none.text == "{}")
+            for flavor in ["a", "b"] {
+                let logged = try await client.mlflow(
+                    .post,
+                    api("runs/log-model"),
+                    #"{"run_id":"\#(id)","model_json":"{\"artifact_path\": \"model\", \"flavors\": {\"\#(flavor)\": {}}}"}"#
+                )
+                #expect(logged.status == 200 && logged.text == "{}", "\(logged.text)")
+            }
+            let withHistory = try await client.mlflow(.get, api("runs/get?run_id=\(id)"))
+            let runTags =
+                ((withHistory.json["run"] as? [String: Any])?["data"] as? [String: Any])?["tags"] as? [[String: Any]]
+            let historyTag = runTags?.first { $0["key"] as? String == "mlflow.log-model.history" }
+            let modelHistory = historyTag?["value"] as? String
+            let models = try JSONSerialization.jsonObject(with: Data((modelHistory ?? "[]").utf8)) as? [Any]
+            #expect(models?.count == 2)
             #expect(try await client.mlflow(.post, api("runs/delete"), #"{"run_id":"\#(id)"}"#).text == "{}")
             #expect(try await client.mlflow(.post, api("runs/restore"), #"{"run_id":"\#(id)"}"#).text == "{}")
         }

@@ -41,7 +41,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [2])
+                #expect(upgraded.migrationsAppliedAtOpen == [2, 3])
                 let (byRun, all) = try await upgraded.read { reader in
                     (
                         try await reader.versions(modelID: nil, runID: "r-1", limit: 10).map(\.id),

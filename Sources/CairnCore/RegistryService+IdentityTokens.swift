@@ -1,0 +1,165 @@
+import Foundation
+
+/// API tokens and the first admin. Tokens are 256 random bits shown once; stores keep only their SHA-256.
+extension RegistryService {
+    /// Creates a token for an account and returns its secret, this once. An account may create its own tokens.
+    /// - Parameters:
+    ///   - description: what the token is for (at most 256 bytes, printable).
+    ///   - expiresAt: when it stops working (must be in the future), or `nil` for never.
+    /// - Throws: `.permissionDenied`, `.notFound`, `.invalidArgument` (description, expiry in the past).
+    public func createToken(
+        accountName: String,
+        description: String = "",
+        expiresAt: Date? = nil,
+        actor: Principal
+    ) async throws -> NewAPIToken {
+        let account = try await store.read { try await requireAccount($0, accountName) }
+        try await authorizeAdminOrSelf(actor, account, attempted: "create a token for '\(accountName)'")
+        let now = clock.now()
+        if let expiresAt, expiresAt <= now {
+            throw RegistryError.invalid("The token's expiry \(expiresAt) is not in the future. Pick a later time.")
+        }
+        guard description.utf8.count <= 256, !description.unicodeScalars.contains(where: TextRules.isDisallowedScalar)
+        else {
+            throw RegistryError.invalid("A token description must be at most 256 bytes of printable text.")
+        }
+        let new = Self.makeToken(id: ids.next(), accountID: account.id, description, now: now, expiresAt: expiresAt)
+        return try await store.write { tx in
+            try await insert(new, tx: tx, accountName: accountName, actor: actor, action: "token.created", now: now)
+            return new
+        }
+    }
+
+    /// An account's tokens (revoked and expired ones too), oldest first. Never their secrets. An account may list its
+    /// own.
+    /// - Throws: `.permissionDenied`, `.notFound`.
+    public func tokens(accountName: String, actor: Principal) async throws -> [APIToken] {
+        let (account, tokens) = try await store.read { reader in
+            let account = try await requireAccount(reader, accountName)
+            return (account, try await reader.tokens(accountID: account.id))
+        }
+        try await authorizeAdminOrSelf(actor, account, attempted: "list the tokens of '\(accountName)'")
+        return tokens
+    }
+
+    /// Revokes a token: it fails from the next request on, on every replica. An account may revoke its own tokens.
+    /// Idempotent: revoking a revoked token changes and records nothing.
+    /// - Throws: `.permissionDenied`, `.notFound`.
+    @discardableResult
+    public func revokeToken(id: String, actor: Principal) async throws -> APIToken {
+        let notFound = RegistryError(.notFound, "No API token has the id \(id). List tokens with `cairn tokens list`.")
+        let found = try await store.read { reader -> (APIToken, Account)? in
+            guard let token = try await reader.token(id: id),
+                let account = try await reader.account(id: token.accountID)
+            else { return nil }
+            return (token, account)
+        }
+        guard let (_, account) = found else {
+            // Only admins learn whether an id exists.
+            try await authorize(actor, .administer, model: nil, attempted: "revoke token \(id)")
+            throw notFound
+        }
+        try await authorizeAdminOrSelf(actor, account, attempted: "revoke token \(id) of '\(account.name)'")
+        let now = clock.now()
+        return try await store.write { tx in
+            guard var token = try await tx.token(id: id) else { throw notFound }
+            if token.revokedAt != nil { return token }
+            token.revokedAt = now
+            try await tx.updateToken(token)
+            try await record(
+                tx,
+                actor: actor,
+                action: "token.revoked",
+                subject: Self.accountSubject(account.name) + "/token/\(id)",
+                payload: ["id": id],
+                at: now
+            )
+            return token
+        }
+    }
+
+    /// Creates the first admin when no account holds a global admin grant: an account `name` (a user), the grant, and
+    /// a token whose secret is returned for the server to write to an owner-only file. Returns `nil`, changing
+    /// nothing, when an account with a global admin grant exists (idempotent: safe on every start and on replicas
+    /// starting together, since the check and the creation are one transaction). Records one `account.bootstrapped`
+    /// event, acting as ``Principal/system``.
+    /// - Throws: `.failedPrecondition` when no admin exists but the name is taken by another account;
+    ///   `.invalidArgument` (name).
+    public func bootstrapAdmin(name: String = "admin") async throws -> NewAPIToken? {
+        try AccountName.validate(name)
+        let now = clock.now()
+        let account = Account(id: ids.next(), name: name, kind: .user, createdAt: now, createdBy: Principal.system.name)
+        let new = Self.makeToken(
+            id: ids.next(),
+            accountID: account.id,
+            "bootstrap admin token",
+            now: now,
+            expiresAt: nil
+        )
+        return try await store.write { tx -> NewAPIToken? in
+            guard try await tx.accountIDs(holding: Grant(.admin)).isEmpty else { return nil }
+            if try await tx.account(named: name) != nil {
+                throw RegistryError(
+                    .failedPrecondition,
+                    "No account holds a global admin grant, and an account named '\(name)' already exists. Grant it "
+                        + "admin from a database shell, or choose another bootstrap name."
+                )
+            }
+            try await tx.insertAccount(account)
+            _ = try await tx.insertGrant(accountID: account.id, grant: Grant(.admin))
+            try await tx.insertToken(new.token, secretHash: APIToken.hash(ofSecret: new.secret))
+            try await record(
+                tx,
+                actor: .system,
+                action: "account.bootstrapped",
+                subject: Self.accountSubject(name),
+                payload: ["id": account.id, "kind": account.kind.rawValue, "role": "admin", "token_id": new.token.id],
+                at: now
+            )
+            return new
+        }
+    }
+
+    // MARK: Helpers
+
+    private func insert(
+        _ new: NewAPIToken,
+        tx: any MetadataTransaction,
+        accountName: String,
+        actor: Principal,
+        action: String,
+        now: Date
+    ) async throws {
+        try await tx.insertToken(new.token, secretHash: APIToken.hash(ofSecret: new.secret))
+        var payload: [String: any Sendable] = ["id": new.token.id, "description": new.token.description]
+        if let expiresAt = new.token.expiresAt { payload["expires_at"] = Int64(expiresAt.timeIntervalSince1970 * 1000) }
+        try await record(
+            tx,
+            actor: actor,
+            action: action,
+            subject: Self.accountSubject(accountName) + "/token/\(new.token.id)",
+            payload: payload,
+            at: now
+        )
+    }
+
+    /// A token record with a fresh secret: `cairn_` + base64url (no padding) of 32 bytes from the system CSPRNG.
+    static func makeToken(id: String, accountID: String, _ description: String, now: Date, expiresAt: Date?)
+        -> NewAPIToken
+    {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let encoded = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let token = APIToken(
+            id: id,
+            accountID: accountID,
+            description: description,
+            createdAt: now,
+            expiresAt: expiresAt
+        )
+        return NewAPIToken(token: token, secret: APIToken.secretPrefix + encoded)
+    }
+}
