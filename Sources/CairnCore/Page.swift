@@ -17,6 +17,8 @@ public struct Page<Item: Sendable>: Sendable {
 public enum PageToken {
     public static let defaultLimit = 100
     public static let maxLimit = 1000
+    /// The largest page of an in-memory search (MLflow's clients ask for 10,000 model versions at once).
+    public static let maxSearchLimit = 100_000
 
     static func encode(_ key: String) -> String {
         Data(("k:" + key).utf8).base64EncodedString()
@@ -35,10 +37,10 @@ public enum PageToken {
         return String(decoded.dropFirst(2))
     }
 
-    static func limit(_ requested: Int?) throws(RegistryError) -> Int {
+    static func limit(_ requested: Int?, max: Int = maxLimit) throws(RegistryError) -> Int {
         guard let requested else { return defaultLimit }
-        guard requested >= 1, requested <= maxLimit else {
-            throw .invalid("Page size \(requested) is out of range; use 1 to \(maxLimit).")
+        guard requested >= 1, requested <= max else {
+            throw .invalid("Page size \(requested) is out of range; use 1 to \(max).")
         }
         return requested
     }

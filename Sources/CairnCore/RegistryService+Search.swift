@@ -31,7 +31,7 @@ extension RegistryService {
         pageToken: String?,
         limit: Int
     ) async throws -> Page<ModelVersion> {
-        let limit = try PageToken.limit(limit)
+        let limit = try PageToken.limit(limit, max: PageToken.maxSearchLimit)
         func equality(_ attribute: String) -> String? {
             for clause in clauses where clause.field == .attribute(attribute) && clause.op == .equal {
                 if case .string(let value) = clause.value { return value }

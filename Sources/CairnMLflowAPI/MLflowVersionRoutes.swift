@@ -133,7 +133,7 @@ enum MLflowVersionRoutes {
         return MLflowResponse.wrap("artifact_uri", .string(uri))
     }
 
-    /// Searches versions. The service pages at most ``PageToken/maxLimit`` at a time; a larger `max_results` (the
+    /// Searches versions. The service pages at most ``PageToken/maxSearchLimit`` at a time; a larger `max_results` (the
     /// client's default is 10,000) gets that many and a `next_page_token`.
     static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
@@ -142,7 +142,7 @@ enum MLflowVersionRoutes {
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .modelVersions),
             order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .modelVersions),
             pageToken: try input.pageToken(),
-            limit: min(try input.limit(default: 10_000, max: 200_000), PageToken.maxLimit)
+            limit: min(try input.limit(default: 10_000, max: 200_000), PageToken.maxSearchLimit)
         )
         var object = JSONObject()
         object.set("model_versions", list: page.items.map { MLflowEntities.modelVersion($0) })

@@ -16,8 +16,43 @@ extension SQLMetadataSession {
 
     /// Appends the points to `run_metrics` (numbered after the run's last point) and moves `run_latest_metrics` to
     /// every point newer than the stored latest of its key (``MetricPoint/isNewer(than:)``).
+    /// Drops the points already in the run's history (same key, value, timestamp and step); an existing point without
+    /// a model id takes the new point's. One indexed lookup per point.
+    func pointsNotLoggedYet(runID: String, _ points: [MetricPoint]) async throws -> [MetricPoint] {
+        var fresh: [MetricPoint] = []
+        for point in points {
+            let binds = TrackingRows.metricBinds(point)
+            let existing = try await run(
+                """
+                SELECT seq, model_id FROM run_metrics WHERE run_id = ? AND key = ? AND step = ? AND timestamp = ?
+                AND value = ? AND is_nan = ? LIMIT 1
+                """,
+                [.text(runID), binds[0], .integer(point.step), .integer(point.timestamp), binds[1], binds[2]]
+            )
+            guard let row = existing.first else {
+                fresh.append(point)
+                continue
+            }
+            if try row.optionalText("model_id") == nil, let modelID = point.modelID {
+                _ = try await run(
+                    "UPDATE run_metrics SET model_id = ? WHERE run_id = ? AND seq = ?",
+                    [.text(modelID), .text(runID), .integer(try row.int64("seq"))]
+                )
+            }
+        }
+        return fresh
+    }
+
     public func appendMetrics(runID: String, points: [MetricPoint]) async throws {
         try await requireRun(runID)
+        var points = points
+        var seen: [[SQLValue]] = []
+        points.removeAll { point in
+            let identity = TrackingRows.metricBinds(point).prefix(5).map { $0 }
+            defer { seen.append(identity) }
+            return seen.contains(identity)
+        }
+        points = try await pointsNotLoggedYet(runID: runID, points)
         guard !points.isEmpty else { return }
         // Write transactions run one at a time, so the next number cannot be taken concurrently.
         let last = try await run("SELECT COALESCE(MAX(seq), 0) AS n FROM run_metrics WHERE run_id = ?", [.text(runID)])

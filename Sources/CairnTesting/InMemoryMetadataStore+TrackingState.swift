@@ -184,11 +184,22 @@ extension InMemoryState {
 
     mutating func appendMetrics(runID: String, points: [MetricPoint]) throws {
         try requireRun(runID)
-        tracking.metrics[runID, default: []] += points.map { point in
-            var point = point
+        for var point in points {
             point.runID = runID
-            return point
+            let history = tracking.metrics[runID, default: []]
+            if let index = history.firstIndex(where: { Self.sameMeasurement($0, point) }) {
+                if history[index].modelID == nil, let modelID = point.modelID {
+                    tracking.metrics[runID]![index].modelID = modelID
+                }
+                continue
+            }
+            tracking.metrics[runID, default: []].append(point)
         }
+    }
+
+    static func sameMeasurement(_ a: MetricPoint, _ b: MetricPoint) -> Bool {
+        a.key == b.key && a.timestamp == b.timestamp && a.step == b.step
+            && (a.value == b.value || (a.value.isNaN && b.value.isNaN))
     }
 
     mutating func addRunInputs(runID: String, inputs: [RunInput]) throws {

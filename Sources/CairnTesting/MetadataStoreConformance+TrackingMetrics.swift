@@ -5,6 +5,20 @@ import Testing
 
 extension MetadataStoreConformance {
     static let metricAndLoggedModelCases: [MetadataStoreConformanceCase] = [
+        .init("a point logged again (same key, value, timestamp, step) is kept once and gains the model id") { store in
+            try await insertRuns(store, [trackingRun("r1")])
+            let point = MetricPoint(key: "acc", value: 0.9, timestamp: 7, step: 0)
+            let nan = MetricPoint(key: "acc", value: .nan, timestamp: 8, step: 0)
+            try await store.write { try await $0.appendMetrics(runID: "r1", points: [point, nan]) }
+            let again = MetricPoint(key: "acc", value: 0.9, timestamp: 7, step: 0, modelID: "m-1")
+            let nanAgain = MetricPoint(key: "acc", value: .nan, timestamp: 8, step: 0, modelID: "m-1")
+            let other = MetricPoint(key: "acc", value: 0.9, timestamp: 7, step: 1, modelID: "m-1")
+            try await store.write { try await $0.appendMetrics(runID: "r1", points: [again, nanAgain, other, other]) }
+            let history = try await store.read { try await $0.metricHistory(runID: "r1", key: "acc", limit: 10) }
+            #expect(history.count == 3)
+            #expect(history.map(\.modelID) == ["m-1", "m-1", "m-1"])
+            #expect(history.map(\.step) == [0, 0, 1])
+        },
         .init("metric history goes by step, then timestamp, then logging order; the run shows the newest per key") {
             store in
             try await insertRuns(store, [trackingRun("r1"), trackingRun("r2")])

@@ -62,6 +62,9 @@ public protocol TrackingTransaction: TrackingReader {
     /// Returns whether the tag existed.
     func deleteRunTag(runID: String, key: String) async throws -> Bool
     /// Appends metric points of a run to their history, stored under `runID` (a point's own `runID` is ignored).
+    /// A point equal to one already in the history in key, value (NaN equals NaN), timestamp and step is the same
+    /// measurement logged again (MLflow 3 re-logs a run's metrics against its logged model): it is not appended, but
+    /// an existing point without a model id takes the new point's model id.
     func appendMetrics(runID: String, points: [MetricPoint]) async throws
     /// Adds dataset inputs, after the existing ones, in order (input tags keep their order too); an input with the
     /// same dataset name and digest as an existing one is not added twice.
