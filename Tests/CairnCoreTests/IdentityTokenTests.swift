@@ -138,7 +138,7 @@ struct IdentityTokenTests {
         #expect(after.verifications - before.verifications == 1)
     }
 
-    @Test("last use is recorded at most once a minute and never revives a revoked token")
+    @Test("last use is recorded at most once a minute, without an event")
     func lastUsed() async throws {
         let clock = ManualClock()
         let (service, admin, _) = try await identityFixture(clock: clock)

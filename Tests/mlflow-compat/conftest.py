@@ -32,7 +32,7 @@ os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "1"
 os.environ["MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR"] = "1"
 os.environ["MLFLOW_HTTP_REQUEST_BACKOFF_JITTER"] = "0"
 os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "60"
-# No conda/virtualenv checks or pip inference noise: the suite only talks to the server.
+# Bound the pip-requirements inference log_model runs in a subprocess; keep GitPython quiet without git.
 os.environ.setdefault("MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT", "30")
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 

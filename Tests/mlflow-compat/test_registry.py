@@ -164,8 +164,16 @@ def test_search_registered_models_filters_and_order(client, unique):
     assert found(filter_string=f"name LIKE '{prefix}-%' AND tags.team = 'other'") == [names[1], names[3]]
     assert found(filter_string=f"name LIKE '{prefix}-%'", order_by=["name DESC"]) == names[::-1]
     assert found(filter_string="name = 'no-such-model-anywhere'") == []
-    everything = found()
+    # no filter: only the client's own prompt clause is sent; follow the pages to the end
+    everything, token = [], None
+    for _ in range(1000):
+        page = client.search_registered_models(page_token=token)
+        everything += [m.name for m in page]
+        token = page.token
+        if not token:
+            break
     assert set(names) <= set(everything)
+    assert len(everything) == len(set(everything))
 
 
 def test_search_registered_models_pagination(client, unique):
