@@ -13,6 +13,7 @@ enum AliasRoutes {
             summary: "List a model's aliases.",
             success: (200, "AliasList"),
             errors: [400, 404],
+            rule: .requires(.read),
             handler: list
         ),
         Endpoint(
@@ -23,6 +24,7 @@ enum AliasRoutes {
             requestBody: "SetAliasRequest",
             success: (200, "Alias"),
             errors: [400, 404, 409, 413, 415],
+            rule: .requires(.write),
             handler: set
         ),
         Endpoint(
@@ -32,6 +34,7 @@ enum AliasRoutes {
             summary: "Delete an alias.",
             success: (204, nil),
             errors: [400, 404],
+            rule: .requires(.write),
             handler: delete
         ),
         Endpoint(
@@ -43,6 +46,7 @@ enum AliasRoutes {
             query: [.init(name: "uri", description: "The models:/ URI to resolve.")],
             success: (200, "Resolve"),
             errors: [400, 404],
+            rule: .requires(.read),
             handler: resolve
         ),
         Endpoint(
@@ -56,6 +60,7 @@ enum AliasRoutes {
             ],
             success: (200, "EventList"),
             errors: [400],
+            rule: .requires(.read),
             handler: events
         ),
     ]
@@ -63,7 +68,7 @@ enum AliasRoutes {
     static func list(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let aliases = try await service.aliases(modelName: try context.pathParameter("name"))
+        let aliases = try await service.aliases(modelName: try context.pathParameter("name"), actor: context.principal)
         return JSONResponse.make(AliasListDTO(aliases: aliases.map(WireMapping.alias)))
     }
 
@@ -95,15 +100,17 @@ enum AliasRoutes {
     static func resolve(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        JSONResponse.make(body: try await resolveBody(request, service))
+        JSONResponse.make(body: try await resolveBody(request, context, service))
     }
 
     /// The encoded answer of `resolve`.
-    static func resolveBody(_ request: Request, _ service: RegistryService) async throws -> ByteBuffer {
+    static func resolveBody(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> ByteBuffer
+    {
         guard let text = request.uri.queryParameters["uri"] else {
             throw RegistryError(.invalidArgument, "Pass the URI to resolve as ?uri=models:/NAME/VERSION.")
         }
-        let resolved = try await service.resolve(try ModelURI(parsing: String(text)))
+        let resolved = try await service.resolve(try ModelURI(parsing: String(text)), actor: context.principal)
         let version = resolved.version
         return JSONResponse.encoded(
             ResolveDTO(
@@ -115,7 +122,7 @@ enum AliasRoutes {
     }
 
     /// `resolve` through the cache: a hit answers from memory; a miss resolves and stores the encoded answer under
-    /// the generation read before resolving.
+    /// the generation read before resolving. The answer is the same for every caller allowed to read the model.
     static func resolveCached(
         _ request: Request,
         _ context: CairnRequestContext,
@@ -123,9 +130,15 @@ enum AliasRoutes {
         _ cache: ResolveCache
     ) async throws -> Response {
         let key = request.uri.query ?? ""
+        // A hit skips the core, so the core's read rule is applied here first; a caller it refuses takes the uncached
+        // path, where the core refuses (and records) it.
+        guard let text = request.uri.queryParameters["uri"],
+            let uri = try? ModelURI(parsing: String(text)),
+            Authorization.decide(context.principal, .read, model: uri.modelName).isAllowed
+        else { return try await resolve(request, context, service) }
         if let body = cache.lookup(key) { return JSONResponse.make(body: body) }
         let generation = cache.currentGeneration
-        let body = try await resolveBody(request, service)
+        let body = try await resolveBody(request, context, service)
         cache.store(body, for: key, generation: generation)
         return JSONResponse.make(body: body)
     }
@@ -139,7 +152,7 @@ enum AliasRoutes {
         guard after >= 0, (1...1000).contains(limit) else {
             throw RegistryError(.invalidArgument, "Use after >= 0 and limit from 1 to 1000.")
         }
-        let events = try await service.events(afterSequence: Int64(after), limit: limit)
+        let events = try await service.events(afterSequence: Int64(after), limit: limit, actor: context.principal)
         return JSONResponse.make(EventListDTO(events: events.map(WireMapping.event)))
     }
 }

@@ -5,7 +5,7 @@ import Hummingbird
 /// One operation of the native API: its route, its documentation and its handler.
 ///
 /// The route table (``NativeAPI/endpoints``) is the single source for three things that must never drift apart: what
-/// the router serves, what `/api/v1/openapi.json` documents, and (with identity) which rule authorizes each route.
+/// the router serves, what `/api/v1/openapi.json` documents, and which ``AccessRule`` authorizes each route.
 struct Endpoint: Sendable {
     typealias Handler = @Sendable (Request, CairnRequestContext, RegistryService) async throws -> Response
 
@@ -27,8 +27,10 @@ struct Endpoint: Sendable {
     var requestBody: String?
     /// Success status and the name of its response schema (`"binary"`, `"tar"` or `nil` for none).
     var success: (status: Int, schema: String?)
-    /// Error statuses this operation can answer with.
+    /// Error statuses this operation can answer with (401 and 403 are added from ``rule``).
     var errors: [Int]
+    /// Who may call it; checked by ``AccessGuard`` before ``handler``. Deliberately without a default.
+    var rule: AccessRule
     var handler: Handler
 
     /// The Hummingbird route path: `{x}` becomes `:x`, a trailing `{path}` becomes `**`.

@@ -81,6 +81,8 @@ struct ErrorMiddleware: RouterMiddleware {
         let body = ErrorBody(code: code, message: message, requestId: context.id)
         var response = JSONResponse.make(body, status: status)
         response.headers[HTTPField.Name(WireHeaders.requestID)!] = context.id
+        // Every 401 names the schemes that would work (RFC 9110 §11.6.1).
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = AccessRule.challenge }
         return response
     }
 }

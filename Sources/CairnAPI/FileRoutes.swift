@@ -18,6 +18,7 @@ enum FileRoutes {
             requestBody: "binary",
             success: (201, "File"),
             errors: [400, 404, 409, 415, 422],
+            rule: .requires(.write),
             handler: upload
         ),
         Endpoint(
@@ -27,6 +28,7 @@ enum FileRoutes {
             summary: "The version's manifest (sealed once READY) or the files uploaded so far.",
             success: (200, "Manifest"),
             errors: [400, 404],
+            rule: .requires(.read),
             handler: manifest
         ),
         Endpoint(
@@ -36,6 +38,7 @@ enum FileRoutes {
             summary: "Download one file; supports Range and If-None-Match (ETag is the digest).",
             success: (200, "binary"),
             errors: [400, 404, 416],
+            rule: .requires(.read),
             handler: download
         ),
         Endpoint(
@@ -45,6 +48,7 @@ enum FileRoutes {
             summary: "Download every file of the version as one tar stream.",
             success: (200, "tar"),
             errors: [400, 404],
+            rule: .requires(.read),
             handler: archive
         ),
     ]
@@ -95,8 +99,8 @@ enum FileRoutes {
         -> Response
     {
         let (name, number) = (try context.pathParameter("name"), try context.versionParameter())
-        let version = try await service.version(modelName: name, number: number)
-        let files = try await service.files(modelName: name, number: number)
+        let version = try await service.version(modelName: name, number: number, actor: context.principal)
+        let files = try await service.files(modelName: name, number: number, actor: context.principal)
         return JSONResponse.make(WireMapping.manifest(of: version, files: files))
     }
 
@@ -108,7 +112,9 @@ enum FileRoutes {
             try context.filePath(in: request, afterSegments: 7)
         )
         try ManifestPath.validate(path)
-        guard let entry = try await service.files(modelName: name, number: number).first(where: { $0.path == path })
+        guard
+            let entry = try await service.files(modelName: name, number: number, actor: context.principal)
+                .first(where: { $0.path == path })
         else {
             throw RegistryError(.notFound, "Version \(number) of '\(name)' has no file '\(path)'.")
         }
@@ -137,7 +143,13 @@ enum FileRoutes {
                 headers[.contentRange] = "bytes \(r.lowerBound)-\(r.upperBound - 1)/\(entry.size)"
             }
         }
-        let (_, stream) = try await service.openFile(modelName: name, number: number, path: path, range: range)
+        let (_, stream) = try await service.openFile(
+            modelName: name,
+            number: number,
+            path: path,
+            range: range,
+            actor: context.principal
+        )
         headers[.contentLength] = String(stream.count)
         return Response(
             status: status,
@@ -153,7 +165,7 @@ enum FileRoutes {
         -> Response
     {
         let (name, number) = (try context.pathParameter("name"), try context.versionParameter())
-        let version = try await service.version(modelName: name, number: number)
+        let version = try await service.version(modelName: name, number: number, actor: context.principal)
         guard version.status == .ready, let manifest = version.manifest else {
             throw RegistryError(
                 .failedPrecondition,

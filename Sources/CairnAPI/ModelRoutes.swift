@@ -13,6 +13,7 @@ enum ModelRoutes {
             requestBody: "CreateModelRequest",
             success: (201, "Model"),
             errors: [400, 409, 413, 415],
+            rule: .requires(.write),
             handler: create
         ),
         Endpoint(
@@ -29,6 +30,7 @@ enum ModelRoutes {
             ],
             success: (200, "ModelList"),
             errors: [400],
+            rule: .requires(.read),
             handler: list
         ),
         Endpoint(
@@ -38,6 +40,7 @@ enum ModelRoutes {
             summary: "Get a model with its tags, aliases and latest version number.",
             success: (200, "Model"),
             errors: [400, 404],
+            rule: .requires(.read),
             handler: get
         ),
         Endpoint(
@@ -48,6 +51,7 @@ enum ModelRoutes {
             requestBody: "UpdateDescriptionRequest",
             success: (200, "Model"),
             errors: [400, 404, 413, 415],
+            rule: .requires(.write),
             handler: update
         ),
         Endpoint(
@@ -57,6 +61,7 @@ enum ModelRoutes {
             summary: "Delete a model with all its versions and aliases (the event log keeps the history).",
             success: (204, nil),
             errors: [400, 404],
+            rule: .requires(.delete),
             handler: delete
         ),
         Endpoint(
@@ -67,6 +72,7 @@ enum ModelRoutes {
             requestBody: "RenameModelRequest",
             success: (200, "Model"),
             errors: [400, 404, 409, 413, 415],
+            rule: .requires(.write),
             handler: rename
         ),
         Endpoint(
@@ -77,6 +83,7 @@ enum ModelRoutes {
             requestBody: "SetTagRequest",
             success: (200, "Model"),
             errors: [400, 404, 413, 415],
+            rule: .requires(.write),
             handler: setTag
         ),
         Endpoint(
@@ -86,6 +93,7 @@ enum ModelRoutes {
             summary: "Delete one tag of a model.",
             success: (200, "Model"),
             errors: [400, 404],
+            rule: .requires(.write),
             handler: deleteTag
         ),
     ]
@@ -124,12 +132,13 @@ enum ModelRoutes {
         let page = try await service.listModels(
             filter: filter,
             pageToken: query["page_token"].map(String.init),
-            limit: try QueryValue.int(query["limit"], name: "limit")
+            limit: try QueryValue.int(query["limit"], name: "limit"),
+            actor: context.principal
         )
         var models: [ModelDTO] = []
         for model in page.items {
             do {
-                models.append(try await detailed(model, service))
+                models.append(try await detailed(model, service, actor: context.principal))
             } catch let error as RegistryError where error.code == .notFound {
                 continue  // Deleted or renamed since the page was read.
             }
@@ -142,7 +151,7 @@ enum ModelRoutes {
         -> Response
     {
         let name = try context.pathParameter("name")
-        return JSONResponse.make(try await detailed(name, service))
+        return JSONResponse.make(try await detailed(name, service, actor: context.principal))
     }
 
     static func update(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
@@ -151,7 +160,7 @@ enum ModelRoutes {
         let name = try context.pathParameter("name")
         let body = try await JSONResponse.decode(UpdateDescriptionRequest.self, from: request)
         _ = try await service.updateModel(name: name, description: body.description, actor: context.principal)
-        return JSONResponse.make(try await detailed(name, service))
+        return JSONResponse.make(try await detailed(name, service, actor: context.principal))
     }
 
     static func delete(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
@@ -167,7 +176,7 @@ enum ModelRoutes {
         let name = try context.pathParameter("name")
         let body = try await JSONResponse.decode(RenameModelRequest.self, from: request)
         let model = try await service.renameModel(name: name, to: body.newName, actor: context.principal)
-        return JSONResponse.make(try await detailed(model.name, service))
+        return JSONResponse.make(try await detailed(model.name, service, actor: context.principal))
     }
 
     static func setTag(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
@@ -177,7 +186,7 @@ enum ModelRoutes {
         let key = try context.pathParameter("key")
         let body = try await JSONResponse.decode(SetTagRequest.self, from: request)
         _ = try await service.setModelTag(name: name, key: key, value: body.value, actor: context.principal)
-        return JSONResponse.make(try await detailed(name, service))
+        return JSONResponse.make(try await detailed(name, service, actor: context.principal))
     }
 
     static func deleteTag(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
@@ -186,17 +195,19 @@ enum ModelRoutes {
         let name = try context.pathParameter("name")
         let key = try context.pathParameter("key")
         _ = try await service.deleteModelTag(name: name, key: key, actor: context.principal)
-        return JSONResponse.make(try await detailed(name, service))
+        return JSONResponse.make(try await detailed(name, service, actor: context.principal))
     }
 
     /// A model with its aliases and latest version number.
-    static func detailed(_ name: String, _ service: RegistryService) async throws -> ModelDTO {
-        try await detailed(try await service.model(named: name), service)
+    static func detailed(_ name: String, _ service: RegistryService, actor: Principal) async throws -> ModelDTO {
+        try await detailed(try await service.model(named: name, actor: actor), service, actor: actor)
     }
 
-    static func detailed(_ model: RegisteredModel, _ service: RegistryService) async throws -> ModelDTO {
-        let aliases = try await service.aliases(modelName: model.name)
-        let latest = try await service.listVersions(modelName: model.name, limit: 1).items.first?.number
+    static func detailed(_ model: RegisteredModel, _ service: RegistryService, actor: Principal) async throws
+        -> ModelDTO
+    {
+        let aliases = try await service.aliases(modelName: model.name, actor: actor)
+        let latest = try await service.listVersions(modelName: model.name, limit: 1, actor: actor).items.first?.number
         return WireMapping.model(model, aliases: aliases, latestVersion: latest)
     }
 }

@@ -28,37 +28,45 @@ public struct NativeAPI: Sendable {
     /// Every operation, in documentation order.
     static let endpoints: [Endpoint] =
         SystemRoutes.endpoints + ModelRoutes.endpoints + VersionRoutes.endpoints + FileRoutes.endpoints
-        + AliasRoutes.endpoints
+        + AliasRoutes.endpoints + IdentityRoutes.endpoints
 
     /// The documented operations as (method, OpenAPI path) pairs, for completeness tests.
     public static var documentedOperations: [(method: String, path: String)] {
         endpoints.map { ($0.method.rawValue, $0.path) }
     }
 
-    /// Adds the error middleware and every route to `router`.
+    /// Every route this API registers, in router form (`:name`, `**`), with its rule: for completeness tests.
+    public static var routeRules: [(method: String, path: String, rule: AccessRule)] {
+        endpoints.map { ($0.method.rawValue, $0.routerPath, $0.rule) }
+    }
+
+    /// Adds the error middleware and every route to `router`. Each route passes ``AccessGuard`` with its rule before
+    /// its handler runs; add ``AuthenticationMiddleware`` to the router first, or every request acts as anonymous
+    /// without grants.
     public func register(on router: Router<CairnRequestContext>) {
         router.add(middleware: ErrorMiddleware())
         let service = service
         let document = openAPIDocument
         let cache = resolveCache
         for endpoint in Self.endpoints {
-            let handler = endpoint.handler
+            var handler = endpoint.handler
             if endpoint.operationID == "resolve", let cache {
-                router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
+                handler = { request, context, service in
                     try await AliasRoutes.resolveCached(request, context, service, cache)
                 }
             } else if endpoint.operationID == "openAPIDocument" {
-                router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { _, _ in
+                handler = { _, _, _ in
                     Response(
                         status: .ok,
                         headers: [.contentType: "application/json", .contentLength: String(document.readableBytes)],
                         body: .init(byteBuffer: document)
                     )
                 }
-            } else {
-                router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
-                    try await handler(request, context, service)
-                }
+            }
+            let (rule, attempted) = (endpoint.rule, "\(endpoint.method) \(endpoint.path)")
+            router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { [handler] request, context in
+                try await AccessGuard.check(rule, context: context, service: service, attempted: attempted)
+                return try await handler(request, context, service)
             }
         }
     }
@@ -79,6 +87,7 @@ enum SystemRoutes {
             summary: "Liveness: 200 while the server is up. Touches no storage.",
             success: (200, "Health"),
             errors: [],
+            rule: .public,
             handler: { _, _, _ in health }
         ),
         Endpoint(
@@ -88,7 +97,8 @@ enum SystemRoutes {
             summary: "This API's OpenAPI 3.1 document.",
             success: (200, "OpenAPIDocument"),
             errors: [],
-            handler: { _, _, _ in Response(status: .internalServerError) }
+            rule: .public,
+            handler: { _, _, _ in Response(status: .internalServerError) }  // Replaced in `register(on:)`.
         ),
     ]
 

@@ -40,6 +40,8 @@ enum OpenAPIDocument {
                 ])
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
+            operation["x-cairn-rule"] = endpoint.rule.description
+            if endpoint.rule == .public { operation["security"] = [[String: Any]]() }
             if let body = endpoint.requestBody {
                 let content: [String: Any] =
                     body == "binary"
@@ -58,11 +60,20 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Cairn native API",
                 "version": version,
-                "description": "Catalog, immutable versions with content-addressed files, aliases and resolution.",
+                "description": "Catalog, immutable versions with content-addressed files, aliases and resolution. "
+                    + "Each operation's x-cairn-rule says who may call it: public, authenticated (admins or the "
+                    + "account itself) or requires(read|write|delete|administer).",
             ],
             "servers": [["url": "/"]],
             "paths": paths,
-            "components": ["schemas": OpenAPISchemas.all],
+            "components": [
+                "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.identity) { first, _ in first },
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (cairn_…)."],
+                    "basic": ["type": "http", "scheme": "basic", "description": "Account name and password or token."],
+                ],
+            ],
+            "security": [["bearer": [String]()], ["basic": [String]()], [String: Any]()],
         ]
         let data = try? JSONSerialization.data(
             withJSONObject: document,
@@ -94,7 +105,13 @@ enum OpenAPIDocument {
                 "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(name)"]]],
             ]
         }
-        for code in endpoint.errors {
+        var codes = endpoint.errors
+        switch endpoint.rule {
+        case .public: break
+        case .authenticated: codes += [401, 403]
+        case .requires: codes += [401, 403]
+        }
+        for code in codes {
             out["\(code)"] = [
                 "description": errorDescriptions[code] ?? "Error.",
                 "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
@@ -110,6 +127,9 @@ enum OpenAPIDocument {
         413: "PAYLOAD_TOO_LARGE: the JSON body exceeds 1 MiB.",
         415: "UNSUPPORTED_MEDIA_TYPE: wrong Content-Type.",
         416: "RANGE_NOT_SATISFIABLE: the range lies outside the file.",
+        401: "UNAUTHENTICATED: credentials are missing where anonymous access cannot do this, or were refused. "
+            + "The WWW-Authenticate header names the schemes.",
+        403: "PERMISSION_DENIED: the account lacks the role this needs; the message names it.",
         422: "DIGEST_MISMATCH: the bytes do not match the announced digest or length; nothing was stored.",
     ]
 }

@@ -15,6 +15,7 @@ enum VersionRoutes {
             requestBody: "CreateVersionRequest",
             success: (201, "Version"),
             errors: [400, 404, 413, 415],
+            rule: .requires(.write),
             handler: create
         ),
         Endpoint(
@@ -28,6 +29,7 @@ enum VersionRoutes {
             ],
             success: (200, "VersionList"),
             errors: [400, 404],
+            rule: .requires(.read),
             handler: list
         ),
         Endpoint(
@@ -37,6 +39,7 @@ enum VersionRoutes {
             summary: "Get one version with its lineage and status.",
             success: (200, "Version"),
             errors: [400, 404],
+            rule: .requires(.read),
             handler: get
         ),
         Endpoint(
@@ -47,6 +50,7 @@ enum VersionRoutes {
             requestBody: "UpdateDescriptionRequest",
             success: (200, "Version"),
             errors: [400, 404, 413, 415],
+            rule: .requires(.write),
             handler: update
         ),
         Endpoint(
@@ -56,6 +60,7 @@ enum VersionRoutes {
             summary: "Delete a version and its aliases; its number is never reused.",
             success: (204, nil),
             errors: [400, 404],
+            rule: .requires(.delete),
             handler: delete
         ),
         Endpoint(
@@ -66,6 +71,7 @@ enum VersionRoutes {
             requestBody: "SetTagRequest",
             success: (200, "Version"),
             errors: [400, 404, 413, 415],
+            rule: .requires(.write),
             handler: setTag
         ),
         Endpoint(
@@ -75,6 +81,7 @@ enum VersionRoutes {
             summary: "Delete one tag of a version.",
             success: (200, "Version"),
             errors: [400, 404],
+            rule: .requires(.write),
             handler: deleteTag
         ),
         Endpoint(
@@ -84,6 +91,7 @@ enum VersionRoutes {
             summary: "Seal the version's manifest and make it READY (idempotent).",
             success: (200, "Version"),
             errors: [400, 404, 409],
+            rule: .requires(.write),
             handler: finalize
         ),
     ]
@@ -111,7 +119,8 @@ enum VersionRoutes {
         let page = try await service.listVersions(
             modelName: try context.pathParameter("name"),
             pageToken: query["page_token"].map(String.init),
-            limit: try QueryValue.int(query["limit"], name: "limit")
+            limit: try QueryValue.int(query["limit"], name: "limit"),
+            actor: context.principal
         )
         return JSONResponse.make(
             VersionListDTO(versions: page.items.map(WireMapping.version), nextPageToken: page.nextPageToken)
@@ -123,7 +132,8 @@ enum VersionRoutes {
     {
         let version = try await service.version(
             modelName: try context.pathParameter("name"),
-            number: try context.versionParameter()
+            number: try context.versionParameter(),
+            actor: context.principal
         )
         return JSONResponse.make(WireMapping.version(version))
     }

@@ -32,7 +32,7 @@ extension CairnClient {
             request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
         }
         let response = try await execute(request, timeout: transferTimeout)
-        try await Self.checkStreaming(response)
+        try await checkStreaming(response)
         do {
             return Array(try await response.body.collect(upTo: maxBytes).readableBytesView)
         } catch is NIOTooManyBytesError {
@@ -61,7 +61,7 @@ extension CairnClient {
         var request = HTTPClientRequest(url: url(versionPath(model, version).appending("archive")))
         request.method = .GET
         let response = try await execute(request, timeout: transferTimeout)
-        try await Self.checkStreaming(response)
+        try await checkStreaming(response)
         let partial = try PartialFile(beside: fileURL)
         var committed = false
         defer { if !committed { partial.discard() } }

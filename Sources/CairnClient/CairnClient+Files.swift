@@ -123,7 +123,7 @@ extension CairnClient {
         let response = try await execute(request, timeout: transferTimeout)
         let path = versionPath(model, version).appending("files").appending(manifestPath: path)
         let body = try await collect(response, method: .PUT, path: path)
-        try Self.check(response, body: Array(body.readableBytesView))
+        try check(response, body: Array(body.readableBytesView))
         let file: FileDTO
         do {
             file = try WireJSON.decoder().decode(FileDTO.self, from: Data(body.readableBytesView))
@@ -155,7 +155,7 @@ extension CairnClient {
         var request = HTTPClientRequest(url: url(path))
         request.method = .GET
         let response = try await execute(request, timeout: transferTimeout)
-        try await Self.checkStreaming(response)
+        try await checkStreaming(response)
 
         let partial = try PartialFile(beside: fileURL)
         var committed = false

@@ -12,11 +12,16 @@ import NIOHTTP1
 /// (see ``uploadFile(model:version:path:fileURL:progress:)`` and
 /// ``downloadFile(model:version:path:to:expected:progress:)``): memory use does not grow with file size.
 ///
+/// With a `token`, every request (JSON calls and streaming transfers alike) carries `Authorization: Bearer <token>`.
+/// The token is never part of an error message or of the value's description.
+///
 /// The value is cheap to copy and safe to share between tasks.
 public struct CairnClient: Sendable {
     /// The server's base URL, such as `http://127.0.0.1:5000`.
     public let baseURL: URL
     let httpClient: HTTPClient
+    /// The API token sent as a bearer credential, or `nil` to act as the server's anonymous caller.
+    let token: String?
     /// Time allowed for a JSON request and its answer.
     let requestTimeout: TimeAmount = .seconds(60)
     /// Time allowed for a whole file transfer.
@@ -25,16 +30,25 @@ public struct CairnClient: Sendable {
     static let maxJSONBody = 64 * 1024 * 1024
 
     /// Creates a client of the server at `baseURL` (a path prefix such as `https://host/cairn` is kept).
-    /// - Parameter httpClient: The HTTP client to send requests with; the process-wide shared one by default.
-    public init(baseURL: URL, httpClient: HTTPClient = .shared) {
+    /// - Parameters:
+    ///   - token: An API token (`cairn_…`) to send as `Authorization: Bearer`; surrounding whitespace is ignored and
+    ///     an empty token means none.
+    ///   - httpClient: The HTTP client to send requests with; the process-wide shared one by default.
+    public init(baseURL: URL, token: String? = nil, httpClient: HTTPClient = .shared) {
         self.baseURL = baseURL
+        self.token = token.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         self.httpClient = httpClient
     }
 
+    /// Whether requests carry a bearer token.
+    public var isAuthenticated: Bool { token != nil }
+
     /// Runs `body` with a client on its own `HTTPClient`, configured for interactive use (a refused connection fails
     /// at once instead of being retried until the deadline), and shuts that client down afterwards.
+    /// - Parameter token: An API token to send with every request (see ``init(baseURL:token:httpClient:)``).
     public static func withClient<Result: Sendable>(
         baseURL: URL,
+        token: String? = nil,
         _ body: (CairnClient) async throws -> Result
     ) async throws -> Result {
         var configuration = HTTPClient.Configuration()
@@ -45,7 +59,7 @@ public struct CairnClient: Sendable {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let result: Swift.Result<Result, any Error>
         do {
-            result = .success(try await body(CairnClient(baseURL: baseURL, httpClient: httpClient)))
+            result = .success(try await body(CairnClient(baseURL: baseURL, token: token, httpClient: httpClient)))
         } catch {
             result = .failure(error)
         }
@@ -106,12 +120,22 @@ public struct CairnClient: Sendable {
         }
         let response = try await execute(request, timeout: requestTimeout)
         let buffer = try await collect(response, method: method, path: path)
-        try Self.check(response, body: Array(buffer.readableBytesView))
+        try check(response, body: Array(buffer.readableBytesView))
         return Array(buffer.readableBytesView)
     }
 
-    /// Executes a request, turning transport failures into ``CairnClientError``.
+    /// Executes a request with the bearer token (if any), turning transport failures into ``CairnClientError``.
     func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
+        var request = request
+        if let token {
+            guard Self.isSendableToken(token) else {
+                throw CairnClientError.invalid(
+                    "The API token contains characters that cannot be sent in an HTTP header; "
+                        + "check the value of --token or CAIRN_TOKEN."
+                )
+            }
+            request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
+        }
         do {
             return try await httpClient.execute(request, timeout: timeout)
         } catch let error as CairnClientError {
@@ -135,19 +159,26 @@ public struct CairnClient: Sendable {
         }
     }
 
+    /// A token is sent only if it is printable ASCII without spaces (RFC 6750 `b64token` and then some): anything
+    /// else could not be a token and could break the header.
+    static func isSendableToken(_ token: String) -> Bool {
+        token.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+
     /// Throws the server's error when `response` is not a 2xx answer.
-    static func check(_ response: HTTPClientResponse, body: [UInt8]) throws {
+    func check(_ response: HTTPClientResponse, body: [UInt8]) throws {
         guard (200..<300).contains(response.status.code) else {
             throw CairnClientError.fromResponse(
                 status: Int(response.status.code),
                 body: body,
-                requestID: response.headers.first(name: WireHeaders.requestID)
+                requestID: response.headers.first(name: WireHeaders.requestID),
+                tokenSent: token != nil
             )
         }
     }
 
     /// Throws the server's error when `response` is not a 2xx answer, reading at most 1 MiB of its body.
-    static func checkStreaming(_ response: HTTPClientResponse) async throws {
+    func checkStreaming(_ response: HTTPClientResponse) async throws {
         guard !(200..<300).contains(response.status.code) else { return }
         let body = (try? await response.body.collect(upTo: 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
         try check(response, body: body)
@@ -173,5 +204,17 @@ public struct CairnClient: Sendable {
             message: "The connection to Cairn at \(baseURL.absoluteString) failed: \(text)",
             underlying: error
         )
+    }
+}
+
+extension CairnClient: CustomStringConvertible, CustomReflectable {
+    /// The server and whether a token is set; never the token.
+    public var description: String {
+        "CairnClient(\(baseURL.absoluteString), \(token == nil ? "anonymous" : "token: <redacted>"))"
+    }
+
+    /// What `dump` and debuggers show: no token.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["baseURL": baseURL, "authenticated": token != nil], displayStyle: .struct)
     }
 }

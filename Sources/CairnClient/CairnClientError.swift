@@ -41,6 +41,13 @@ public struct CairnClientError: Error, Sendable, CustomStringConvertible {
     /// True when the server answered `NOT_FOUND` (HTTP 404).
     public var isNotFound: Bool { code == "NOT_FOUND" || status == 404 }
 
+    /// True when the server refused the request for lack of valid credentials (HTTP 401): no token, or a token that
+    /// is unknown, expired or revoked. The message says how to authenticate.
+    public var isUnauthenticated: Bool { status == 401 || code == "UNAUTHENTICATED" }
+
+    /// True when the caller is known but lacks the role the action needs (HTTP 403); the message is the server's.
+    public var isPermissionDenied: Bool { status == 403 || code == "PERMISSION_DENIED" }
+
     /// True when the error came from the server (as opposed to the network or the local machine).
     public var isServerError: Bool { status != nil }
 
@@ -69,8 +76,31 @@ extension CairnClientError {
         CairnClientError(status: status, code: invalidResponse, message: message)
     }
 
-    /// Builds the error for a non-2xx answer from its status and (possibly non-JSON) body.
-    static func fromResponse(status: Int, body: [UInt8], requestID: String?) -> CairnClientError {
+    /// Builds the error for a non-2xx answer from its status and (possibly non-JSON) body. A 401 answer's message
+    /// also says how to authenticate, depending on whether a token was sent (`tokenSent`); the token itself is never
+    /// part of it.
+    static func fromResponse(
+        status: Int,
+        body: [UInt8],
+        requestID: String?,
+        tokenSent: Bool = false
+    ) -> CairnClientError {
+        var error = decode(status: status, body: body, requestID: requestID)
+        if status == 401 {
+            var message = error.message.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !message.isEmpty, !message.hasSuffix(".") { message += "." }
+            error.message =
+                (message.isEmpty ? "" : message + " ")
+                + (tokenSent
+                    ? "The API token given with --token or CAIRN_TOKEN was refused: it may be mistyped, expired or "
+                        + "revoked."
+                    : "Authenticate with an API token: pass --token or set CAIRN_TOKEN (an administrator creates "
+                        + "one with `cairn tokens create --account NAME`).")
+        }
+        return error
+    }
+
+    private static func decode(status: Int, body: [UInt8], requestID: String?) -> CairnClientError {
         if let error = try? WireJSON.decoder().decode(ErrorBody.self, from: Data(body)) {
             return CairnClientError(
                 status: status,

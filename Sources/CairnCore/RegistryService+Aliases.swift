@@ -8,11 +8,13 @@ public struct ResolvedVersion: Sendable {
 }
 
 extension RegistryService {
-    /// Points an alias at a `READY` version, creating or moving it.
-    /// - Throws: `.notFound`, `.invalidArgument`, `.failedPrecondition` (version not `READY`).
+    /// Points an alias at a `READY` version, creating or moving it. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`, `.failedPrecondition` (version not
+    ///   `READY`).
     public func setAlias(modelName: String, alias: String, number: Int, actor: Principal) async throws -> ModelAlias {
         try ModelName.validate(modelName)
         try AliasName.validate(alias)
+        try Authorization.require(actor, .write, model: modelName)
         let now = clock.now()
         return try await store.write { tx in
             let version = try await requireVersion(tx, modelName, number)
@@ -38,11 +40,12 @@ extension RegistryService {
         }
     }
 
-    /// Removes an alias.
-    /// - Throws: `.notFound` (model or alias).
+    /// Removes an alias. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (model or alias).
     public func deleteAlias(modelName: String, alias: String, actor: Principal) async throws {
         try ModelName.validate(modelName)
         try AliasName.validate(alias)
+        try Authorization.require(actor, .write, model: modelName)
         let now = clock.now()
         try await store.write { tx in
             let model = try await requireModel(tx, modelName)
@@ -59,10 +62,11 @@ extension RegistryService {
         }
     }
 
-    /// A model's aliases, sorted by name.
-    /// - Throws: `.notFound`.
-    public func aliases(modelName: String) async throws -> [ModelAlias] {
+    /// A model's aliases, sorted by name. Needs ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func aliases(modelName: String, actor: Principal) async throws -> [ModelAlias] {
         try ModelName.validate(modelName)
+        try Authorization.require(actor, .read, model: modelName)
         return try await store.read { reader in
             let model = try await requireModel(reader, modelName)
             return try await reader.aliases(modelID: model.id)
@@ -70,9 +74,11 @@ extension RegistryService {
     }
 
     /// Resolves `models:/NAME/3`, `models:/NAME/latest`, `models:/NAME/Production` or `models:/NAME@alias` to a
-    /// `READY` version and its manifest: one indexed read (the serving hot path).
-    /// - Throws: `.invalidArgument` (URI), `.notFound`.
-    public func resolve(_ uri: ModelURI) async throws -> ResolvedVersion {
+    /// `READY` version and its manifest: one indexed read (the serving hot path). Needs ``Action/read`` on the model,
+    /// a pure check of the actor's grants (no extra read).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (URI), `.notFound`.
+    public func resolve(_ uri: ModelURI, actor: Principal) async throws -> ResolvedVersion {
+        try Authorization.require(actor, .read, model: uri.modelName)
         if let version = try await store.resolve(modelName: uri.modelName, reference: uri.reference) {
             return ResolvedVersion(uri: uri, version: version)
         }
@@ -102,16 +108,22 @@ extension RegistryService {
         }
     }
 
-    /// Events after `sequence`, ascending.
-    public func events(afterSequence sequence: Int64, limit: Int = 1000) async throws -> [AuditEvent] {
-        try await store.read { try await $0.events(afterSequence: sequence, limit: limit) }
+    /// Events after `sequence`, ascending. Needs ``Action/read`` globally: the log spans every model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous).
+    public func events(afterSequence sequence: Int64, limit: Int = 1000, actor: Principal) async throws
+        -> [AuditEvent]
+    {
+        try Authorization.require(actor, .read, model: nil)
+        return try await store.read { try await $0.events(afterSequence: sequence, limit: limit) }
     }
 
-    /// Re-walks the whole event chain; returns the first break or `nil` when intact.
-    public func verifyEventChain(batchSize: Int = 5000) async throws -> EventChain.Break? {
+    /// Re-walks the whole event chain; returns the first break or `nil` when intact. Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous).
+    public func verifyEventChain(batchSize: Int = 5000, actor: Principal) async throws -> EventChain.Break? {
+        try Authorization.require(actor, .read, model: nil)
         var previous: AuditEvent?
         while true {
-            let batch = try await events(afterSequence: previous?.sequence ?? 0, limit: batchSize)
+            let batch = try await events(afterSequence: previous?.sequence ?? 0, limit: batchSize, actor: actor)
             if let broken = EventChain.verify(batch, startingAfter: previous) { return broken }
             guard let last = batch.last else { return nil }
             previous = last

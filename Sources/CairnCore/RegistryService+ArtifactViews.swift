@@ -6,48 +6,55 @@ extension RegistryService {
     static let versionsNamespace = "_cairn/versions"
 
     /// Where an MLflow client downloads a version from: its sealed files, not the source they were snapshotted from.
-    /// - Throws: `.notFound`.
-    public func downloadURI(modelName: String, number: Int) async throws -> String {
-        let version = try await version(modelName: modelName, number: number)
+    /// Needs ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func downloadURI(modelName: String, number: Int, actor: Principal) async throws -> String {
+        let version = try await version(modelName: modelName, number: number, actor: actor)
         return "mlflow-artifacts:/\(Self.versionsNamespace)/\(version.id)"
     }
 
-    /// Lists a directory of the artifact tree, including the read-only view of sealed versions.
-    /// - Throws: `.invalidArgument` (path).
-    public func browseArtifacts(directory: String) async throws -> [ArtifactListing] {
-        guard let (version, inner) = try await versionView(directory) else {
-            return try await listArtifacts(directory: directory)
+    /// Lists a directory of the artifact tree, including the read-only view of sealed versions. Needs
+    /// ``Action/read`` globally, or on the model for a version's view (one it may not read is not found).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (path), `.notFound` (a version's view).
+    public func browseArtifacts(directory: String, actor: Principal) async throws -> [ArtifactListing] {
+        guard let (version, inner) = try await versionView(directory, actor: actor) else {
+            return try await listArtifacts(directory: directory, actor: actor)
         }
-        let files = try await files(modelName: version.modelName, number: version.number)
+        let files = try await files(modelName: version.modelName, number: version.number, actor: actor)
         return ArtifactListing.children(of: inner, in: files.map { ($0.path, $0.size) })
     }
 
-    /// Opens one file of the artifact tree or of a sealed version's view.
-    /// - Throws: `.notFound` "No such artifact", `.invalidArgument` (path), `.rangeNotSatisfiable`.
-    public func readArtifact(path: String, range: Range<Int64>?) async throws -> (
+    /// Opens one file of the artifact tree or of a sealed version's view. Needs ``Action/read`` globally, or on the
+    /// model for a version's view (one it may not read is not found).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` "No such artifact", `.invalidArgument` (path),
+    ///   `.rangeNotSatisfiable`.
+    public func readArtifact(path: String, range: Range<Int64>?, actor: Principal) async throws -> (
         size: Int64, digest: Digest, stream: BlobByteStream
     ) {
-        guard let (version, inner) = try await versionView(path), !inner.isEmpty else {
-            let (entry, stream) = try await openArtifact(path: path, range: range)
+        guard let (version, inner) = try await versionView(path, actor: actor), !inner.isEmpty else {
+            let (entry, stream) = try await openArtifact(path: path, range: range, actor: actor)
             return (entry.size, entry.digest, stream)
         }
         let (entry, stream) = try await openFile(
             modelName: version.modelName,
             number: version.number,
             path: inner,
-            range: range
+            range: range,
+            actor: actor
         )
         return (entry.size, entry.digest, stream)
     }
 
-    /// For a path inside `_cairn/versions/<id>`, the version and the path inside it; `nil` for any other path.
-    func versionView(_ path: String) async throws -> (ModelVersion, String)? {
+    /// For a path inside `_cairn/versions/<id>`, the version and the path inside it; `nil` for any other path. A
+    /// version `actor` may not read is not found, like a missing one.
+    func versionView(_ path: String, actor: Principal) async throws -> (ModelVersion, String)? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count >= 3, parts[0] == "_cairn", parts[1] == "versions" else { return nil }
         let id = String(parts[2])
-        guard let version = try await store.read({ try await $0.version(id: id) }) else {
-            throw RegistryError(.notFound, "No such artifact: '\(path.prefix(200))'")
-        }
+        let version = try await store.read { try await $0.version(id: id) }
+        let notFound = RegistryError(.notFound, "No such artifact: '\(path.prefix(200))'")
+        try requireReadable(actor, model: version?.modelName, notFound: notFound)
+        guard let version else { throw notFound }
         return (version, parts.dropFirst(3).joined(separator: "/"))
     }
 }

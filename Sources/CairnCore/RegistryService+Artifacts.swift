@@ -6,8 +6,10 @@ extension RegistryService {
     /// `writeBody` streams the bytes into the upload session it is given; the bytes are hashed while written, checked
     /// against `expectedDigest`/`expectedSize` when given, made durable and moved into the content-addressed store.
     /// Identical bytes are stored once. On any failure (a mismatch, a disconnect, a sealed version) nothing remains:
-    /// the upload is cancelled and no file entry is written.
-    /// - Throws: `.invalidArgument` (path), `.notFound`, `.failedPrecondition` (not `PENDING`), `.digestMismatch`.
+    /// the upload is cancelled and no file entry is written. Needs ``Action/write`` on the model, checked before a
+    /// byte is read.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (path), `.notFound`, `.failedPrecondition`
+    ///   (not `PENDING`), `.digestMismatch`.
     public func uploadFile(
         modelName: String,
         number: Int,
@@ -20,6 +22,7 @@ extension RegistryService {
         try ModelName.validate(modelName)
         try ManifestPath.validate(path)
         if let expectedSize, expectedSize < 0 { throw RegistryError.invalid("Expected size must not be negative.") }
+        try Authorization.require(actor, .write, model: modelName)
         // Refuse early, before reading a byte, when the version cannot take files.
         let version = try await store.read { try await requireVersion($0, modelName, number) }
         try Self.requirePending(version, doing: "upload files to")
@@ -66,10 +69,12 @@ extension RegistryService {
     }
 
     /// Seals a version: its manifest becomes the files uploaded so far, it turns `READY`, and its files can never
-    /// change. Idempotent: finalizing a `READY` version returns it unchanged.
-    /// - Throws: `.notFound`, `.failedPrecondition` (no files, `FAILED`, a blob missing from the store).
+    /// change. Idempotent: finalizing a `READY` version returns it unchanged. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.failedPrecondition` (no files, `FAILED`, a blob
+    ///   missing from the store).
     public func finalizeVersion(modelName: String, number: Int, actor: Principal) async throws -> ModelVersion {
         try ModelName.validate(modelName)
+        try Authorization.require(actor, .write, model: modelName)
         let (version, files) = try await store.read { reader in
             let version = try await requireVersion(reader, modelName, number)
             return (version, try await reader.files(versionID: version.id))
@@ -118,10 +123,12 @@ extension RegistryService {
         }
     }
 
-    /// A version's files: the sealed manifest when `READY`, the files uploaded so far otherwise.
-    /// - Throws: `.notFound`.
-    public func files(modelName: String, number: Int) async throws -> [ManifestEntry] {
+    /// A version's files: the sealed manifest when `READY`, the files uploaded so far otherwise. Needs
+    /// ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func files(modelName: String, number: Int, actor: Principal) async throws -> [ManifestEntry] {
         try ModelName.validate(modelName)
+        try Authorization.require(actor, .read, model: modelName)
         return try await store.read { reader in
             let version = try await requireVersion(reader, modelName, number)
             if let manifest = version.manifest { return manifest.entries }
@@ -129,13 +136,18 @@ extension RegistryService {
         }
     }
 
-    /// Opens one file of a version for reading.
-    /// - Throws: `.notFound` (version or path), `.invalidArgument` (path).
-    public func openFile(modelName: String, number: Int, path: String, range: Range<Int64>? = nil) async throws -> (
-        ManifestEntry, BlobByteStream
-    ) {
+    /// Opens one file of a version for reading. Needs ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (version or path), `.invalidArgument` (path).
+    public func openFile(
+        modelName: String,
+        number: Int,
+        path: String,
+        range: Range<Int64>? = nil,
+        actor: Principal
+    ) async throws -> (ManifestEntry, BlobByteStream) {
         try ManifestPath.validate(path)
-        guard let entry = try await files(modelName: modelName, number: number).first(where: { $0.path == path }) else {
+        let files = try await files(modelName: modelName, number: number, actor: actor)
+        guard let entry = files.first(where: { $0.path == path }) else {
             throw RegistryError(.notFound, "Version \(number) of '\(modelName)' has no file '\(path)'.")
         }
         return (entry, try await readBlob(entry.digest, size: entry.size, range: range, path: path))
@@ -154,7 +166,8 @@ extension RegistryService {
     }
 
     /// Marks versions left `PENDING` longer than `seconds` as `FAILED`, drops their file entries and deletes the blobs
-    /// no other version references. Returns how many versions expired.
+    /// no other version references. Returns how many versions expired. A background job: takes no actor and acts as
+    /// ``Principal/system``.
     public func expireStalePendingVersions(olderThanSeconds seconds: Double) async throws -> Int {
         let cutoff = clock.now().addingTimeInterval(-seconds)
         let stale = try await store.read { try await $0.pendingVersions(createdBefore: cutoff, limit: 500) }

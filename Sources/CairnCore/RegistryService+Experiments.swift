@@ -4,7 +4,8 @@ extension RegistryService {
     /// The id of the Default experiment, which always exists and can never be deleted.
     public static let defaultExperimentID = "0"
 
-    /// Creates experiment "0" named "Default" when it is missing. Idempotent; call at start-up.
+    /// Creates experiment "0" named "Default" when it is missing. Idempotent; call at start-up. Takes no actor: acts
+    /// as ``Principal/system``.
     /// - Throws: `.alreadyExists` when another experiment already took the name "Default".
     public func bootstrapTracking() async throws {
         if try await store.read({ try await $0.experiment(id: Self.defaultExperimentID) }) != nil { return }
@@ -30,11 +31,14 @@ extension RegistryService {
         }
     }
 
-    /// Creates an active experiment with the next free id ("1", "2"…).
-    /// - Throws: `.invalidArgument` (name, tags), `.alreadyExists` (the name is taken, also by a deleted experiment).
+    /// Creates an active experiment with the next free id ("1", "2"…). Needs ``Action/write`` globally (tracking
+    /// entities belong to no model).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (name, tags), `.alreadyExists` (the name is taken,
+    ///   also by a deleted experiment).
     public func createExperiment(name: String, tags: [String: String] = [:], actor: Principal) async throws
         -> Experiment
     {
+        try Authorization.require(actor, .write, model: nil)
         try TrackingRules.validateName(name, kind: "experiment")
         try TrackingRules.validateTags(tags)
         let now = clock.now()
@@ -65,15 +69,17 @@ extension RegistryService {
         }
     }
 
-    /// The experiment with this id, active or deleted.
-    /// - Throws: `.notFound`.
-    public func experiment(id: String) async throws -> Experiment {
-        try await store.read { try await requireExperiment($0, id) }
+    /// The experiment with this id, active or deleted. Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func experiment(id: String, actor: Principal) async throws -> Experiment {
+        try Authorization.require(actor, .read, model: nil)
+        return try await store.read { try await requireExperiment($0, id) }
     }
 
-    /// The experiment with exactly this name, active or deleted.
-    /// - Throws: `.notFound`.
-    public func experiment(named name: String) async throws -> Experiment {
+    /// The experiment with exactly this name, active or deleted. Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func experiment(named name: String, actor: Principal) async throws -> Experiment {
+        try Authorization.require(actor, .read, model: nil)
         guard let experiment = try await store.read({ try await $0.experiment(named: name) }) else {
             throw RegistryError(.notFound, "Could not find experiment with name '\(name)'.")
         }
@@ -81,15 +87,18 @@ extension RegistryService {
     }
 
     /// Experiments in `stages` (all when empty) matching every clause, sorted by `order` (default: newest first), a
-    /// page of at most `limit` at a time.
-    /// - Throws: `.invalidArgument` (a clause, an order key, the token, a limit outside 1…50,000).
+    /// page of at most `limit` at a time. Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (a clause, an order key, the token, a limit
+    ///   outside 1…50,000).
     public func searchExperiments(
         stages: Set<LifecycleStage>,
         clauses: [SearchClause],
         order: [SearchOrder],
         pageToken: String?,
-        limit: Int
+        limit: Int,
+        actor: Principal
     ) async throws -> Page<Experiment> {
+        try Authorization.require(actor, .read, model: nil)
         try TrackingRules.validateSearchLimit(limit)
         _ = try TrackingPageToken.decode(pageToken)
         let all = try await store.read { try await $0.experiments(in: stages) }
@@ -97,10 +106,12 @@ extension RegistryService {
         return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
     }
 
-    /// Renames an active experiment. Renaming to the current name changes nothing.
-    /// - Throws: `.notFound`, `.invalidArgument`, `.alreadyExists`, `.failedPrecondition` (deleted).
+    /// Renames an active experiment. Renaming to the current name changes nothing. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`, `.alreadyExists`,
+    ///   `.failedPrecondition` (deleted).
     public func renameExperiment(id: String, to newName: String, actor: Principal) async throws -> Experiment {
         try TrackingRules.validateName(newName, kind: "experiment")
+        try Authorization.require(actor, .write, model: nil)
         let now = clock.now()
         return try await store.write { tx in
             var experiment = try await requireActiveExperiment(tx, id, doing: "rename")
@@ -122,8 +133,8 @@ extension RegistryService {
         }
     }
 
-    /// Sets (adds or overwrites) one tag of an active experiment.
-    /// - Throws: `.notFound`, `.invalidArgument`, `.failedPrecondition` (deleted).
+    /// Sets (adds or overwrites) one tag of an active experiment. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`, `.failedPrecondition` (deleted).
     public func setExperimentTag(id: String, key: String, value: String, actor: Principal) async throws {
         try TrackingRules.validateKey(key, kind: "tag")
         try TrackingRules.validateTagValue(value, key: key)
@@ -137,8 +148,8 @@ extension RegistryService {
         }
     }
 
-    /// Deletes one tag of an active experiment.
-    /// - Throws: `.notFound` (experiment or tag), `.failedPrecondition` (deleted).
+    /// Deletes one tag of an active experiment. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (experiment or tag), `.failedPrecondition` (deleted).
     public func deleteExperimentTag(id: String, key: String, actor: Principal) async throws {
         try await changeExperimentTags(id: id, actor: actor, action: "experiment.tag_deleted", payload: ["key": key]) {
             tags throws(RegistryError) in
@@ -148,8 +159,9 @@ extension RegistryService {
         }
     }
 
-    /// Soft-deletes an experiment (restorable). Idempotent. Its runs and artifacts stay.
-    /// - Throws: `.notFound`, `.invalidArgument` (the Default experiment "0").
+    /// Soft-deletes an experiment (restorable). Idempotent. Its runs and artifacts stay. Needs ``Action/write``
+    /// globally (a soft delete is an edit).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument` (the Default experiment "0").
     public func deleteExperiment(id: String, actor: Principal) async throws {
         guard id != Self.defaultExperimentID else {
             throw RegistryError.invalid(
@@ -159,8 +171,8 @@ extension RegistryService {
         try await setExperimentStage(id: id, to: .deleted, action: "experiment.deleted", actor: actor)
     }
 
-    /// Makes a deleted experiment active again. Idempotent.
-    /// - Throws: `.notFound`.
+    /// Makes a deleted experiment active again. Idempotent. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func restoreExperiment(id: String, actor: Principal) async throws {
         try await setExperimentStage(id: id, to: .active, action: "experiment.restored", actor: actor)
     }
@@ -205,6 +217,7 @@ extension RegistryService {
         payload: [String: any Sendable],
         change: @escaping @Sendable (inout [String: String]) throws(RegistryError) -> Void
     ) async throws {
+        try Authorization.require(actor, .write, model: nil)
         let now = clock.now()
         try await store.write { tx in
             var experiment = try await requireActiveExperiment(tx, id, doing: "change the tags of")
@@ -226,6 +239,7 @@ extension RegistryService {
     private func setExperimentStage(id: String, to stage: LifecycleStage, action: String, actor: Principal)
         async throws
     {
+        try Authorization.require(actor, .write, model: nil)
         let now = clock.now()
         try await store.write { tx in
             var experiment = try await requireExperiment(tx, id)

@@ -2,7 +2,8 @@ import Foundation
 
 /// Accounts and grants. Every call here is an admin operation: the actor needs ``Action/administer`` (globally),
 /// except where a call says it also serves the account itself. A refused call records an `access.denied` event and
-/// throws `.permissionDenied`; a successful change records one event (never a secret or a hash).
+/// throws `.permissionDenied` (`.unauthenticated` for anonymous); a successful change records one event (never a
+/// secret or a hash).
 extension RegistryService {
     /// Creates a user or service account with no grants and no credentials.
     /// - Throws: `.permissionDenied`, `.invalidArgument` (name), `.alreadyExists`.

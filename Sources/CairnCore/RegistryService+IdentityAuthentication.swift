@@ -99,11 +99,12 @@ extension RegistryService {
     /// attempted operation, the reason) in its own transaction and throws.
     ///
     /// `attempted` names the operation for the audit log ("delete model 'fraud'"); it must hold no secret.
-    /// - Throws: `.permissionDenied` with the decision's reason.
+    /// - Throws: `.permissionDenied` with the decision's reason; `.unauthenticated` for an anonymous actor
+    ///   (``Authorization/refusal(_:_:model:reason:)``).
     public func authorize(_ actor: Principal, _ action: Action, model: String?, attempted: String) async throws {
         guard case .denied(let reason) = Authorization.decide(actor, action, model: model) else { return }
         try await recordDenial(actor: actor, action: action, model: model, attempted: attempted, reason: reason)
-        throw RegistryError(.permissionDenied, reason)
+        throw Authorization.refusal(actor, action, model: model, reason: reason)
     }
 
     /// Allows an admin, or the account itself (its own password, tokens and grants list).

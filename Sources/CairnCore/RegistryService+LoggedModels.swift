@@ -5,8 +5,9 @@ extension RegistryService {
     ///
     /// The id is `m-` followed by 32 hex digits and the artifact location
     /// `mlflow-artifacts:/<experiment>/models/<id>/artifacts`. An empty `name` gets a generated one, as in MLflow.
-    /// - Throws: `.notFound` (experiment or source run), `.failedPrecondition` (deleted experiment), `.invalidArgument`
-    ///   (name, params, tags).
+    /// Needs ``Action/write`` globally (a logged model is a tracking entity, not a registered model).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (experiment or source run), `.failedPrecondition`
+    ///   (deleted experiment), `.invalidArgument` (name, params, tags).
     public func createLoggedModel(
         experimentID: String,
         name: String,
@@ -17,6 +18,7 @@ extension RegistryService {
         actor: Principal
     ) async throws -> LoggedModel {
         try TrackingRules.validateTags(tags)
+        try Authorization.require(actor, .write, model: nil)
         // One param at a time: a logged model's params are not bound by the per-batch count.
         for (key, value) in params { try TrackingRules.validateBatch(metrics: [], params: [key: value], tags: [:]) }
         let id = "m-" + TrackingIDs.hex32(ids.next())
@@ -55,15 +57,18 @@ extension RegistryService {
         }
     }
 
-    /// A logged model with its params, tags and latest metrics. Deleted models are not found.
-    /// - Throws: `.notFound`.
-    public func loggedModel(id: String) async throws -> LoggedModel {
-        try await store.read { try await requireLoggedModel($0, id) }
+    /// A logged model with its params, tags and latest metrics. Deleted models are not found. Needs ``Action/read``
+    /// globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func loggedModel(id: String, actor: Principal) async throws -> LoggedModel {
+        try Authorization.require(actor, .read, model: nil)
+        return try await store.read { try await requireLoggedModel($0, id) }
     }
 
     /// Sets a logged model's final status: `LOGGED_MODEL_READY` once its files are uploaded, or
-    /// `LOGGED_MODEL_UPLOAD_FAILED`. Setting the status it already has changes nothing (and records nothing).
-    /// - Throws: `.notFound`, `.invalidArgument` (`LOGGED_MODEL_PENDING`).
+    /// `LOGGED_MODEL_UPLOAD_FAILED`. Setting the status it already has changes nothing (and records nothing). Needs
+    /// ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument` (`LOGGED_MODEL_PENDING`).
     public func finalizeLoggedModel(id: String, status: LoggedModelStatus, actor: Principal) async throws
         -> LoggedModel
     {
@@ -73,6 +78,7 @@ extension RegistryService {
                     + "LOGGED_MODEL_PENDING."
             )
         }
+        try Authorization.require(actor, .write, model: nil)
         let now = clock.now()
         return try await store.write { tx in
             var model = try await requireLoggedModel(tx, id)
@@ -93,10 +99,12 @@ extension RegistryService {
         }
     }
 
-    /// Sets (adds or overwrites) tags of a logged model, values stored as given. Not recorded in the event log.
-    /// - Throws: `.notFound`, `.invalidArgument`.
+    /// Sets (adds or overwrites) tags of a logged model, values stored as given. Not recorded in the event log. Needs
+    /// ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`.
     public func setLoggedModelTags(id: String, tags: [String: String], actor: Principal) async throws {
         try TrackingRules.validateTags(tags)
+        try Authorization.require(actor, .write, model: nil)
         if tags.isEmpty { return }
         try await store.write { tx in
             _ = try await requireLoggedModel(tx, id)
@@ -104,9 +112,10 @@ extension RegistryService {
         }
     }
 
-    /// Deletes one tag of a logged model. Not recorded in the event log.
-    /// - Throws: `.notFound` (model or tag).
+    /// Deletes one tag of a logged model. Not recorded in the event log. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (model or tag).
     public func deleteLoggedModelTag(id: String, key: String, actor: Principal) async throws {
+        try Authorization.require(actor, .write, model: nil)
         try await store.write { tx in
             _ = try await requireLoggedModel(tx, id)
             guard try await tx.deleteLoggedModelTag(modelID: id, key: key) else {
@@ -115,9 +124,12 @@ extension RegistryService {
         }
     }
 
-    /// Soft-deletes a logged model: it is no longer found nor listed. Its files stay in the artifact tree.
-    /// - Throws: `.notFound` (also when already deleted, as in MLflow).
+    /// Deletes a logged model: it is no longer found nor listed (its row stays, marked deleted; its files stay in the
+    /// artifact tree). As MLflow offers no restore, this is a delete: it needs ``Action/delete`` (admin) globally,
+    /// and a refusal is recorded as `access.denied`.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (also when already deleted, as in MLflow).
     public func deleteLoggedModel(id: String, actor: Principal) async throws {
+        try await authorize(actor, .delete, model: nil, attempted: "delete logged model '\(id.prefix(80))'")
         let now = clock.now()
         try await store.write { tx in
             var model = try await requireLoggedModel(tx, id)
@@ -136,15 +148,18 @@ extension RegistryService {
     }
 
     /// Active logged models of `experimentIDs` matching every clause, sorted by `order` (default: newest first), then
-    /// by id; a page of at most `limit` at a time.
-    /// - Throws: `.invalidArgument` (a clause, an order key, the token, a limit outside 1…50,000).
+    /// by id; a page of at most `limit` at a time. Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (a clause, an order key, the token, a limit
+    ///   outside 1…50,000).
     public func searchLoggedModels(
         experimentIDs: [String],
         clauses: [SearchClause],
         order: [SearchOrder],
         pageToken: String?,
-        limit: Int
+        limit: Int,
+        actor: Principal
     ) async throws -> Page<LoggedModel> {
+        try Authorization.require(actor, .read, model: nil)
         try TrackingRules.validateSearchLimit(limit)
         _ = try TrackingPageToken.decode(pageToken)
         let all = try await store.read { try await $0.loggedModels(experimentIDs: experimentIDs) }

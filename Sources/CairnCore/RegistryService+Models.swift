@@ -1,8 +1,9 @@
 import Foundation
 
 extension RegistryService {
-    /// Creates a registered model.
-    /// - Throws: `.invalidArgument` (name, description, tags), `.alreadyExists`.
+    /// Creates a registered model. Needs ``Action/write`` on `name` (a prefix grant covering it is enough).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (name, description,
+    ///   tags), `.alreadyExists`.
     public func createModel(
         name: String,
         description: String = "",
@@ -12,6 +13,7 @@ extension RegistryService {
         try ModelName.validate(name)
         try validateDescription(description)
         try TagRules.validate(tags)
+        try Authorization.require(actor, .write, model: name)
         let now = clock.now()
         let model = RegisteredModel(
             id: ids.next(),
@@ -40,19 +42,23 @@ extension RegistryService {
         }
     }
 
-    /// - Throws: `.notFound`.
-    public func model(named name: String) async throws -> RegisteredModel {
+    /// One registered model. Needs ``Action/read`` on it.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func model(named name: String, actor: Principal) async throws -> RegisteredModel {
         try ModelName.validate(name)
+        try Authorization.require(actor, .read, model: name)
         return try await store.read { try await requireModel($0, name) }
     }
 
-    /// Lists models by name, a page at a time.
-    /// - Throws: `.invalidArgument` for a bad token or limit.
+    /// Lists models by name, a page at a time. Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` for a bad token or limit.
     public func listModels(
         filter: ModelFilter = ModelFilter(),
         pageToken: String? = nil,
-        limit: Int? = nil
+        limit: Int? = nil,
+        actor: Principal
     ) async throws -> Page<RegisteredModel> {
+        try Authorization.require(actor, .read, model: nil)
         let limit = try PageToken.limit(limit)
         let after = try pageToken.map { token throws(RegistryError) in try PageToken.decode(token) }
         try TagRules.validate(filter.tags)
@@ -62,11 +68,12 @@ extension RegistryService {
         return Page(items: items, nextPageToken: next)
     }
 
-    /// Changes a model's description.
-    /// - Throws: `.notFound`, `.invalidArgument`.
+    /// Changes a model's description. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`.
     public func updateModel(name: String, description: String, actor: Principal) async throws -> RegisteredModel {
         try ModelName.validate(name)
         try validateDescription(description)
+        try Authorization.require(actor, .write, model: name)
         let now = clock.now()
         return try await store.write { tx in
             var model = try await requireModel(tx, name)
@@ -87,10 +94,14 @@ extension RegistryService {
     }
 
     /// Renames a model. The old name stops resolving at once; versions, aliases and history follow the model.
-    /// - Throws: `.notFound`, `.alreadyExists`, `.invalidArgument`.
+    /// Needs ``Action/write`` on both names, so a per-model or prefix grant cannot move a model out of its reach.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.alreadyExists`,
+    ///   `.invalidArgument`.
     public func renameModel(name: String, to newName: String, actor: Principal) async throws -> RegisteredModel {
         try ModelName.validate(name)
         try ModelName.validate(newName)
+        try Authorization.require(actor, .write, model: name)
+        try Authorization.require(actor, .write, model: newName)
         let now = clock.now()
         return try await store.write { tx in
             var model = try await requireModel(tx, name)
@@ -118,9 +129,11 @@ extension RegistryService {
     }
 
     /// Deletes a model with all its versions and aliases. Blobs stay until garbage collection; events stay forever.
-    /// - Throws: `.notFound`.
+    /// Needs ``Action/delete`` (admin) on the model; a refusal is recorded as `access.denied`.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func deleteModel(name: String, actor: Principal) async throws {
         try ModelName.validate(name)
+        try await authorize(actor, .delete, model: name, attempted: "delete model '\(name)'")
         let now = clock.now()
         try await store.write { tx in
             let model = try await requireModel(tx, name)
@@ -136,8 +149,8 @@ extension RegistryService {
         }
     }
 
-    /// Sets (adds or overwrites) one tag of a model.
-    /// - Throws: `.notFound`, `.invalidArgument`.
+    /// Sets (adds or overwrites) one tag of a model. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`.
     public func setModelTag(name: String, key: String, value: String, actor: Principal) async throws -> RegisteredModel
     {
         try ModelName.validate(name)
@@ -152,8 +165,8 @@ extension RegistryService {
         }
     }
 
-    /// Deletes one tag of a model.
-    /// - Throws: `.notFound` (model or tag).
+    /// Deletes one tag of a model. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (model or tag).
     public func deleteModelTag(name: String, key: String, actor: Principal) async throws -> RegisteredModel {
         try ModelName.validate(name)
         return try await changeModelTags(name: name, actor: actor, action: "model.tag_deleted", payload: ["key": key]) {
@@ -171,6 +184,7 @@ extension RegistryService {
         payload: [String: any Sendable],
         change: @escaping @Sendable (inout [String: String]) throws(RegistryError) -> Void
     ) async throws -> RegisteredModel {
+        try Authorization.require(actor, .write, model: name)
         let now = clock.now()
         return try await store.write { tx in
             var model = try await requireModel(tx, name)

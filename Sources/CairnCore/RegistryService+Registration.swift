@@ -10,7 +10,11 @@ extension RegistryService {
     /// `models:/NAME@ALIAS` (a copy of another version). Any other URI is recorded as an informational source with no
     /// files. Lineage (run, params, metrics, datasets, signature from `MLmodel`) is filled from the run and logged
     /// model the source names; an explicit `runID` wins.
-    /// - Throws: `.notFound` (model, run, logged model, source version), `.invalidArgument`.
+    ///
+    /// Needs ``Action/write`` on the model, and ``Action/read`` on what is copied: the source model for a `models:/`
+    /// version, global read for tracking sources (runs, logged models, artifacts).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (model, run, logged model, source version),
+    ///   `.invalidArgument`.
     public func registerVersion(
         modelName: String,
         source: String,
@@ -26,7 +30,8 @@ extension RegistryService {
         guard source.utf8.count <= 8192, !source.unicodeScalars.contains(where: { $0.value == 0 }) else {
             throw RegistryError.invalid("The source URI must be at most 8192 bytes without NUL.")
         }
-        var snapshot = try await snapshot(of: source)
+        try Authorization.require(actor, .write, model: modelName)
+        var snapshot = try await snapshot(of: source, actor: actor)
         snapshot.lineage.source = source
         if let runID, !runID.isEmpty { snapshot.lineage.runID = runID }
         if let runLink, !runLink.isEmpty { snapshot.lineage.runLink = runLink }
@@ -86,17 +91,20 @@ extension RegistryService {
         var lineage: VersionLineage
     }
 
-    func snapshot(of source: String) async throws -> SourceSnapshot {
+    /// The files and lineage of `source`, which `actor` must be allowed to read.
+    func snapshot(of source: String, actor: Principal) async throws -> SourceSnapshot {
         if source.hasPrefix("models:/m-"), !source.dropFirst(8).contains("/"), !source.contains("@") {
+            try Authorization.require(actor, .read, model: nil)
             return try await snapshotLoggedModel(id: String(source.dropFirst("models:/".count)))
         }
         if source.hasPrefix("models:/") {
-            let resolved = try await resolve(try ModelURI(parsing: source))
+            let resolved = try await resolve(try ModelURI(parsing: source), actor: actor)
             var lineage = resolved.version.lineage
             lineage.source = nil
             return SourceSnapshot(files: resolved.manifest.entries, lineage: lineage)
         }
         if source.hasPrefix("runs:/") {
+            try Authorization.require(actor, .read, model: nil)
             let rest = source.dropFirst("runs:/".count).drop { $0 == "/" }
             let runID = String(rest.prefix { $0 != "/" })
             let subpath = rest.dropFirst(runID.count).drop { $0 == "/" }
@@ -118,6 +126,7 @@ extension RegistryService {
             return SourceSnapshot(files: files, lineage: lineage)
         }
         if source.hasPrefix("mlflow-artifacts:") {
+            try Authorization.require(actor, .read, model: nil)
             let prefix = Self.artifactPath(of: source)
             var lineage = VersionLineage()
             let parts = prefix.split(separator: "/")

@@ -5,9 +5,9 @@ extension RegistryService {
     ///
     /// The id is 32 hex digits and the artifact URI `mlflow-artifacts:/<experiment>/<run>/artifacts`. The name is
     /// `name`, else the `mlflow.runName` tag, else a generated `adjective-noun-NNN`; the tag `mlflow.runName` is set to
-    /// it. `startTime` (Unix ms) defaults to now.
-    /// - Throws: `.notFound` (experiment), `.failedPrecondition` (deleted experiment), `.invalidArgument` (tags, a
-    ///   name that contradicts the `mlflow.runName` tag).
+    /// it. `startTime` (Unix ms) defaults to now. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (experiment), `.failedPrecondition` (deleted experiment),
+    ///   `.invalidArgument` (tags, a name that contradicts the `mlflow.runName` tag).
     public func createRun(
         experimentID: String,
         name: String?,
@@ -17,6 +17,7 @@ extension RegistryService {
         actor: Principal
     ) async throws -> Run {
         try TrackingRules.validateTags(tags)
+        try Authorization.require(actor, .write, model: nil)
         let given = name.flatMap { $0.isEmpty ? nil : $0 }
         if let given, let tagged = tags[Self.runNameTag], tagged != given {
             throw RegistryError.invalid(
@@ -55,20 +56,25 @@ extension RegistryService {
         }
     }
 
-    /// A run with its params, tags, latest metric per key, inputs and outputs; active or deleted.
-    /// - Throws: `.notFound`.
-    public func run(id: String) async throws -> Run {
-        try await store.read { try await requireRun($0, id) }
+    /// A run with its params, tags, latest metric per key, inputs and outputs; active or deleted. Needs
+    /// ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func run(id: String, actor: Principal) async throws -> Run {
+        try Authorization.require(actor, .read, model: nil)
+        return try await store.read { try await requireRun($0, id) }
     }
 
     /// Changes an active run's status, end time (Unix ms) and/or name (which also sets the `mlflow.runName` tag).
-    /// `nil` (or an empty name) leaves a field unchanged. Records `run.updated` only when something changed.
-    /// - Throws: `.notFound`, `.failedPrecondition` (deleted run), `.invalidArgument` (name).
+    /// `nil` (or an empty name) leaves a field unchanged. Records `run.updated` only when something changed. Needs
+    /// ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.failedPrecondition` (deleted run), `.invalidArgument`
+    ///   (name).
     public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?, actor: Principal) async throws
         -> Run
     {
         let newName = name.flatMap { $0.isEmpty ? nil : $0 }
         if let newName { try TrackingRules.validateTagValue(newName, key: Self.runNameTag) }
+        try Authorization.require(actor, .write, model: nil)
         let now = clock.now()
         return try await store.write { tx in
             let before = try await requireActiveRun(tx, id, doing: "update")
@@ -102,14 +108,14 @@ extension RegistryService {
         }
     }
 
-    /// Soft-deletes a run (restorable). Idempotent.
-    /// - Throws: `.notFound`.
+    /// Soft-deletes a run (restorable). Idempotent. Needs ``Action/write`` globally (a soft delete is an edit).
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func deleteRun(id: String, actor: Principal) async throws {
         try await setRunStage(id: id, to: .deleted, action: "run.deleted", actor: actor)
     }
 
-    /// Makes a deleted run active again. Idempotent.
-    /// - Throws: `.notFound`.
+    /// Makes a deleted run active again. Idempotent. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func restoreRun(id: String, actor: Principal) async throws {
         try await setRunStage(id: id, to: .active, action: "run.restored", actor: actor)
     }
@@ -118,8 +124,8 @@ extension RegistryService {
     ///
     /// Metric points are appended to their history (NaN and ±infinity allowed). A param may be logged again with the
     /// same value but never changed. Tags are set (overwritten); `mlflow.runName` also renames the run. Not recorded in
-    /// the event log (telemetry; see decision 0005).
-    /// - Throws: `.invalidArgument` (a changed param, a key, a value, more than 1,000 metrics, 100 params or 100 tags),
+    /// the event log (telemetry; see decision 0005). Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (a changed param, a key, a value, more than 1,000 metrics, 100 params or 100 tags),
     ///   `.notFound`, `.failedPrecondition` (deleted run).
     public func logBatch(
         runID: String,
@@ -129,6 +135,7 @@ extension RegistryService {
         actor: Principal
     ) async throws {
         try TrackingRules.validateBatch(metrics: metrics, params: params, tags: tags)
+        try Authorization.require(actor, .write, model: nil)
         let points = metrics.map { point in
             var point = point
             point.runID = runID
@@ -155,10 +162,12 @@ extension RegistryService {
     }
 
     /// Records datasets an active run used. Logging the same dataset (name and digest) twice keeps one. Not recorded in
-    /// the event log.
-    /// - Throws: `.invalidArgument` (an empty name or digest, a bad tag), `.notFound`, `.failedPrecondition`.
+    /// the event log. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (an empty name or digest, a bad tag), `.notFound`,
+    ///   `.failedPrecondition`.
     public func logInputs(runID: String, inputs: [RunInput], actor: Principal) async throws {
         try TrackingRules.validateInputs(inputs)
+        try Authorization.require(actor, .write, model: nil)
         if inputs.isEmpty { return }
         try await store.write { tx in
             _ = try await requireActiveRun(tx, runID, doing: "log inputs to")
@@ -166,9 +175,11 @@ extension RegistryService {
         }
     }
 
-    /// Records logged models an active run produced. Each model must exist. Not recorded in the event log.
-    /// - Throws: `.notFound` (run or model), `.failedPrecondition` (deleted run).
+    /// Records logged models an active run produced. Each model must exist. Not recorded in the event log. Needs
+    /// ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (run or model), `.failedPrecondition` (deleted run).
     public func logOutputs(runID: String, outputs: [RunOutput], actor: Principal) async throws {
+        try Authorization.require(actor, .write, model: nil)
         if outputs.isEmpty { return }
         try await store.write { tx in
             _ = try await requireActiveRun(tx, runID, doing: "log outputs to")
@@ -179,9 +190,10 @@ extension RegistryService {
         }
     }
 
-    /// Deletes one tag of an active run. Not recorded in the event log.
-    /// - Throws: `.notFound` (run or tag), `.failedPrecondition` (deleted run).
+    /// Deletes one tag of an active run. Not recorded in the event log. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (run or tag), `.failedPrecondition` (deleted run).
     public func deleteRunTag(runID: String, key: String, actor: Principal) async throws {
+        try Authorization.require(actor, .write, model: nil)
         try await store.write { tx in
             _ = try await requireActiveRun(tx, runID, doing: "delete tags of")
             guard try await tx.deleteRunTag(runID: runID, key: key) else {
@@ -191,16 +203,19 @@ extension RegistryService {
     }
 
     /// Runs of `experimentIDs` in `stages` (all when empty) matching every clause, sorted by `order`, then by start
-    /// time descending and run id; a page of at most `limit` at a time.
-    /// - Throws: `.invalidArgument` (a clause, an order key, the token, a limit outside 1…50,000).
+    /// time descending and run id; a page of at most `limit` at a time. Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (a clause, an order key, the token, a limit
+    ///   outside 1…50,000).
     public func searchRuns(
         experimentIDs: [String],
         stages: Set<LifecycleStage>,
         clauses: [SearchClause],
         order: [SearchOrder],
         pageToken: String?,
-        limit: Int
+        limit: Int,
+        actor: Principal
     ) async throws -> Page<Run> {
+        try Authorization.require(actor, .read, model: nil)
         try TrackingRules.validateSearchLimit(limit)
         _ = try TrackingPageToken.decode(pageToken)
         let all = try await store.read { try await $0.runs(experimentIDs: experimentIDs, in: stages) }
@@ -208,9 +223,11 @@ extension RegistryService {
         return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
     }
 
-    /// Every logged point of one metric of a run, by step then timestamp, at most `limit`.
-    /// - Throws: `.notFound` (run), `.invalidArgument` (limit below 1).
-    public func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint] {
+    /// Every logged point of one metric of a run, by step then timestamp, at most `limit`. Needs ``Action/read``
+    /// globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (run), `.invalidArgument` (limit below 1).
+    public func metricHistory(runID: String, key: String, limit: Int, actor: Principal) async throws -> [MetricPoint] {
+        try Authorization.require(actor, .read, model: nil)
         guard limit >= 1 else { throw RegistryError.invalid("max_results must be at least 1; got \(limit).") }
         return try await store.read { reader in
             _ = try await requireRun(reader, runID)
@@ -244,6 +261,7 @@ extension RegistryService {
     }
 
     private func setRunStage(id: String, to stage: LifecycleStage, action: String, actor: Principal) async throws {
+        try Authorization.require(actor, .write, model: nil)
         let now = clock.now()
         try await store.write { tx in
             var run = try await requireRun(tx, id)

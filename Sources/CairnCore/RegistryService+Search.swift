@@ -3,16 +3,18 @@ import Foundation
 extension RegistryService {
     /// Searches registered models: `filter` (name and tag conditions) and an order over `name`,
     /// `creation_timestamp` or `last_updated_timestamp` (default: name ascending, served by a keyset cursor; other
-    /// orders page by offset).
-    /// - Throws: `.invalidArgument` (bad order key, token or limit).
+    /// orders page by offset). Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (bad order key, token or limit).
     public func searchModels(
         filter: ModelFilter,
         order: [SearchOrder],
         pageToken: String?,
-        limit: Int
+        limit: Int,
+        actor: Principal
     ) async throws -> Page<RegisteredModel> {
+        try Authorization.require(actor, .read, model: nil)
         if order.isEmpty || order == [SearchOrder(field: .attribute("name"), ascending: true)] {
-            return try await listModels(filter: filter, pageToken: pageToken, limit: limit)
+            return try await listModels(filter: filter, pageToken: pageToken, limit: limit, actor: actor)
         }
         let limit = try PageToken.limit(limit)
         try TagRules.validate(filter.tags)
@@ -24,12 +26,14 @@ extension RegistryService {
     /// Searches model versions of every model: attributes `name` (the model's), `version_number`, `run_id`,
     /// `source_path`, `current_stage`, `status`, `creation_timestamp`, `last_updated_timestamp`, and `tags.*`,
     /// `params.*`, `metrics.*` of the version's lineage. Default order: model name, then newest version first.
-    /// - Throws: `.invalidArgument` (unknown field, bad token or limit).
+    /// Needs ``Action/read`` on the model when a clause pins the name (`name = 'x'`), else globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (unknown field, bad token or limit).
     public func searchVersions(
         clauses: [SearchClause],
         order: [SearchOrder],
         pageToken: String?,
-        limit: Int
+        limit: Int,
+        actor: Principal
     ) async throws -> Page<ModelVersion> {
         let limit = try PageToken.limit(limit, max: PageToken.maxSearchLimit)
         func equality(_ attribute: String) -> String? {
@@ -39,6 +43,7 @@ extension RegistryService {
             return nil
         }
         let modelName = equality("name")
+        try Authorization.require(actor, .read, model: modelName)
         let runID = equality("run_id")
         let candidates: [ModelVersion] = try await store.read { reader in
             var modelID: String?

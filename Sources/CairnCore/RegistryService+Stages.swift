@@ -4,7 +4,10 @@ extension RegistryService {
     /// Moves a `READY` version into `stage`. With `archiveExisting`, every other version currently in the target
     /// stage (Staging or Production) moves to Archived in the same transaction — MLflow's `archive_existing_versions`.
     /// Archived versions keep their files and stay resolvable by number. One event records the whole change.
-    /// - Throws: `.notFound`, `.failedPrecondition` (version not `READY`).
+    ///
+    /// Needs ``Action/write`` on the model (approval policies come with governance); a refused move into Production
+    /// is recorded as `access.denied`.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.failedPrecondition` (version not `READY`).
     public func transitionStage(
         modelName: String,
         number: Int,
@@ -13,6 +16,12 @@ extension RegistryService {
         actor: Principal
     ) async throws -> ModelVersion {
         try ModelName.validate(modelName)
+        if stage == .production {
+            let attempted = "move version \(number) of '\(modelName)' to Production"
+            try await authorize(actor, .write, model: modelName, attempted: attempted)
+        } else {
+            try Authorization.require(actor, .write, model: modelName)
+        }
         let now = clock.now()
         return try await store.write { tx in
             var version = try await requireVersion(tx, modelName, number)
@@ -55,9 +64,11 @@ extension RegistryService {
     }
 
     /// The highest-numbered version in each of `stages` (all four when empty), in the order the stages are given.
-    /// - Throws: `.notFound` for an unknown model.
-    public func latestVersions(modelName: String, stages: [Stage]) async throws -> [ModelVersion] {
+    /// Needs ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` for an unknown model.
+    public func latestVersions(modelName: String, stages: [Stage], actor: Principal) async throws -> [ModelVersion] {
         try ModelName.validate(modelName)
+        try Authorization.require(actor, .read, model: modelName)
         let wanted = stages.isEmpty ? Stage.allCases : stages
         return try await store.read { reader in
             let model = try await requireModel(reader, modelName)
@@ -73,12 +84,14 @@ extension RegistryService {
         }
     }
 
-    /// The version with this id.
-    /// - Throws: `.notFound`.
-    public func version(id: String) async throws -> ModelVersion {
-        guard let version = try await store.read({ try await $0.version(id: id) }) else {
-            throw RegistryError(.notFound, "No model version has id '\(id.prefix(80))'.")
-        }
+    /// The version with this id. Needs ``Action/read`` on its model; a version the actor may not read is reported
+    /// as not found, so ids reveal no model names.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous) (when the actor may read nothing at all), `.notFound`.
+    public func version(id: String, actor: Principal) async throws -> ModelVersion {
+        let version = try await store.read { try await $0.version(id: id) }
+        let notFound = RegistryError(.notFound, "No model version has id '\(id.prefix(80))'.")
+        try requireReadable(actor, model: version?.modelName, notFound: notFound)
+        guard let version else { throw notFound }
         return version
     }
 }

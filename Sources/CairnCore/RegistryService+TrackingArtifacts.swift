@@ -23,8 +23,9 @@ extension RegistryService {
     ///
     /// `writeBody` streams the bytes into the upload session; they are hashed, checked against `expectedSize`, made
     /// durable and stored by digest (identical bytes once). Replacing an existing file is allowed. On any failure
-    /// nothing remains. Individual uploads are not recorded in the event log (see decision 0005).
-    /// - Throws: `.invalidArgument` (path, reserved `_cairn/`, negative size), `.failedPrecondition` (the path is a
+    /// nothing remains. Individual uploads are not recorded in the event log (see decision 0005). Needs
+    /// ``Action/write`` globally, checked before a byte is read.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (path, reserved `_cairn/`, negative size), `.failedPrecondition` (the path is a
     ///   directory, or a parent is a file), `.digestMismatch` / `.payloadTooLarge` (size), `.unavailable` (a clean-up
     ///   removed the content meanwhile; retry).
     public func uploadArtifact(
@@ -35,6 +36,7 @@ extension RegistryService {
     ) async throws -> ArtifactEntry {
         try Self.validateArtifactPath(path)
         if let expectedSize, expectedSize < 0 { throw RegistryError.invalid("Expected size must not be negative.") }
+        try Authorization.require(actor, .write, model: nil)
         // Refuse early, before reading a byte, when the path cannot hold a file.
         try await store.read { try await Self.requireFileSlot($0, path) }
 
@@ -66,9 +68,11 @@ extension RegistryService {
     }
 
     /// The immediate children of `directory` (`""` is the root), sorted by name: files with their size, each
-    /// sub-directory once. A file path or a directory that does not exist lists as empty, as in MLflow.
-    /// - Throws: `.invalidArgument` (path).
-    public func listArtifacts(directory: String) async throws -> [ArtifactListing] {
+    /// sub-directory once. A file path or a directory that does not exist lists as empty, as in MLflow. Needs
+    /// ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (path).
+    public func listArtifacts(directory: String, actor: Principal) async throws -> [ArtifactListing] {
+        try Authorization.require(actor, .read, model: nil)
         var directory = directory
         while directory.hasSuffix("/") { directory.removeLast() }
         if !directory.isEmpty { try ManifestPath.validate(directory) }
@@ -79,10 +83,14 @@ extension RegistryService {
         return ArtifactListing.children(of: directory, in: entries.map { ($0.path, $0.size) })
     }
 
-    /// Opens one artifact file for reading, optionally a byte range (clamped to the file's size).
-    /// - Throws: `.invalidArgument` (path), `.notFound`, `.rangeNotSatisfiable`.
-    public func openArtifact(path: String, range: Range<Int64>?) async throws -> (ArtifactEntry, BlobByteStream) {
+    /// Opens one artifact file for reading, optionally a byte range (clamped to the file's size). Needs
+    /// ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (path), `.notFound`, `.rangeNotSatisfiable`.
+    public func openArtifact(path: String, range: Range<Int64>?, actor: Principal) async throws -> (
+        ArtifactEntry, BlobByteStream
+    ) {
         try ManifestPath.validate(path)
+        try Authorization.require(actor, .read, model: nil)
         guard let entry = try await store.read({ try await $0.artifact(at: path) }) else {
             throw RegistryError(.notFound, "No such artifact: '\(path)'")
         }
@@ -91,9 +99,11 @@ extension RegistryService {
 
     /// Deletes a file, or a directory with everything below it. Deleting a path that holds nothing changes nothing.
     /// Records one `artifact.deleted` event when something was deleted; content no longer referenced is removed.
-    /// - Throws: `.invalidArgument` (path, the root, reserved `_cairn/`).
+    /// Needs ``Action/delete`` (admin) globally; a refusal is recorded as `access.denied`.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (path, the root, reserved `_cairn/`).
     public func deleteArtifacts(path: String, actor: Principal) async throws {
         try Self.validateArtifactPath(path)
+        try await authorize(actor, .delete, model: nil, attempted: "delete artifacts at '\(path.prefix(200))'")
         let now = clock.now()
         try await store.write { tx in
             let removed = try await tx.deleteArtifacts(under: path)

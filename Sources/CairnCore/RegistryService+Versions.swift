@@ -17,10 +17,11 @@ extension RegistryService {
     /// Creates the next version of a model in `PENDING`; files are then uploaded and the version finalized.
     ///
     /// The number comes from the model's counter, incremented inside this transaction: concurrent creations get
-    /// distinct consecutive numbers and a number is never reused.
-    /// - Throws: `.notFound`, `.invalidArgument`.
+    /// distinct consecutive numbers and a number is never reused. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`.
     public func createVersion(modelName: String, _ new: NewVersion, actor: Principal) async throws -> ModelVersion {
         try ModelName.validate(modelName)
+        try Authorization.require(actor, .write, model: modelName)
         try validateDescription(new.description)
         try TagRules.validate(new.tags)
         try validate(new.lineage)
@@ -55,18 +56,24 @@ extension RegistryService {
         }
     }
 
-    /// - Throws: `.notFound`.
-    public func version(modelName: String, number: Int) async throws -> ModelVersion {
+    /// One version of a model. Needs ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
+    public func version(modelName: String, number: Int, actor: Principal) async throws -> ModelVersion {
         try ModelName.validate(modelName)
+        try Authorization.require(actor, .read, model: modelName)
         return try await store.read { try await requireVersion($0, modelName, number) }
     }
 
-    /// Lists a model's versions, newest first.
-    /// - Throws: `.notFound`, `.invalidArgument` for a bad token or limit.
-    public func listVersions(modelName: String, pageToken: String? = nil, limit: Int? = nil) async throws -> Page<
-        ModelVersion
-    > {
+    /// Lists a model's versions, newest first. Needs ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument` for a bad token or limit.
+    public func listVersions(
+        modelName: String,
+        pageToken: String? = nil,
+        limit: Int? = nil,
+        actor: Principal
+    ) async throws -> Page<ModelVersion> {
         try ModelName.validate(modelName)
+        try Authorization.require(actor, .read, model: modelName)
         let limit = try PageToken.limit(limit)
         var before: Int?
         if let pageToken {
@@ -85,8 +92,8 @@ extension RegistryService {
         return Page(items: items, nextPageToken: next)
     }
 
-    /// Changes a version's description (allowed after sealing; recorded).
-    /// - Throws: `.notFound`, `.invalidArgument`.
+    /// Changes a version's description (allowed after sealing; recorded). Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`.
     public func updateVersion(modelName: String, number: Int, description: String, actor: Principal) async throws
         -> ModelVersion
     {
@@ -96,8 +103,8 @@ extension RegistryService {
         }
     }
 
-    /// Sets one tag of a version.
-    /// - Throws: `.notFound`, `.invalidArgument`.
+    /// Sets one tag of a version. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`.
     public func setVersionTag(modelName: String, number: Int, key: String, value: String, actor: Principal) async throws
         -> ModelVersion
     {
@@ -107,8 +114,8 @@ extension RegistryService {
         }
     }
 
-    /// Deletes one tag of a version.
-    /// - Throws: `.notFound` (version or tag).
+    /// Deletes one tag of a version. Needs ``Action/write`` on the model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (version or tag).
     public func deleteVersionTag(modelName: String, number: Int, key: String, actor: Principal) async throws
         -> ModelVersion
     {
@@ -120,10 +127,12 @@ extension RegistryService {
         }
     }
 
-    /// Deletes a version and the aliases pointing at it. Its number is never given out again.
-    /// - Throws: `.notFound`.
+    /// Deletes a version and the aliases pointing at it. Its number is never given out again. Needs
+    /// ``Action/delete`` (admin) on the model; a refusal is recorded as `access.denied`.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func deleteVersion(modelName: String, number: Int, actor: Principal) async throws {
         try ModelName.validate(modelName)
+        try await authorize(actor, .delete, model: modelName, attempted: "delete version \(number) of '\(modelName)'")
         let now = clock.now()
         try await store.write { tx in
             let version = try await requireVersion(tx, modelName, number)
@@ -148,6 +157,7 @@ extension RegistryService {
         _ change: @escaping @Sendable (inout ModelVersion) throws(RegistryError) -> Void
     ) async throws -> ModelVersion {
         try ModelName.validate(modelName)
+        try Authorization.require(actor, .write, model: modelName)
         let now = clock.now()
         return try await store.write { tx in
             var version = try await requireVersion(tx, modelName, number)

@@ -9,7 +9,8 @@ import Hummingbird
 /// Pipeline of one call: the route table (``routes``) picks the handler; ``MLflowInput`` reads the query (GET) or
 /// JSON body (POST/PATCH/DELETE); the handler calls one or a few service use cases and shapes the answer with
 /// ``MLflowEntities``; any error is turned into `{"error_code","message"}` by ``MLflowErrors`` in the one wrapper of
-/// ``register(on:)``, so no MLflow error ever reaches the native API's error middleware.
+/// ``register(on:)``, so no MLflow error ever reaches the native API's error middleware. Before the handler, that
+/// wrapper applies the route's ``AccessRule`` to the principal the router's `AuthenticationMiddleware` resolved.
 public struct MLflowAPI: Sendable {
     public let service: RegistryService
 
@@ -32,41 +33,77 @@ public struct MLflowAPI: Sendable {
     /// Prefixes under which an unknown path answers 404 `ENDPOINT_NOT_FOUND` in MLflow's shape.
     static let prefixes = ["/api/2.0/mlflow", "/api/3.0/mlflow", "/api/2.0/mlflow-artifacts"]
 
-    /// Adds every MLflow route to `router`, plus catch-alls under the MLflow prefixes.
+    /// Every route this API registers (operations, the wrong-method answers and the catch-alls under the MLflow
+    /// prefixes), in router form, with its rule: for completeness tests.
+    public static var routeRules: [(method: String, path: String, rule: AccessRule)] {
+        routes.map { ($0.method.rawValue, $0.path, $0.rule) }
+            + fallbacks.map { ($0.method.rawValue, $0.path, AccessRule.public) }
+    }
+
+    static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+
+    /// The routes answering in MLflow's shape where no operation serves: a served path called with another method
+    /// (405; the router would otherwise answer in the native API's shape) and any other path under the prefixes
+    /// (404). Public: they touch nothing.
+    static var fallbacks: [(method: HTTPRequest.Method, path: String, error: @Sendable (Request) -> RegistryError)] {
+        var out: [(method: HTTPRequest.Method, path: String, error: @Sendable (Request) -> RegistryError)] = []
+        let served = Dictionary(grouping: routes, by: \.path).mapValues { Set($0.map(\.method)) }
+        for (path, allowed) in served.sorted(by: { $0.key < $1.key }) {
+            let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in methods where !allowed.contains(method) {
+                out.append(
+                    (
+                        method, path,
+                        { request in
+                            RegistryError(
+                                MLflowErrors.methodNotAllowed,
+                                "\(request.method) is not allowed on \(request.uri.path); use \(list)."
+                            )
+                        }
+                    )
+                )
+            }
+        }
+        for prefix in prefixes {
+            for method in methods {
+                out.append(
+                    (
+                        method, prefix + "/**",
+                        { request in
+                            RegistryError(
+                                MLflowErrors.endpointNotFound,
+                                "No MLflow endpoint serves \(request.method) \(request.uri.path)."
+                            )
+                        }
+                    )
+                )
+            }
+        }
+        return out
+    }
+
+    /// Adds every MLflow route to `router`, plus the ``fallbacks``. Each route passes ``AccessGuard`` with its rule
+    /// before its handler; any error, the guard's included, becomes MLflow's error shape in ``MLflowErrors``.
     public func register(on router: Router<CairnRequestContext>) {
         let service = service
         for route in Self.routes {
-            let handler = route.handler
+            let (handler, rule, attempted) = (route.handler, route.rule, "\(route.method) \(route.path)")
             router.on(RouterPath(route.path), method: route.method) { request, context in
                 do {
+                    try await AccessGuard.check(rule, context: context, service: service, attempted: attempted)
                     return try await handler(request, context, service)
                 } catch {
                     return MLflowErrors.response(for: error, request: request, context: context)
                 }
             }
         }
-        // A served path called with another method: the router would answer with the native API's 404 shape.
-        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
-        let served = Dictionary(grouping: Self.routes, by: \.path).mapValues { Set($0.map(\.method)) }
-        for (path, allowed) in served {
-            let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
-            for method in methods where !allowed.contains(method) {
-                router.on(RouterPath(path), method: method) { request, context in
-                    let error = RegistryError(
-                        MLflowErrors.methodNotAllowed,
-                        "\(request.method) is not allowed on \(request.uri.path); use \(list)."
-                    )
-                    return MLflowErrors.response(for: error, request: request, context: context)
-                }
-            }
-        }
-        for prefix in Self.prefixes {
-            for method in methods {
-                router.on(RouterPath(prefix + "/**"), method: method) { request, context in
-                    let error = RegistryError(
-                        MLflowErrors.endpointNotFound,
-                        "No MLflow endpoint serves \(request.method) \(request.uri.path)."
-                    )
+        for fallback in Self.fallbacks {
+            let (path, makeError) = (fallback.path, fallback.error)
+            router.on(RouterPath(path), method: fallback.method) { request, context in
+                do {
+                    try await AccessGuard.check(.public, context: context, service: service, attempted: path)
+                    throw makeError(request)
+                } catch {
                     return MLflowErrors.response(for: error, request: request, context: context)
                 }
             }
@@ -74,26 +111,30 @@ public struct MLflowAPI: Sendable {
     }
 }
 
-/// One MLflow operation: method, Hummingbird path and handler.
+/// One MLflow operation: method, Hummingbird path, access rule and handler.
 struct MLflowRoute: Sendable {
     typealias Handler = @Sendable (Request, CairnRequestContext, RegistryService) async throws -> Response
     typealias InputHandler = @Sendable (MLflowInput, CairnRequestContext, RegistryService) async throws -> Response
 
     var method: HTTPRequest.Method
     var path: String
+    /// Who may call it; checked by `AccessGuard` before ``handler``. Every initializer requires it.
+    var rule: AccessRule
     var handler: Handler
 
     /// A route whose handler reads raw requests (artifacts, path parameters).
-    init(_ method: HTTPRequest.Method, _ path: String, raw handler: @escaping Handler) {
+    init(_ method: HTTPRequest.Method, _ path: String, _ rule: AccessRule, raw handler: @escaping Handler) {
         self.method = method
         self.path = path
+        self.rule = rule
         self.handler = handler
     }
 
     /// A route whose handler reads ``MLflowInput``. `path` is relative to `/api/2.0/mlflow`.
-    init(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping InputHandler) {
+    init(_ method: HTTPRequest.Method, _ path: String, _ rule: AccessRule, _ handler: @escaping InputHandler) {
         self.method = method
         self.path = "/api/2.0/mlflow/" + path
+        self.rule = rule
         self.handler = { request, context, service in
             try await handler(try await MLflowInput.read(request), context, service)
         }
@@ -106,13 +147,14 @@ enum MLflowSystemRoutes {
     static let mlflowVersion = "3.18.0"
 
     static let routes: [MLflowRoute] = [
-        MLflowRoute(.get, "/health", raw: { _, _, _ in MLflowResponse.text("OK", contentType: "text/plain") }),
+        MLflowRoute(.get, "/health", .public, raw: { _, _, _ in MLflowResponse.text("OK", contentType: "text/plain") }),
         MLflowRoute(
             .get,
             "/version",
+            .public,
             raw: { _, _, _ in MLflowResponse.text(mlflowVersion, contentType: "text/plain") }
         ),
-        MLflowRoute(.get, "/api/3.0/mlflow/server-info", raw: { _, _, _ in serverInfo }),
+        MLflowRoute(.get, "/api/3.0/mlflow/server-info", .public, raw: { _, _, _ in serverInfo }),
     ]
 
     /// Capabilities: no multipart and no presigned transfers, so the client uses plain PUT/GET.

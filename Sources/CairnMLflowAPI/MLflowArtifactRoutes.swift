@@ -17,10 +17,10 @@ enum MLflowArtifactRoutes {
     static let baseSegments = 4
 
     static let routes: [MLflowRoute] = [
-        MLflowRoute(.get, base, raw: list),
-        MLflowRoute(.put, base + "/**", raw: upload),
-        MLflowRoute(.get, base + "/**", raw: download),
-        MLflowRoute(.delete, base + "/**", raw: delete),
+        MLflowRoute(.get, base, .requires(.read), raw: list),
+        MLflowRoute(.put, base + "/**", .requires(.write), raw: upload),
+        MLflowRoute(.get, base + "/**", .requires(.read), raw: download),
+        MLflowRoute(.delete, base + "/**", .requires(.delete), raw: delete),
     ]
 
     static func upload(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
@@ -47,7 +47,7 @@ enum MLflowArtifactRoutes {
         -> Response
     {
         let path = try tailPath(of: request)
-        let (size, digest, stream) = try await service.readArtifact(path: path, range: nil)
+        let (size, digest, stream) = try await service.readArtifact(path: path, range: nil, actor: context.principal)
         let name = String(path.split(separator: "/").last ?? "")
         let headers: HTTPFields = [
             .contentType: contentType(of: name),
@@ -71,7 +71,7 @@ enum MLflowArtifactRoutes {
     {
         let raw = try MLflowInput.queryPairs(request.uri.query).first { $0.0 == "path" }?.1 ?? ""
         let directory = try queryPath(raw)
-        let entries = try await service.browseArtifacts(directory: directory)
+        let entries = try await service.browseArtifacts(directory: directory, actor: context.principal)
         let files: [JSONValue] = entries.sorted { $0.path < $1.path }.map { entry in
             var object = JSONObject()
             object.set("path", entry.path)

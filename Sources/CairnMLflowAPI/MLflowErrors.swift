@@ -42,7 +42,9 @@ enum MLflowErrors {
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
                 return body(code: code, message: genericMessage(context), status: status)
             }
-            return body(code: code, message: error.message, status: status)
+            var response = body(code: code, message: error.message, status: status)
+            if status == .unauthorized { response.headers[.wwwAuthenticate] = AccessRule.challenge }
+            return response
         case let error as HTTPError where error.status.code < 500:
             let code = error.status == .notFound ? "ENDPOINT_NOT_FOUND" : "INVALID_PARAMETER_VALUE"
             return body(code: code, message: error.body ?? error.status.reasonPhrase, status: error.status)

@@ -5,16 +5,16 @@ import Hummingbird
 /// `experiments/*`: create, get, get-by-name, search, update (rename), tags, delete, restore.
 enum MLflowExperimentRoutes {
     static let routes: [MLflowRoute] = [
-        MLflowRoute(.post, "experiments/create", create),
-        MLflowRoute(.get, "experiments/get", get),
-        MLflowRoute(.get, "experiments/get-by-name", getByName),
-        MLflowRoute(.post, "experiments/search", search),
-        MLflowRoute(.get, "experiments/search", search),
-        MLflowRoute(.post, "experiments/update", update),
-        MLflowRoute(.post, "experiments/set-experiment-tag", setTag),
-        MLflowRoute(.post, "experiments/delete-experiment-tag", deleteTag),
-        MLflowRoute(.post, "experiments/delete", delete),
-        MLflowRoute(.post, "experiments/restore", restore),
+        MLflowRoute(.post, "experiments/create", .requires(.write), create),
+        MLflowRoute(.get, "experiments/get", .requires(.read), get),
+        MLflowRoute(.get, "experiments/get-by-name", .requires(.read), getByName),
+        MLflowRoute(.post, "experiments/search", .requires(.read), search),
+        MLflowRoute(.get, "experiments/search", .requires(.read), search),
+        MLflowRoute(.post, "experiments/update", .requires(.write), update),
+        MLflowRoute(.post, "experiments/set-experiment-tag", .requires(.write), setTag),
+        MLflowRoute(.post, "experiments/delete-experiment-tag", .requires(.write), deleteTag),
+        MLflowRoute(.post, "experiments/delete", .requires(.write), delete),
+        MLflowRoute(.post, "experiments/restore", .requires(.write), restore),
     ]
 
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
@@ -31,14 +31,17 @@ enum MLflowExperimentRoutes {
     static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let experiment = try await service.experiment(id: try input.required("experiment_id"))
+        let experiment = try await service.experiment(id: try input.required("experiment_id"), actor: context.principal)
         return MLflowResponse.wrap("experiment", MLflowEntities.experiment(experiment))
     }
 
     static func getByName(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let experiment = try await service.experiment(named: try input.required("experiment_name"))
+        let experiment = try await service.experiment(
+            named: try input.required("experiment_name"),
+            actor: context.principal
+        )
         return MLflowResponse.wrap("experiment", MLflowEntities.experiment(experiment))
     }
 
@@ -50,7 +53,8 @@ enum MLflowExperimentRoutes {
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .experiments),
             order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .experiments),
             pageToken: try input.pageToken(),
-            limit: try input.limit(default: 1000, max: 50_000)
+            limit: try input.limit(default: 1000, max: 50_000),
+            actor: context.principal
         )
         var object = JSONObject()
         object.set("experiments", list: page.items.map(MLflowEntities.experiment))
@@ -65,7 +69,7 @@ enum MLflowExperimentRoutes {
         if let newName = try input.string("new_name"), !newName.isEmpty {
             _ = try await service.renameExperiment(id: id, to: newName, actor: context.principal)
         } else {
-            _ = try await service.experiment(id: id)
+            _ = try await service.experiment(id: id, actor: context.principal)
         }
         return MLflowResponse.empty
     }

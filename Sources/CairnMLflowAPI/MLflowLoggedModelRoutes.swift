@@ -8,13 +8,13 @@ enum MLflowLoggedModelRoutes {
     static let base = "/api/2.0/mlflow/logged-models"
 
     static let routes: [MLflowRoute] = [
-        MLflowRoute(.post, "logged-models", create),
-        MLflowRoute(.post, "logged-models/search", search),
-        MLflowRoute(.get, base + "/:model_id", raw: get),
-        MLflowRoute(.patch, base + "/:model_id", raw: finalize),
-        MLflowRoute(.delete, base + "/:model_id", raw: delete),
-        MLflowRoute(.patch, base + "/:model_id/tags", raw: setTags),
-        MLflowRoute(.delete, base + "/:model_id/tags/:key", raw: deleteTag),
+        MLflowRoute(.post, "logged-models", .requires(.write), create),
+        MLflowRoute(.post, "logged-models/search", .requires(.read), search),
+        MLflowRoute(.get, base + "/:model_id", .requires(.read), raw: get),
+        MLflowRoute(.patch, base + "/:model_id", .requires(.write), raw: finalize),
+        MLflowRoute(.delete, base + "/:model_id", .requires(.delete), raw: delete),
+        MLflowRoute(.patch, base + "/:model_id/tags", .requires(.write), raw: setTags),
+        MLflowRoute(.delete, base + "/:model_id/tags/:key", .requires(.write), raw: deleteTag),
     ]
 
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
@@ -35,7 +35,7 @@ enum MLflowLoggedModelRoutes {
     static func get(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let model = try await service.loggedModel(id: try parameter("model_id", context))
+        let model = try await service.loggedModel(id: try parameter("model_id", context), actor: context.principal)
         return MLflowResponse.wrap("model", MLflowEntities.loggedModel(model))
     }
 
@@ -95,7 +95,8 @@ enum MLflowLoggedModelRoutes {
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .loggedModels),
             order: try MLflowFilterParser.parseOrder(try orderEntries(input), schema: .loggedModels),
             pageToken: try input.pageToken(),
-            limit: try input.limit(default: 100, max: 50_000)
+            limit: try input.limit(default: 100, max: 50_000),
+            actor: context.principal
         )
         var object = JSONObject()
         object.set("models", list: page.items.map(MLflowEntities.loggedModel))

@@ -5,30 +5,34 @@ import Hummingbird
 /// `registered-models/*`: the catalog, tags, aliases and the latest version per stage.
 enum MLflowModelRoutes {
     static let routes: [MLflowRoute] = [
-        MLflowRoute(.post, "registered-models/create", create),
-        MLflowRoute(.get, "registered-models/get", get),
-        MLflowRoute(.get, "registered-models/search", search),
-        MLflowRoute(.patch, "registered-models/update", update),
-        MLflowRoute(.post, "registered-models/rename", rename),
-        MLflowRoute(.delete, "registered-models/delete", delete),
-        MLflowRoute(.post, "registered-models/set-tag", setTag),
-        MLflowRoute(.delete, "registered-models/delete-tag", deleteTag),
-        MLflowRoute(.post, "registered-models/alias", setAlias),
-        MLflowRoute(.get, "registered-models/alias", getByAlias),
-        MLflowRoute(.delete, "registered-models/alias", deleteAlias),
-        MLflowRoute(.post, "registered-models/get-latest-versions", latestVersions),
-        MLflowRoute(.get, "registered-models/get-latest-versions", latestVersions),
+        MLflowRoute(.post, "registered-models/create", .requires(.write), create),
+        MLflowRoute(.get, "registered-models/get", .requires(.read), get),
+        MLflowRoute(.get, "registered-models/search", .requires(.read), search),
+        MLflowRoute(.patch, "registered-models/update", .requires(.write), update),
+        MLflowRoute(.post, "registered-models/rename", .requires(.write), rename),
+        MLflowRoute(.delete, "registered-models/delete", .requires(.delete), delete),
+        MLflowRoute(.post, "registered-models/set-tag", .requires(.write), setTag),
+        MLflowRoute(.delete, "registered-models/delete-tag", .requires(.write), deleteTag),
+        MLflowRoute(.post, "registered-models/alias", .requires(.write), setAlias),
+        MLflowRoute(.get, "registered-models/alias", .requires(.read), getByAlias),
+        MLflowRoute(.delete, "registered-models/alias", .requires(.write), deleteAlias),
+        MLflowRoute(.post, "registered-models/get-latest-versions", .requires(.read), latestVersions),
+        MLflowRoute(.get, "registered-models/get-latest-versions", .requires(.read), latestVersions),
     ]
 
     /// A registered model with its latest version per stage and its aliases, as `registered-models/get` shows it.
-    static func describe(_ model: RegisteredModel, _ service: RegistryService) async throws -> JSONValue {
-        let latest = try await service.latestVersions(modelName: model.name, stages: [])
-        let aliases = try await service.aliases(modelName: model.name)
+    static func describe(_ model: RegisteredModel, _ service: RegistryService, actor: Principal) async throws
+        -> JSONValue
+    {
+        let latest = try await service.latestVersions(modelName: model.name, stages: [], actor: actor)
+        let aliases = try await service.aliases(modelName: model.name, actor: actor)
         return MLflowEntities.registeredModel(model, latest: latest, aliases: aliases)
     }
 
-    static func answer(_ model: RegisteredModel, _ service: RegistryService) async throws -> Response {
-        MLflowResponse.wrap("registered_model", try await describe(model, service))
+    static func answer(_ model: RegisteredModel, _ service: RegistryService, actor: Principal) async throws
+        -> Response
+    {
+        MLflowResponse.wrap("registered_model", try await describe(model, service, actor: actor))
     }
 
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
@@ -40,13 +44,14 @@ enum MLflowModelRoutes {
             tags: try input.tagDictionary("tags"),
             actor: context.principal
         )
-        return try await answer(model, service)
+        return try await answer(model, service, actor: context.principal)
     }
 
     static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await answer(try await service.model(named: try input.required("name")), service)
+        let model = try await service.model(named: try input.required("name"), actor: context.principal)
+        return try await answer(model, service, actor: context.principal)
     }
 
     static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
@@ -56,10 +61,11 @@ enum MLflowModelRoutes {
             filter: try MLflowSearchSchema.modelFilter(input.string("filter")),
             order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .registeredModels),
             pageToken: try input.pageToken(),
-            limit: min(try input.limit(default: 100, max: 50_000), PageToken.maxLimit)
+            limit: min(try input.limit(default: 100, max: 50_000), PageToken.maxLimit),
+            actor: context.principal
         )
         var models: [JSONValue] = []
-        for model in page.items { models.append(try await describe(model, service)) }
+        for model in page.items { models.append(try await describe(model, service, actor: context.principal)) }
         var object = JSONObject()
         object.set("registered_models", list: models)
         object.set("next_page_token", page.nextPageToken)
@@ -71,11 +77,13 @@ enum MLflowModelRoutes {
     {
         let name = try input.required("name")
         guard let description = try input.string("description") else {
-            return try await answer(try await service.model(named: name), service)
+            let model = try await service.model(named: name, actor: context.principal)
+            return try await answer(model, service, actor: context.principal)
         }
         return try await answer(
             try await service.updateModel(name: name, description: description, actor: context.principal),
-            service
+            service,
+            actor: context.principal
         )
     }
 
@@ -87,7 +95,7 @@ enum MLflowModelRoutes {
             to: try input.required("new_name"),
             actor: context.principal
         )
-        return try await answer(model, service)
+        return try await answer(model, service, actor: context.principal)
     }
 
     static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
@@ -138,11 +146,11 @@ enum MLflowModelRoutes {
         async throws -> Response
     {
         let (name, alias) = (try input.required("name"), try input.required("alias"))
-        let aliases = try await service.aliases(modelName: name)
+        let aliases = try await service.aliases(modelName: name, actor: context.principal)
         guard let target = aliases.first(where: { $0.alias == alias }) else {
             throw RegistryError.badValue("Registered model alias \(alias) not found.")
         }
-        let version = try await service.version(modelName: name, number: target.version)
+        let version = try await service.version(modelName: name, number: target.version, actor: context.principal)
         return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version, aliases: aliases))
     }
 
@@ -161,7 +169,11 @@ enum MLflowModelRoutes {
         async throws -> Response
     {
         let stages = try input.strings("stages").map(MLflowVersionRoutes.stage)
-        let versions = try await service.latestVersions(modelName: try input.required("name"), stages: stages)
+        let versions = try await service.latestVersions(
+            modelName: try input.required("name"),
+            stages: stages,
+            actor: context.principal
+        )
         var object = JSONObject()
         object.set("model_versions", list: versions.map { MLflowEntities.modelVersion($0) })
         return MLflowResponse.json(object)

@@ -6,21 +6,21 @@ import Hummingbird
 /// `runs/*` and `metrics/get-history`. Every call that names a run accepts `run_id` or the legacy `run_uuid`.
 enum MLflowRunRoutes {
     static let routes: [MLflowRoute] = [
-        MLflowRoute(.post, "runs/create", create),
-        MLflowRoute(.get, "runs/get", get),
-        MLflowRoute(.post, "runs/update", update),
-        MLflowRoute(.post, "runs/delete", delete),
-        MLflowRoute(.post, "runs/restore", restore),
-        MLflowRoute(.post, "runs/search", search),
-        MLflowRoute(.post, "runs/log-parameter", logParameter),
-        MLflowRoute(.post, "runs/log-metric", logMetric),
-        MLflowRoute(.post, "runs/log-batch", logBatch),
-        MLflowRoute(.post, "runs/set-tag", setTag),
-        MLflowRoute(.post, "runs/delete-tag", deleteTag),
-        MLflowRoute(.post, "runs/log-inputs", logInputs),
-        MLflowRoute(.post, "runs/outputs", logOutputs),
-        MLflowRoute(.post, "runs/log-model", logModel),
-        MLflowRoute(.get, "metrics/get-history", metricHistory),
+        MLflowRoute(.post, "runs/create", .requires(.write), create),
+        MLflowRoute(.get, "runs/get", .requires(.read), get),
+        MLflowRoute(.post, "runs/update", .requires(.write), update),
+        MLflowRoute(.post, "runs/delete", .requires(.write), delete),
+        MLflowRoute(.post, "runs/restore", .requires(.write), restore),
+        MLflowRoute(.post, "runs/search", .requires(.read), search),
+        MLflowRoute(.post, "runs/log-parameter", .requires(.write), logParameter),
+        MLflowRoute(.post, "runs/log-metric", .requires(.write), logMetric),
+        MLflowRoute(.post, "runs/log-batch", .requires(.write), logBatch),
+        MLflowRoute(.post, "runs/set-tag", .requires(.write), setTag),
+        MLflowRoute(.post, "runs/delete-tag", .requires(.write), deleteTag),
+        MLflowRoute(.post, "runs/log-inputs", .requires(.write), logInputs),
+        MLflowRoute(.post, "runs/outputs", .requires(.write), logOutputs),
+        MLflowRoute(.post, "runs/log-model", .requires(.write), logModel),
+        MLflowRoute(.get, "metrics/get-history", .requires(.read), metricHistory),
     ]
 
     static let runKeys = ["run_id", "run_uuid"]
@@ -42,7 +42,7 @@ enum MLflowRunRoutes {
     static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let run = try await service.run(id: try input.required(anyOf: runKeys))
+        let run = try await service.run(id: try input.required(anyOf: runKeys), actor: context.principal)
         return MLflowResponse.wrap("run", MLflowEntities.run(run))
     }
 
@@ -90,7 +90,8 @@ enum MLflowRunRoutes {
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .runs),
             order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .runs),
             pageToken: try input.pageToken(),
-            limit: try input.limit(default: 1000, max: 50_000)
+            limit: try input.limit(default: 1000, max: 50_000),
+            actor: context.principal
         )
         var object = JSONObject()
         object.set("runs", list: page.items.map(MLflowEntities.run))
@@ -228,7 +229,7 @@ enum MLflowRunRoutes {
         guard let model = try? JSONSerialization.jsonObject(with: Data(text.utf8)), model is [String: Any] else {
             throw RegistryError.badValue("Parameter 'model_json' must be a JSON object.")
         }
-        let run = try await service.run(id: runID)
+        let run = try await service.run(id: runID, actor: context.principal)
         var history: [Any] = []
         if let previous = run.tags[modelHistoryTag],
             let list = try? JSONSerialization.jsonObject(with: Data(previous.utf8)) as? [Any]
@@ -253,7 +254,8 @@ enum MLflowRunRoutes {
         let points = try await service.metricHistory(
             runID: try input.required(anyOf: runKeys),
             key: try input.required("metric_key"),
-            limit: try input.limit(default: 25_000, max: 1_000_000)
+            limit: try input.limit(default: 25_000, max: 1_000_000),
+            actor: context.principal
         )
         var object = JSONObject()
         object.set("metrics", list: points.map { MLflowEntities.metric($0, withIDs: false) })

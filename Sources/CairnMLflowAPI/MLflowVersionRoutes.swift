@@ -5,15 +5,15 @@ import Hummingbird
 /// `model-versions/*`: register, read, describe, stage transitions, tags, delete, download location and search.
 enum MLflowVersionRoutes {
     static let routes: [MLflowRoute] = [
-        MLflowRoute(.post, "model-versions/create", create),
-        MLflowRoute(.get, "model-versions/get", get),
-        MLflowRoute(.patch, "model-versions/update", update),
-        MLflowRoute(.post, "model-versions/transition-stage", transition),
-        MLflowRoute(.delete, "model-versions/delete", delete),
-        MLflowRoute(.post, "model-versions/set-tag", setTag),
-        MLflowRoute(.delete, "model-versions/delete-tag", deleteTag),
-        MLflowRoute(.get, "model-versions/get-download-uri", downloadURI),
-        MLflowRoute(.get, "model-versions/search", search),
+        MLflowRoute(.post, "model-versions/create", .requires(.write), create),
+        MLflowRoute(.get, "model-versions/get", .requires(.read), get),
+        MLflowRoute(.patch, "model-versions/update", .requires(.write), update),
+        MLflowRoute(.post, "model-versions/transition-stage", .requires(.write), transition),
+        MLflowRoute(.delete, "model-versions/delete", .requires(.delete), delete),
+        MLflowRoute(.post, "model-versions/set-tag", .requires(.write), setTag),
+        MLflowRoute(.delete, "model-versions/delete-tag", .requires(.write), deleteTag),
+        MLflowRoute(.get, "model-versions/get-download-uri", .requires(.read), downloadURI),
+        MLflowRoute(.get, "model-versions/search", .requires(.read), search),
     ]
 
     /// The `version` argument: a positive decimal number, sent as a string (or a number).
@@ -54,8 +54,8 @@ enum MLflowVersionRoutes {
         async throws -> Response
     {
         let name = try input.required("name")
-        let version = try await service.version(modelName: name, number: try number(input))
-        let aliases = try await service.aliases(modelName: name)
+        let version = try await service.version(modelName: name, number: try number(input), actor: context.principal)
+        let aliases = try await service.aliases(modelName: name, actor: context.principal)
         return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version, aliases: aliases))
     }
 
@@ -72,7 +72,7 @@ enum MLflowVersionRoutes {
                     actor: context.principal
                 )
             } else {
-                try await service.version(modelName: name, number: number)
+                try await service.version(modelName: name, number: number, actor: context.principal)
             }
         return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version))
     }
@@ -129,7 +129,11 @@ enum MLflowVersionRoutes {
     static func downloadURI(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let uri = try await service.downloadURI(modelName: try input.required("name"), number: try number(input))
+        let uri = try await service.downloadURI(
+            modelName: try input.required("name"),
+            number: try number(input),
+            actor: context.principal
+        )
         return MLflowResponse.wrap("artifact_uri", .string(uri))
     }
 
@@ -142,7 +146,8 @@ enum MLflowVersionRoutes {
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .modelVersions),
             order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .modelVersions),
             pageToken: try input.pageToken(),
-            limit: min(try input.limit(default: 10_000, max: 200_000), PageToken.maxSearchLimit)
+            limit: min(try input.limit(default: 10_000, max: 200_000), PageToken.maxSearchLimit),
+            actor: context.principal
         )
         var object = JSONObject()
         object.set("model_versions", list: page.items.map { MLflowEntities.modelVersion($0) })

@@ -1,6 +1,7 @@
 import CairnAPI
 import CairnBlobFS
 import CairnCore
+import CairnCredentials
 import CairnMLflowAPI
 import CairnSQLite
 import Foundation
@@ -11,15 +12,37 @@ import ServiceLifecycle
 /// Composition: configuration → stores → service → routes → one service group, run until SIGINT/SIGTERM.
 public enum CairnServer {
     /// Builds the router of every API surface over `service`. Used by `run` and by in-process HTTP tests.
-    /// - Parameter changeGeneration: a `ChangeCountingStore`'s generation, to cache resolve answers between writes.
+    ///
+    /// The ``AuthenticationMiddleware`` comes first, so every route of every surface (native, MLflow) sees the
+    /// request's principal; each route then applies its own rule.
+    /// - Parameters:
+    ///   - anonymous: the role of requests without credentials (default: none; `run` applies the configuration).
+    ///   - changeGeneration: a `ChangeCountingStore`'s generation, to cache resolve answers and password
+    ///     verifications between writes.
+    ///   - throttle: slows repeated failed logins per client (tests inject a clock and a sleeper).
     public static func makeRouter(
         service: RegistryService,
-        changeGeneration: (@Sendable () -> UInt64)? = nil
+        anonymous: AnonymousAccess = .none,
+        changeGeneration: (@Sendable () -> UInt64)? = nil,
+        throttle: LoginThrottle = LoginThrottle()
     ) -> Router<CairnRequestContext> {
         let router = Router(context: CairnRequestContext.self)
+        let authenticator = Authenticator(
+            service: service,
+            anonymous: anonymous,
+            throttle: throttle,
+            cacheGeneration: changeGeneration
+        )
+        router.add(middleware: AuthenticationMiddleware(authenticator))
         NativeAPI(service: service, changeGeneration: changeGeneration).register(on: router)
         MLflowAPI(service: service).register(on: router)
         return router
+    }
+
+    /// Every route ``makeRouter(service:anonymous:changeGeneration:throttle:)`` registers, with its rule, from the
+    /// surfaces' route tables (router form: `:name`, `**`). The route-completeness test compares it with the router.
+    public static var routeRules: [(method: String, path: String, rule: AccessRule)] {
+        NativeAPI.routeRules + MLflowAPI.routeRules
     }
 
     /// Opens the embedded stores under `config.dataURL`: `cairn.sqlite` and the blob directories.
@@ -53,8 +76,11 @@ public enum CairnServer {
         if leftovers > 0 { logger.notice("removed abandoned uploads", metadata: ["count": "\(leftovers)"]) }
         // One process owns this data directory (the lock above), so counting this process's writes is exact.
         let counted = ChangeCountingStore(metadata)
-        let service = RegistryService(store: counted, blobs: blobs)
+        let service = RegistryService(store: counted, blobs: blobs, passwords: PBKDF2PasswordHasher())
         try await service.bootstrapTracking()
+        try await AdminBootstrap.run(service: service, dataURL: data) { logger.notice("\($0)") }
+        let anonymous = config.effectiveAnonymous
+        logger.info("anonymous access", metadata: ["role": "\(anonymous.rawValue)"])
         let sweeper = PendingVersionSweeper(
             service: service,
             pendingTimeoutSeconds: config.pendingTimeoutSeconds,
@@ -62,7 +88,7 @@ public enum CairnServer {
             logger: logger
         )
         let app = Application(
-            router: makeRouter(service: service, changeGeneration: { counted.generation }),
+            router: makeRouter(service: service, anonymous: anonymous, changeGeneration: { counted.generation }),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cairn"),
             services: [sweeper],
             onServerRunning: { channel in

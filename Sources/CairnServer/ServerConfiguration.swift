@@ -11,6 +11,7 @@ import Foundation
 /// | pendingTimeout | `CAIRN_PENDING_TIMEOUT` | `86400` | seconds a version may stay PENDING before it becomes FAILED |
 /// | sweepInterval | `CAIRN_SWEEP_INTERVAL` | `60` | seconds between sweeps for stale PENDING versions |
 /// | logLevel | `CAIRN_LOG_LEVEL` | `info` | trace, debug, info, notice, warning, error, critical |
+/// | anonymous | `CAIRN_ANONYMOUS` | `editor` on a loopback host, else `none` | role of requests without credentials |
 public struct ServerConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 5000
@@ -18,8 +19,19 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var pendingTimeoutSeconds: Double = 86_400
     public var sweepIntervalSeconds: Double = 60
     public var logLevel = "info"
+    /// The role of requests without credentials; `nil` picks ``defaultAnonymous(forHost:)``.
+    public var anonymous: AnonymousAccess?
 
     public init() {}
+
+    /// The anonymous access in effect: the explicit setting, else ``defaultAnonymous(forHost:)`` of ``host``.
+    public var effectiveAnonymous: AnonymousAccess { anonymous ?? Self.defaultAnonymous(forHost: host) }
+
+    /// `editor` when `host` is a loopback address (`127.0.0.0/8`, `::1`, `localhost`), so the local MLflow workflow
+    /// works without credentials; `none` on any other address, where anonymous access must be asked for.
+    public static func defaultAnonymous(forHost host: String) -> AnonymousAccess {
+        LoopbackAddress.contains(host) ? .editor : .none
+    }
 
     /// Applies `CAIRN_…` variables from `environment` over the defaults.
     /// - Throws: `.invalidArgument` naming the variable and what it accepts.
@@ -35,6 +47,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             config.sweepIntervalSeconds = try parseSeconds(text, source: "CAIRN_SWEEP_INTERVAL")
         }
         if let level = environment["CAIRN_LOG_LEVEL"] { config.logLevel = level }
+        if let text = environment["CAIRN_ANONYMOUS"] {
+            config.anonymous = try parseAnonymous(text, source: "CAIRN_ANONYMOUS")
+        }
         try config.validate()
         return config
     }
@@ -66,6 +81,16 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw RegistryError(.invalidArgument, "\(source)='\(text)' is not a port; use 0 to 65535.")
         }
         return port
+    }
+
+    /// Parses `none`, `viewer` or `editor`.
+    /// - Throws: `.invalidArgument` naming `source` and the accepted values.
+    public static func parseAnonymous(_ text: String, source: String) throws -> AnonymousAccess {
+        do {
+            return try AnonymousAccess(parsing: text)
+        } catch {
+            throw RegistryError(.invalidArgument, "\(source): \(error.message)")
+        }
     }
 
     public static func parseSeconds(_ text: String, source: String) throws -> Double {

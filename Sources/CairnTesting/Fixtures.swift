@@ -36,7 +36,7 @@ extension RegistryService {
         expectedDigest: Digest? = nil,
         expectedSize: Int64? = nil,
         chunkSize: Int = 4096,
-        actor: Principal = .anonymous
+        actor: Principal = .testAdmin
     ) async throws -> ManifestEntry {
         try await uploadFile(
             modelName: modelName,
@@ -56,7 +56,7 @@ extension RegistryService {
         modelName: String,
         files: [String: [UInt8]],
         _ new: NewVersion = NewVersion(),
-        actor: Principal = .anonymous
+        actor: Principal = .testAdmin
     ) async throws -> ModelVersion {
         let version = try await createVersion(modelName: modelName, new, actor: actor)
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
@@ -72,21 +72,32 @@ extension RegistryService {
         _ bytes: [UInt8],
         at path: String,
         chunkSize: Int = 4096,
-        actor: Principal = .anonymous
+        actor: Principal = .testAdmin
     ) async throws -> ArtifactEntry {
         try await uploadArtifact(path: path, expectedSize: nil, actor: actor) { upload in
             try writeChunks(bytes, to: upload, chunkSize: chunkSize)
         }
     }
 
-    /// Every event in the log, oldest first.
+    /// Every event in the log, oldest first (read as ``Principal/system``, so any test can inspect it).
     public func allEvents() async throws -> [AuditEvent] {
         var all: [AuditEvent] = []
         while true {
-            let batch = try await events(afterSequence: all.last?.sequence ?? 0, limit: 1000)
+            let batch = try await events(afterSequence: all.last?.sequence ?? 0, limit: 1000, actor: .system)
             if batch.isEmpty { return all }
             all += batch
         }
+    }
+}
+
+extension Principal {
+    /// A user named `admin` holding a global admin grant: the default actor of the fixtures, allowed everything an
+    /// account can be allowed (unlike ``system``, it is checked like any account).
+    public static let testAdmin = Principal(id: "admin", name: "admin", kind: .user, grants: [Grant(.admin)])
+
+    /// A user named `name` holding `grants`, for tests of who may do what.
+    public static func testUser(_ name: String, _ grants: Grant...) -> Principal {
+        Principal(id: name, name: name, kind: .user, grants: grants)
     }
 }
 

@@ -6,7 +6,10 @@ struct CairnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cairn",
         abstract: "Cairn: an ML model registry. Run the server, or talk to one.",
-        discussion: "Client commands talk to --server, else $CAIRN_SERVER, else http://127.0.0.1:5000.",
+        discussion: """
+            Client commands talk to --server, else $CAIRN_SERVER, else http://127.0.0.1:5000, and authenticate with \
+            --token, else $CAIRN_TOKEN (an API token from `cairn tokens create`).
+            """,
         subcommands: [
             ServeCommand.self,
             ModelsCommand.self,
@@ -15,10 +18,13 @@ struct CairnCommand: AsyncParsableCommand {
             PushCommand.self,
             PullCommand.self,
             ResolveCommand.self,
+            WhoAmICommand.self,
+            UsersCommand.self,
+            TokensCommand.self,
         ]
     )
 
-    /// Lets `--server` and `--json` come before the subcommand too (`cairn --server URL models list`); every client
+    /// Lets `--server`, `--token` and `--json` come before the subcommand too (`cairn --server URL models list`); every client
     /// subcommand declares the same group and ArgumentParser hands it the value.
     @OptionGroup var options: ClientOptions
 }

@@ -9,7 +9,7 @@ import Foundation
     import Darwin
 #endif
 
-/// Options every client command takes: which server, and whether to print JSON.
+/// Options every client command takes: which server, which API token, and whether to print JSON.
 struct ClientOptions: ParsableArguments {
     static let defaultServer = "http://127.0.0.1:5000"
 
@@ -21,6 +21,16 @@ struct ClientOptions: ParsableArguments {
         )
     )
     var server: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The API token to authenticate with (default: $CAIRN_TOKEN; prefer the variable, since other local "
+                + "users can see command lines).",
+            valueName: "token"
+        )
+    )
+    var token: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON (the API's objects) instead of tables.")
     var json = false
@@ -40,12 +50,19 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
-    /// Runs `body` with a client of the chosen server. A ``CairnClientError`` is printed as `error: <message>` on
+    /// The API token from `--token`, else `CAIRN_TOKEN`; `nil` when neither is set or the value is blank (then
+    /// requests act as the server's anonymous caller). Never printed.
+    var resolvedToken: String? {
+        let text = token ?? ProcessInfo.processInfo.environment["CAIRN_TOKEN"]
+        return text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Runs `body` with a client of the chosen server, authenticated with ``resolvedToken``. A ``CairnClientError`` is printed as `error: <message>` on
     /// stderr and ends the process with status 1 (2 when the input was refused before anything was sent).
     func withClient(_ body: (CairnClient) async throws -> Void) async throws {
         let url = try serverURL
         do {
-            try await CairnClient.withClient(baseURL: url) { client in try await body(client) }
+            try await CairnClient.withClient(baseURL: url, token: resolvedToken) { client in try await body(client) }
         } catch let error as CairnClientError {
             Console.error(error.message)
             if let requestID = error.requestID, error.status.map({ $0 >= 500 }) == true {

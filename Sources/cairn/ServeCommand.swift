@@ -10,7 +10,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the Cairn server.",
         discussion: """
             With no options: listens on 127.0.0.1:5000 (the MLflow client's default) and keeps everything under \
-            ./cairn-data. Each option can also be set with its CAIRN_… environment variable; options win.
+            ./cairn-data. Each option can also be set with its CAIRN_… environment variable; options win. \
+            On first start an admin account is created and its API token written to <data>/admin-token (mode 0600).
             """
     )
 
@@ -29,6 +30,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace … critical. [env: CAIRN_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
+    @Option(
+        help: """
+            Role of requests without credentials: none, viewer or editor. [env: CAIRN_ANONYMOUS] \
+            (default: editor on a loopback host, none otherwise)
+            """
+    )
+    var anonymous: String?
+
     func run() async throws {
         do {
             try await serve()
@@ -45,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let data { config.dataDirectory = data }
         if let pendingTimeout { config.pendingTimeoutSeconds = pendingTimeout }
         if let logLevel { config.logLevel = logLevel }
+        if let anonymous { config.anonymous = try ServerConfiguration.parseAnonymous(anonymous, source: "--anonymous") }
         try config.validate()
         try await CairnServer.run(config) { line in
             // Written straight to the descriptor: tests and scripts wait for this line through a pipe.

@@ -3,6 +3,7 @@ import CairnBlobFS
 import CairnCore
 import CairnSQLite
 import CairnServer
+import CairnTesting
 import CairnWire
 import Foundation
 import HTTPTypes
@@ -11,27 +12,69 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// A real server stack (SQLite on disk, blobs on disk) behind an in-process router.
+/// A real server stack (SQLite on disk, blobs on disk) behind an in-process router, with a bootstrapped admin.
+///
+/// Every request of ``run(anonymous:throttle:countChanges:clock:_:)``'s client carries the admin's token unless it
+/// sets its own `Authorization` header, so tests that are not about identity act as an admin.
 struct APIHarness {
     let root: URL
     let store: SQLiteMetadataStore
     let blobs: FileSystemBlobStore
     let service: RegistryService
+    /// The bootstrapped admin's token secret.
+    let adminToken: String
+    /// The sequence of the bootstrap event: later events are the test's own.
+    let baseSequence: Int64
+    /// The change generation of the store, when made with `countChanges`.
+    let generation: (@Sendable () -> UInt64)?
 
-    static func make() async throws -> APIHarness {
+    static func make(countChanges: Bool = false, clock: any CairnCore.Clock = SystemClock()) async throws -> APIHarness
+    {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let store = try await SQLiteMetadataStore.open(path: root.appendingPathComponent("cairn.sqlite").path)
         let blobs = try FileSystemBlobStore(root: root)
-        return APIHarness(root: root, store: store, blobs: blobs, service: RegistryService(store: store, blobs: blobs))
+        let counted = countChanges ? ChangeCountingStore(store) : nil
+        let service = RegistryService(
+            store: counted ?? store,
+            blobs: blobs,
+            clock: clock,
+            passwords: FastPasswordHasher()
+        )
+        let admin = try #require(try await service.bootstrapAdmin())
+        var generation: (@Sendable () -> UInt64)? = nil
+        if let counted { generation = { counted.generation } }
+        return APIHarness(
+            root: root,
+            store: store,
+            blobs: blobs,
+            service: service,
+            adminToken: admin.secret,
+            baseSequence: 1,
+            generation: generation
+        )
     }
 
-    /// Runs `body` against the router, then closes the store and removes every file.
-    static func run(_ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void) async throws {
-        let harness = try await make()
+    /// Runs `body` against the router (anonymous access `anonymous`; failed logins never really wait), then closes
+    /// the store and removes every file.
+    static func run(
+        anonymous: AnonymousAccess = .none,
+        throttle: LoginThrottle = LoginThrottle(sleeper: { _ in }),
+        countChanges: Bool = false,
+        clock: any CairnCore.Clock = SystemClock(),
+        _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let harness = try await make(countChanges: countChanges, clock: clock)
         do {
-            let app = Application(router: CairnServer.makeRouter(service: harness.service))
-            try await app.test(.router) { client in try await body(harness, client) }
+            let router = CairnServer.makeRouter(
+                service: harness.service,
+                anonymous: anonymous,
+                changeGeneration: harness.generation,
+                throttle: throttle
+            )
+            try await Application(router: router).test(.router) { client in
+                try await body(harness, AuthorizedClient(base: client, authorization: "Bearer \(harness.adminToken)"))
+            }
         } catch {
             await harness.store.close()
             try? FileManager.default.removeItem(at: harness.root)
@@ -50,6 +93,27 @@ struct APIHarness {
     func blobCount() throws -> Int {
         let base = root.appendingPathComponent("blobs/sha256").path
         return try FileManager.default.subpathsOfDirectory(atPath: base).filter { $0.count > 3 }.count
+    }
+}
+
+/// A test client adding an `Authorization` header to every request that has none.
+struct AuthorizedClient: TestClientProtocol {
+    let base: any TestClientProtocol
+    let authorization: String?
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws
+        -> TestResponse
+    {
+        var headers = headers
+        if headers[.authorization] == nil, let authorization { headers[.authorization] = authorization }
+        return try await base.executeRequest(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    var port: Int? { base.port }
+
+    /// The same client with another `Authorization` (`nil`: none, as an anonymous caller).
+    func with(_ authorization: String?) -> AuthorizedClient {
+        AuthorizedClient(base: base, authorization: authorization)
     }
 }
 

@@ -20,7 +20,7 @@ struct ModelRoutesTests {
             #expect(created.headers[.location] == "/api/v1/models/fraud%20detector%20%E2%98%83")
             let model = try decode(ModelDTO.self, created)
             #expect(
-                model.name == "fraud detector ☃" && model.tags == ["team": "risk"] && model.createdBy == "anonymous"
+                model.name == "fraud detector ☃" && model.tags == ["team": "risk"] && model.createdBy == "admin"
             )
 
             let path = "/api/v1/models/fraud%20detector%20%E2%98%83"
@@ -106,11 +106,14 @@ struct ModelRoutesTests {
             _ = try await client.send(.post, "/api/v1/models", json: #"{"name":"m"}"#)
             _ = try await client.send(.patch, "/api/v1/models/m", json: #"{"description":"d"}"#)
             _ = try await client.send(.post, "/api/v1/models", json: #"{"name":"m"}"#)  // refused: no event
-            let events = try decode(EventListDTO.self, try await client.send(.get, "/api/v1/events?after=0"))
+            let events = try decode(
+                EventListDTO.self,
+                try await client.send(.get, "/api/v1/events?after=\(harness.baseSequence)")
+            )
             #expect(events.events.map(\.action) == ["model.created", "model.updated"])
-            #expect(events.events.allSatisfy { $0.actor == "anonymous" })
+            #expect(events.events.allSatisfy { $0.actor == "admin" })
             #expect(events.events[1].prevHash == events.events[0].hash)
-            let broken = try await harness.service.verifyEventChain()
+            let broken = try await harness.service.verifyEventChain(actor: .system)
             #expect(broken == nil)
         }
     }

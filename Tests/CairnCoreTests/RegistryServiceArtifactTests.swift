@@ -40,14 +40,20 @@ struct RegistryServiceArtifactTests {
         #expect(weights.digest == Digest.of(bytes("weights")))
         #expect(weights.size == 7)
         #expect(mlmodel.mediaType == "application/x-yaml")
-        #expect(try await service.files(modelName: "fraud", number: 1).map(\.path) == ["MLmodel", "data/weights.bin"])
+        #expect(
+            try await service.files(modelName: "fraud", number: 1, actor: alice).map(\.path) == [
+                "MLmodel", "data/weights.bin",
+            ]
+        )
         let ready = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: bob)
         #expect(ready.status == .ready)
         #expect(ready.updatedBy == "bob")
         let manifest = try #require(ready.manifest)
         #expect(manifest == Manifest(entries: [weights, mlmodel]))
-        #expect(try await service.version(modelName: "fraud", number: 1).manifest?.digest == manifest.digest)
-        #expect(try await service.files(modelName: "fraud", number: 1) == manifest.entries)
+        #expect(
+            try await service.version(modelName: "fraud", number: 1, actor: alice).manifest?.digest == manifest.digest
+        )
+        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice) == manifest.entries)
         #expect(blobs.openUploadCount == 0)
     }
 
@@ -60,7 +66,7 @@ struct RegistryServiceArtifactTests {
             let error = await expectRegistryError(.failedPrecondition) { try await upload("tampered", path) }
             #expect(error?.message.contains("new version") == true)
         }
-        #expect(try await service.version(modelName: "fraud", number: 1) == ready)
+        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice) == ready)
         #expect(blobs.storedDigests == [Digest.of(bytes("weights"))])
         #expect(blobs.openUploadCount == 0)
         #expect(try await service.allEvents() == eventsBefore)
@@ -72,7 +78,7 @@ struct RegistryServiceArtifactTests {
             try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         }
         #expect(error?.message.contains("Upload at least one file") == true)
-        #expect(try await service.version(modelName: "fraud", number: 1).status == .pending)
+        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice).status == .pending)
     }
 
     @Test("finalizing twice returns the same sealed version and records one event")
@@ -101,7 +107,7 @@ struct RegistryServiceArtifactTests {
         await expectRegistryError(.digestMismatch) {
             try await service.upload(bytes("real"), modelName: "fraud", number: 1, path: "model.bin", expectedSize: 5)
         }
-        #expect(try await service.files(modelName: "fraud", number: 1).isEmpty)
+        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
         #expect(blobs.blobCount == 0)
         #expect(blobs.openUploadCount == 0)
         #expect(try await service.allEvents() == eventsBefore)
@@ -116,7 +122,7 @@ struct RegistryServiceArtifactTests {
                 throw Disconnected()
             }
         }
-        #expect(try await service.files(modelName: "fraud", number: 1).isEmpty)
+        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
         #expect(blobs.blobCount == 0)
         #expect(blobs.openUploadCount == 0)
     }
@@ -157,7 +163,7 @@ struct RegistryServiceArtifactTests {
     func replaceInPending() async throws {
         _ = try await upload("first", "model.bin")
         let second = try await upload("second", "model.bin")
-        #expect(try await service.files(modelName: "fraud", number: 1) == [second])
+        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice) == [second])
         let ready = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         #expect(ready.manifest?.entries == [second])
     }
@@ -167,10 +173,21 @@ struct RegistryServiceArtifactTests {
         let text = "0123456789abcdefghij"
         _ = try await upload(text, "data/file.txt")
         _ = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
-        let (entry, whole) = try await service.openFile(modelName: "fraud", number: 1, path: "data/file.txt")
+        let (entry, whole) = try await service.openFile(
+            modelName: "fraud",
+            number: 1,
+            path: "data/file.txt",
+            actor: alice
+        )
         #expect(entry.size == 20)
         #expect(try await collect(whole) == bytes(text))
-        let (_, part) = try await service.openFile(modelName: "fraud", number: 1, path: "data/file.txt", range: 10..<15)
+        let (_, part) = try await service.openFile(
+            modelName: "fraud",
+            number: 1,
+            path: "data/file.txt",
+            range: 10..<15,
+            actor: alice
+        )
         #expect(part.count == 5)
         #expect(try await collect(part) == bytes("abcde"))
     }
@@ -178,13 +195,19 @@ struct RegistryServiceArtifactTests {
     @Test("a range running past the end is clamped; one starting past the end is RANGE_NOT_SATISFIABLE")
     func openFileRangeEdges() async throws {
         _ = try await upload("0123456789", "f.txt")
-        let (_, tail) = try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: 7..<100)
+        let (_, tail) = try await service.openFile(
+            modelName: "fraud",
+            number: 1,
+            path: "f.txt",
+            range: 7..<100,
+            actor: alice
+        )
         #expect(try await collect(tail) == bytes("789"))
         await expectRegistryError(.rangeNotSatisfiable) {
-            try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: 11..<20)
+            try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: 11..<20, actor: alice)
         }
         await expectRegistryError(.rangeNotSatisfiable) {
-            try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: -1..<3)
+            try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: -1..<3, actor: alice)
         }
     }
 
@@ -192,13 +215,13 @@ struct RegistryServiceArtifactTests {
     func openFileErrors() async throws {
         _ = try await upload("x", "a.txt")
         await expectRegistryError(.notFound) {
-            try await service.openFile(modelName: "fraud", number: 1, path: "b.txt")
+            try await service.openFile(modelName: "fraud", number: 1, path: "b.txt", actor: alice)
         }
         await expectRegistryError(.invalidArgument) {
-            try await service.openFile(modelName: "fraud", number: 1, path: "../a.txt")
+            try await service.openFile(modelName: "fraud", number: 1, path: "../a.txt", actor: alice)
         }
         await expectRegistryError(.notFound) {
-            try await service.openFile(modelName: "fraud", number: 7, path: "a.txt")
+            try await service.openFile(modelName: "fraud", number: 7, path: "a.txt", actor: alice)
         }
     }
 
@@ -219,6 +242,6 @@ struct RegistryServiceArtifactTests {
             try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         }
         #expect(error?.message.contains("model.bin") == true)
-        #expect(try await service.version(modelName: "fraud", number: 1).status == .pending)
+        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice).status == .pending)
     }
 }

@@ -60,7 +60,7 @@ struct RegistryServiceEventTests {
         Step(action: "alias.deleted", subject: "model/risk/alias/champion", actor: alice) {
             try await $0.deleteAlias(modelName: "risk", alias: "champion", actor: $1)
         },
-        Step(action: "version.deleted", subject: "model/risk/version/1", actor: bob) {
+        Step(action: "version.deleted", subject: "model/risk/version/1", actor: alice) {
             try await $0.deleteVersion(modelName: "risk", number: 1, actor: $1)
         },
         Step(action: "model.deleted", subject: "model/risk", actor: carol) {
@@ -82,9 +82,9 @@ struct RegistryServiceEventTests {
             #expect(event.actor == step.actor.name)
             #expect(event.time == clock.now())
         }
-        #expect(try await service.verifyEventChain() == nil)
-        #expect(try await service.verifyEventChain(batchSize: 2) == nil)
-        #expect(try await service.verifyEventChain(batchSize: 1) == nil)
+        #expect(try await service.verifyEventChain(actor: alice) == nil)
+        #expect(try await service.verifyEventChain(batchSize: 2, actor: alice) == nil)
+        #expect(try await service.verifyEventChain(batchSize: 1, actor: alice) == nil)
     }
 
     @Test("payloads are canonical JSON and carry the details of the change")
@@ -118,7 +118,7 @@ struct RegistryServiceEventTests {
             { _ = try await service.createModel(name: "bad/name", actor: bob) },
             { _ = try await service.updateModel(name: "missing", description: "", actor: bob) },
             { _ = try await service.renameModel(name: "missing", to: "x", actor: bob) },
-            { try await service.deleteModel(name: "missing", actor: bob) },
+            { try await service.deleteModel(name: "missing", actor: alice) },
             { _ = try await service.deleteModelTag(name: "fraud", key: "absent", actor: bob) },
             { _ = try await service.createVersion(modelName: "missing", NewVersion(), actor: bob) },
             {
@@ -145,7 +145,7 @@ struct RegistryServiceEventTests {
             { _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: bob) },
             { try await service.deleteAlias(modelName: "fraud", alias: "champion", actor: bob) },
             { _ = try await service.deleteVersionTag(modelName: "fraud", number: 1, key: "absent", actor: bob) },
-            { try await service.deleteVersion(modelName: "fraud", number: 2, actor: bob) },
+            { try await service.deleteVersion(modelName: "fraud", number: 2, actor: alice) },
         ]
         for (index, failure) in failures.enumerated() {
             await #expect(throws: RegistryError.self, "failure \(index) did not fail") { try await failure() }
@@ -157,7 +157,7 @@ struct RegistryServiceEventTests {
     @Test("events page by sequence")
     func eventsPage() async throws {
         for name in ["a", "b", "c", "d"] { _ = try await service.createModel(name: name, actor: alice) }
-        #expect(try await service.events(afterSequence: 1, limit: 2).map(\.sequence) == [2, 3])
-        #expect(try await service.events(afterSequence: 4).isEmpty)
+        #expect(try await service.events(afterSequence: 1, limit: 2, actor: alice).map(\.sequence) == [2, 3])
+        #expect(try await service.events(afterSequence: 4, actor: alice).isEmpty)
     }
 }

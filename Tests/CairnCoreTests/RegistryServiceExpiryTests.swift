@@ -28,21 +28,21 @@ struct RegistryServiceExpiryTests {
         clock.advance(by: 2 * 3600)
         #expect(try await service.expireStalePendingVersions(olderThanSeconds: 3600) == 1)
 
-        let failed = try await service.version(modelName: "fraud", number: 1)
+        let failed = try await service.version(modelName: "fraud", number: 1, actor: alice)
         #expect(failed.status == .failed)
         #expect(failed.statusMessage.contains("create a new version"))
         #expect(failed.updatedBy == Principal.system.name)
         #expect(failed.updatedAt == clock.now())
-        #expect(try await service.files(modelName: "fraud", number: 1).isEmpty)
+        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
         #expect(blobs.storedDigests == [Digest.of(bytes("shared"))])
-        let churn = try await service.openFile(modelName: "churn", number: 1, path: "shared.bin")
+        let churn = try await service.openFile(modelName: "churn", number: 1, path: "shared.bin", actor: alice)
         #expect(try await collect(churn.1) == bytes("shared"))
 
         let event = try #require(try await service.allEvents().last)
         #expect(event.action == "version.expired")
         #expect(event.actor == "system")
         #expect(event.subject == "model/fraud/version/1")
-        #expect(try await service.verifyEventChain() == nil)
+        #expect(try await service.verifyEventChain(actor: alice) == nil)
     }
 
     @Test("young PENDING versions and READY versions are left alone; a second run expires nothing")
@@ -55,9 +55,9 @@ struct RegistryServiceExpiryTests {
 
         #expect(try await service.expireStalePendingVersions(olderThanSeconds: 3600) == 1)
         #expect(try await service.expireStalePendingVersions(olderThanSeconds: 3600) == 0)
-        #expect(try await service.version(modelName: "fraud", number: 1).status == .failed)
-        #expect(try await service.version(modelName: "fraud", number: 2).status == .pending)
-        #expect(try await service.version(modelName: "churn", number: 1).status == .ready)
+        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice).status == .failed)
+        #expect(try await service.version(modelName: "fraud", number: 2, actor: alice).status == .pending)
+        #expect(try await service.version(modelName: "churn", number: 1, actor: alice).status == .ready)
         #expect(blobs.blobCount == 2)
     }
 
@@ -115,7 +115,7 @@ struct RegistryServiceExpiryTests {
         let task = try #require(adopter.value.withLock { $0 })
         let error = await task.value
         #expect(error?.code == .unavailable, "\(String(describing: error))")
-        #expect(try await service.files(modelName: "m", number: 2).isEmpty)
+        #expect(try await service.files(modelName: "m", number: 2, actor: alice).isEmpty)
         await expectRegistryError(.failedPrecondition) {
             try await service.finalizeVersion(modelName: "m", number: 2, actor: alice)
         }

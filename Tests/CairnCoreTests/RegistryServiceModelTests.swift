@@ -23,7 +23,7 @@ struct RegistryServiceModelTests {
         #expect(created.createdBy == "alice")
         #expect(created.updatedBy == "alice")
         #expect(created.createdAt == clock.now())
-        let read = try await service.model(named: "fraud detector")
+        let read = try await service.model(named: "fraud detector", actor: alice)
         #expect(read == created)
     }
 
@@ -34,20 +34,20 @@ struct RegistryServiceModelTests {
             try await service.createModel(name: "fraud", description: "second", actor: bob)
         }
         #expect(error?.message.contains("fraud") == true)
-        #expect(try await service.model(named: "fraud") == first)
+        #expect(try await service.model(named: "fraud", actor: alice) == first)
         #expect(try await service.allEvents().count == 1)
     }
 
     @Test("an invalid name is refused before anything is stored", arguments: ["", "a/b", "..", " x", "a@b"])
     func invalidName(name: String) async throws {
         await expectRegistryError(.invalidArgument) { try await service.createModel(name: name, actor: alice) }
-        #expect(try await service.listModels().items.isEmpty)
+        #expect(try await service.listModels(actor: alice).items.isEmpty)
         #expect(try await service.allEvents().isEmpty)
     }
 
     @Test("reading a missing model is NOT_FOUND with a hint how to list models")
     func missingModel() async {
-        let error = await expectRegistryError(.notFound) { try await service.model(named: "nope") }
+        let error = await expectRegistryError(.notFound) { try await service.model(named: "nope", actor: alice) }
         #expect(error?.message.contains("cairn models list") == true)
     }
 
@@ -56,29 +56,33 @@ struct RegistryServiceModelTests {
         for (name, tags) in [("b-churn", ["team": "growth"]), ("a-fraud", ["team": "risk"]), ("c-fraud2", [:])] {
             _ = try await service.createModel(name: name, tags: tags, actor: alice)
         }
-        #expect(try await service.listModels().items.map(\.name) == ["a-fraud", "b-churn", "c-fraud2"])
-        let contains = try await service.listModels(filter: ModelFilter(nameContains: "fraud"))
+        #expect(try await service.listModels(actor: alice).items.map(\.name) == ["a-fraud", "b-churn", "c-fraud2"])
+        let contains = try await service.listModels(filter: ModelFilter(nameContains: "fraud"), actor: alice)
         #expect(contains.items.map(\.name) == ["a-fraud", "c-fraud2"])
-        #expect(try await service.listModels(filter: ModelFilter(namePrefix: "b")).items.map(\.name) == ["b-churn"])
-        let tagged = try await service.listModels(filter: ModelFilter(tags: ["team": "risk"]))
+        #expect(
+            try await service.listModels(filter: ModelFilter(namePrefix: "b"), actor: alice).items.map(\.name) == [
+                "b-churn"
+            ]
+        )
+        let tagged = try await service.listModels(filter: ModelFilter(tags: ["team": "risk"]), actor: alice)
         #expect(tagged.items.map(\.name) == ["a-fraud"])
-        #expect(try await service.listModels(filter: ModelFilter(tags: ["team": "nobody"])).items.isEmpty)
+        #expect(try await service.listModels(filter: ModelFilter(tags: ["team": "nobody"]), actor: alice).items.isEmpty)
     }
 
     @Test("pages neither skip nor repeat models while models are inserted between pages")
     func paginationUnderInserts() async throws {
         for name in ["a", "c", "e", "g", "i"] { _ = try await service.createModel(name: name, actor: alice) }
-        let first = try await service.listModels(limit: 2)
+        let first = try await service.listModels(limit: 2, actor: alice)
         #expect(first.items.map(\.name) == ["a", "c"])
         let token = try #require(first.nextPageToken)
         for name in ["b", "d", "h"] { _ = try await service.createModel(name: name, actor: alice) }
-        let second = try await service.listModels(pageToken: token, limit: 2)
+        let second = try await service.listModels(pageToken: token, limit: 2, actor: alice)
         #expect(second.items.map(\.name) == ["d", "e"])
         let secondToken = try #require(second.nextPageToken)
-        let third = try await service.listModels(pageToken: secondToken, limit: 2)
+        let third = try await service.listModels(pageToken: secondToken, limit: 2, actor: alice)
         #expect(third.items.map(\.name) == ["g", "h"])
         let thirdToken = try #require(third.nextPageToken)
-        let last = try await service.listModels(pageToken: thirdToken, limit: 2)
+        let last = try await service.listModels(pageToken: thirdToken, limit: 2, actor: alice)
         #expect(last.items.map(\.name) == ["i"])
         #expect(last.nextPageToken == nil)
     }
@@ -86,18 +90,20 @@ struct RegistryServiceModelTests {
     @Test("an exactly full last page has no next token")
     func fullLastPage() async throws {
         for name in ["a", "b", "c", "d"] { _ = try await service.createModel(name: name, actor: alice) }
-        let first = try await service.listModels(limit: 2)
+        let first = try await service.listModels(limit: 2, actor: alice)
         let firstToken = try #require(first.nextPageToken)
-        let second = try await service.listModels(pageToken: firstToken, limit: 2)
+        let second = try await service.listModels(pageToken: firstToken, limit: 2, actor: alice)
         #expect(second.items.map(\.name) == ["c", "d"])
         #expect(second.nextPageToken == nil)
     }
 
     @Test("a garbage page token or an out-of-range page size is INVALID_ARGUMENT")
     func badPaging() async {
-        await expectRegistryError(.invalidArgument) { try await service.listModels(pageToken: "garbage!") }
-        await expectRegistryError(.invalidArgument) { try await service.listModels(limit: 0) }
-        await expectRegistryError(.invalidArgument) { try await service.listModels(limit: 1001) }
+        await expectRegistryError(.invalidArgument) {
+            try await service.listModels(pageToken: "garbage!", actor: alice)
+        }
+        await expectRegistryError(.invalidArgument) { try await service.listModels(limit: 0, actor: alice) }
+        await expectRegistryError(.invalidArgument) { try await service.listModels(limit: 1001, actor: alice) }
     }
 
     @Test("updating the description records who and when, keeping the creator")
@@ -109,7 +115,7 @@ struct RegistryServiceModelTests {
         #expect(updated.createdBy == "alice")
         #expect(updated.updatedBy == "bob")
         #expect(updated.updatedAt == clock.now())
-        #expect(try await service.model(named: "fraud") == updated)
+        #expect(try await service.model(named: "fraud", actor: alice) == updated)
     }
 
     @Test("an over-long or NUL-carrying description is refused and changes nothing")
@@ -125,7 +131,7 @@ struct RegistryServiceModelTests {
         await expectRegistryError(.invalidArgument) {
             try await service.createModel(name: "other", description: String(repeating: "x", count: 11), actor: alice)
         }
-        #expect(try await service.model(named: "fraud") == model)
+        #expect(try await service.model(named: "fraud", actor: alice) == model)
         #expect(try await service.allEvents().count == 1)
     }
 
@@ -136,11 +142,11 @@ struct RegistryServiceModelTests {
         let renamed = try await service.renameModel(name: "old", to: "new", actor: bob)
         #expect(renamed.id == model.id)
         #expect(renamed.name == "new")
-        await expectRegistryError(.notFound) { try await service.model(named: "old") }
-        await expectRegistryError(.notFound) { try await service.version(modelName: "old", number: 1) }
-        #expect(try await service.model(named: "new").id == model.id)
-        #expect(try await service.version(modelName: "new", number: 1).modelName == "new")
-        #expect(try await service.listModels().items.map(\.name) == ["new"])
+        await expectRegistryError(.notFound) { try await service.model(named: "old", actor: alice) }
+        await expectRegistryError(.notFound) { try await service.version(modelName: "old", number: 1, actor: alice) }
+        #expect(try await service.model(named: "new", actor: alice).id == model.id)
+        #expect(try await service.version(modelName: "new", number: 1, actor: alice).modelName == "new")
+        #expect(try await service.listModels(actor: alice).items.map(\.name) == ["new"])
     }
 
     @Test("renaming onto an existing name fails with ALREADY_EXISTS and leaves both models as they were")
@@ -148,8 +154,8 @@ struct RegistryServiceModelTests {
         let a = try await service.createModel(name: "a", actor: alice)
         let b = try await service.createModel(name: "b", actor: alice)
         await expectRegistryError(.alreadyExists) { try await service.renameModel(name: "a", to: "b", actor: alice) }
-        #expect(try await service.model(named: "a") == a)
-        #expect(try await service.model(named: "b") == b)
+        #expect(try await service.model(named: "a", actor: alice) == a)
+        #expect(try await service.model(named: "b", actor: alice) == b)
         #expect(try await service.allEvents().count == 2)
     }
 
@@ -160,7 +166,7 @@ struct RegistryServiceModelTests {
         await expectRegistryError(.invalidArgument) {
             try await service.renameModel(name: "a", to: "a/b", actor: alice)
         }
-        #expect(try await service.model(named: "a").name == "a")
+        #expect(try await service.model(named: "a", actor: alice).name == "a")
     }
 
     @Test("deleting a model removes it with its versions; the name can be reused from version 1")
@@ -168,13 +174,13 @@ struct RegistryServiceModelTests {
         let old = try await service.createModel(name: "fraud", actor: alice)
         _ = try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice)
         _ = try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice)
-        try await service.deleteModel(name: "fraud", actor: bob)
-        await expectRegistryError(.notFound) { try await service.model(named: "fraud") }
-        await expectRegistryError(.notFound) { try await service.deleteModel(name: "fraud", actor: bob) }
+        try await service.deleteModel(name: "fraud", actor: carol)
+        await expectRegistryError(.notFound) { try await service.model(named: "fraud", actor: alice) }
+        await expectRegistryError(.notFound) { try await service.deleteModel(name: "fraud", actor: carol) }
         let reborn = try await service.createModel(name: "fraud", actor: alice)
         #expect(reborn.id != old.id)
         #expect(try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice).number == 1)
-        #expect(try await service.listVersions(modelName: "fraud").items.map(\.number) == [1])
+        #expect(try await service.listVersions(modelName: "fraud", actor: alice).items.map(\.number) == [1])
     }
 
     @Test("model tags are set, overwritten and deleted; deleting a missing tag is NOT_FOUND")
@@ -184,10 +190,10 @@ struct RegistryServiceModelTests {
         let overwritten = try await service.setModelTag(name: "fraud", key: "a", value: "one", actor: bob)
         #expect(overwritten.tags == ["a": "one", "b": "2"])
         #expect(overwritten.updatedBy == "bob")
-        #expect(try await service.model(named: "fraud").tags == ["a": "one", "b": "2"])
+        #expect(try await service.model(named: "fraud", actor: alice).tags == ["a": "one", "b": "2"])
         let deleted = try await service.deleteModelTag(name: "fraud", key: "a", actor: alice)
         #expect(deleted.tags == ["b": "2"])
-        #expect(try await service.model(named: "fraud").tags == ["b": "2"])
+        #expect(try await service.model(named: "fraud", actor: alice).tags == ["b": "2"])
         await expectRegistryError(.notFound) { try await service.deleteModelTag(name: "fraud", key: "a", actor: alice) }
         await expectRegistryError(.invalidArgument) {
             try await service.setModelTag(name: "fraud", key: "", value: "x", actor: alice)
@@ -195,6 +201,6 @@ struct RegistryServiceModelTests {
         await expectRegistryError(.notFound) {
             try await service.setModelTag(name: "missing", key: "k", value: "x", actor: alice)
         }
-        #expect(try await service.model(named: "fraud").tags == ["b": "2"])
+        #expect(try await service.model(named: "fraud", actor: alice).tags == ["b": "2"])
     }
 }

@@ -65,7 +65,7 @@ struct RegistryServiceRegistrationTests {
         let root = String(model.artifactLocation.dropFirst("mlflow-artifacts:/".count))
         try await put(root + "/MLmodel", mlmodel)
         try await put(root + "/model.skops", "weights")
-        return (try await service.run(id: run.id), model)
+        return (try await service.run(id: run.id, actor: alice), model)
     }
 
     @Test("a logged model registers as a READY version with its files and the run's lineage")
@@ -111,12 +111,14 @@ struct RegistryServiceRegistrationTests {
             path: String(model.artifactLocation.dropFirst("mlflow-artifacts:/".count)),
             actor: alice
         )
-        let (_, stream) = try await service.openFile(modelName: "fraud", number: 1, path: "model.skops")
+        let (_, stream) = try await service.openFile(modelName: "fraud", number: 1, path: "model.skops", actor: alice)
         #expect(try await collect(stream) == bytes("weights"))
-        let uri = try await service.downloadURI(modelName: "fraud", number: 1)
+        let uri = try await service.downloadURI(modelName: "fraud", number: 1, actor: alice)
         let view = String(uri.dropFirst("mlflow-artifacts:/".count))
-        #expect(try await service.browseArtifacts(directory: view).map(\.path) == ["MLmodel", "model.skops"])
-        let read = try await service.readArtifact(path: view + "/model.skops", range: nil)
+        #expect(
+            try await service.browseArtifacts(directory: view, actor: alice).map(\.path) == ["MLmodel", "model.skops"]
+        )
+        let read = try await service.readArtifact(path: view + "/model.skops", range: nil, actor: alice)
         #expect(try await collect(read.stream) == bytes("weights"))
         await expectRegistryError(.invalidArgument) {
             try await service.uploadArtifact(path: view + "/x", expectedSize: nil, actor: alice) { _ in }
@@ -231,6 +233,6 @@ struct RegistryServiceRegistrationTests {
                 actor: alice
             )
         }
-        #expect(try await service.listVersions(modelName: "m").items.isEmpty)
+        #expect(try await service.listVersions(modelName: "m", actor: alice).items.isEmpty)
     }
 }

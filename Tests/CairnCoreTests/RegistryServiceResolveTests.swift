@@ -17,7 +17,7 @@ struct RegistryServiceResolveTests {
     }
 
     func resolve(_ text: String) async throws -> ResolvedVersion {
-        try await service.resolve(try ModelURI(parsing: text))
+        try await service.resolve(try ModelURI(parsing: text), actor: alice)
     }
 
     func expectUnresolved(_ text: String, mentioning hint: String) async {
@@ -93,7 +93,7 @@ struct RegistryServiceResolveTests {
         _ = try await service.setAlias(modelName: "fraud", alias: "zeta", number: 1, actor: alice)
         _ = try await service.setAlias(modelName: "fraud", alias: "alpha", number: 2, actor: alice)
         #expect(
-            try await service.aliases(modelName: "fraud") == [
+            try await service.aliases(modelName: "fraud", actor: alice) == [
                 ModelAlias(alias: "alpha", version: 2), ModelAlias(alias: "zeta", version: 1),
             ]
         )
@@ -111,7 +111,7 @@ struct RegistryServiceResolveTests {
         await expectRegistryError(.invalidArgument) {
             try await service.setAlias(modelName: "fraud", alias: "latest", number: 1, actor: alice)
         }
-        #expect(try await service.aliases(modelName: "fraud").isEmpty)
+        #expect(try await service.aliases(modelName: "fraud", actor: alice).isEmpty)
     }
 
     @Test("a deleted alias stops resolving; deleting it again is NOT_FOUND")
@@ -129,7 +129,9 @@ struct RegistryServiceResolveTests {
         _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 2, actor: alice)
         _ = try await service.setAlias(modelName: "fraud", alias: "previous", number: 1, actor: alice)
         try await service.deleteVersion(modelName: "fraud", number: 2, actor: alice)
-        #expect(try await service.aliases(modelName: "fraud") == [ModelAlias(alias: "previous", version: 1)])
+        #expect(
+            try await service.aliases(modelName: "fraud", actor: alice) == [ModelAlias(alias: "previous", version: 1)]
+        )
         await expectUnresolved("models:/fraud@champion", mentioning: "no alias")
         #expect(try await resolve("models:/fraud/latest").version.number == 1)
     }

@@ -37,10 +37,12 @@ struct RegistryServiceStageTests {
             actor: alice
         )
         #expect(two.stage == .production)
-        #expect(try await service.version(modelName: "fraud", number: 1).stage == .archived)
-        let resolved = try await service.resolve(try ModelURI(parsing: "models:/fraud/Production"))
+        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice).stage == .archived)
+        let resolved = try await service.resolve(try ModelURI(parsing: "models:/fraud/Production"), actor: alice)
         #expect(resolved.version.number == 2)
-        #expect(try await service.resolve(try ModelURI(parsing: "models:/fraud/1")).version.stage == .archived)
+        #expect(
+            try await service.resolve(try ModelURI(parsing: "models:/fraud/1"), actor: alice).version.stage == .archived
+        )
         let event = try #require(try await service.allEvents().last)
         #expect(event.action == "version.stage_changed" && event.actor == "alice")
         #expect(event.payload.contains("\"archived\":[1]"))
@@ -62,9 +64,9 @@ struct RegistryServiceStageTests {
             archiveExisting: false,
             actor: alice
         )
-        let latest = try await service.latestVersions(modelName: "fraud", stages: [.staging])
+        let latest = try await service.latestVersions(modelName: "fraud", stages: [.staging], actor: alice)
         #expect(latest.map(\.number) == [2])
-        #expect(try await service.version(modelName: "fraud", number: 1).stage == .staging)
+        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice).stage == .staging)
     }
 
     @Test("a PENDING version cannot change stage, and nothing is recorded")
@@ -91,21 +93,26 @@ struct RegistryServiceStageTests {
             archiveExisting: false,
             actor: alice
         )
-        let all = try await service.latestVersions(modelName: "fraud", stages: [])
+        let all = try await service.latestVersions(modelName: "fraud", stages: [], actor: alice)
         #expect(all.map(\.number) == [4, 1])
         #expect(
-            try await service.latestVersions(modelName: "fraud", stages: [.production, .none]).map(\.number) == [1, 4]
+            try await service.latestVersions(modelName: "fraud", stages: [.production, .none], actor: alice).map(
+                \.number
+            ) == [1, 4]
         )
-        #expect(try await service.latestVersions(modelName: "fraud", stages: [.archived]).isEmpty)
-        await expectRegistryError(.notFound) { try await service.latestVersions(modelName: "nope", stages: []) }
+        #expect(try await service.latestVersions(modelName: "fraud", stages: [.archived], actor: alice).isEmpty)
+        await expectRegistryError(.notFound) {
+            try await service.latestVersions(modelName: "nope", stages: [], actor: alice)
+        }
     }
 
     @Test("versions are searchable by model, run, metric and number, newest first, with offset pages")
     func searchVersions() async throws {
         func numbers(_ clauses: [SearchClause], order: [SearchOrder] = []) async throws -> [Int] {
-            try await service.searchVersions(clauses: clauses, order: order, pageToken: nil, limit: 100).items.map(
-                \.number
-            )
+            try await service.searchVersions(clauses: clauses, order: order, pageToken: nil, limit: 100, actor: alice)
+                .items.map(
+                    \.number
+                )
         }
         let byName = SearchClause(field: .attribute("name"), op: .equal, value: .string("fraud"))
         #expect(try await numbers([byName]) == [4, 3, 2, 1])
@@ -118,13 +125,20 @@ struct RegistryServiceStageTests {
             ]
         )
         #expect(try await numbers([byName], order: [SearchOrder(field: .attribute("version_number"))]) == [1, 2, 3, 4])
-        let first = try await service.searchVersions(clauses: [byName], order: [], pageToken: nil, limit: 3)
+        let first = try await service.searchVersions(
+            clauses: [byName],
+            order: [],
+            pageToken: nil,
+            limit: 3,
+            actor: alice
+        )
         #expect(first.items.count == 3)
         let rest = try await service.searchVersions(
             clauses: [byName],
             order: [],
             pageToken: first.nextPageToken,
-            limit: 3
+            limit: 3,
+            actor: alice
         )
         #expect(rest.items.map(\.number) == [1] && rest.nextPageToken == nil)
         await expectRegistryError(.invalidArgument) {
@@ -132,7 +146,8 @@ struct RegistryServiceStageTests {
                 clauses: [SearchClause(field: .attribute("bogus"), op: .equal, value: .string("x"))],
                 order: [],
                 pageToken: nil,
-                limit: 10
+                limit: 10,
+                actor: alice
             )
         }
     }
@@ -146,7 +161,8 @@ struct RegistryServiceStageTests {
                 filter: ModelFilter(clauses: clauses),
                 order: order,
                 pageToken: nil,
-                limit: 100
+                limit: 100,
+                actor: alice
             )
             .items.map(\.name)
         }

@@ -23,7 +23,7 @@ struct RegistryServiceVersionTests {
         #expect(versions.map(\.number) == [1, 2, 3])
         #expect(versions.allSatisfy { $0.status == .pending && $0.stage == .none && $0.manifest == nil })
         #expect(versions[2].createdBy == "bob")
-        #expect(try await service.version(modelName: "fraud", number: 2) == versions[1])
+        #expect(try await service.version(modelName: "fraud", number: 2, actor: alice) == versions[1])
     }
 
     @Test("a deleted version's number is never given out again")
@@ -34,8 +34,8 @@ struct RegistryServiceVersionTests {
         try await service.deleteVersion(modelName: "fraud", number: 4, actor: alice)
         try await service.deleteVersion(modelName: "fraud", number: 1, actor: alice)
         #expect(try await create().number == 5)
-        await expectRegistryError(.notFound) { try await service.version(modelName: "fraud", number: 1) }
-        #expect(try await service.listVersions(modelName: "fraud").items.map(\.number) == [5, 2])
+        await expectRegistryError(.notFound) { try await service.version(modelName: "fraud", number: 1, actor: alice) }
+        #expect(try await service.listVersions(modelName: "fraud", actor: alice).items.map(\.number) == [5, 2])
     }
 
     @Test("concurrent creations get distinct consecutive numbers and one event each")
@@ -55,19 +55,19 @@ struct RegistryServiceVersionTests {
         #expect(numbers.sorted() == Array(1...20))
         let events = try await service.allEvents()
         #expect(events.filter { $0.action == "version.created" }.count == 20)
-        #expect(try await service.verifyEventChain() == nil)
+        #expect(try await service.verifyEventChain(actor: alice) == nil)
     }
 
     @Test("versions are listed newest first, a page at a time")
     func listing() async throws {
         for _ in 1...5 { _ = try await create() }
-        let first = try await service.listVersions(modelName: "fraud", limit: 2)
+        let first = try await service.listVersions(modelName: "fraud", limit: 2, actor: alice)
         #expect(first.items.map(\.number) == [5, 4])
         let firstToken = try #require(first.nextPageToken)
-        let second = try await service.listVersions(modelName: "fraud", pageToken: firstToken, limit: 2)
+        let second = try await service.listVersions(modelName: "fraud", pageToken: firstToken, limit: 2, actor: alice)
         #expect(second.items.map(\.number) == [3, 2])
         let secondToken = try #require(second.nextPageToken)
-        let last = try await service.listVersions(modelName: "fraud", pageToken: secondToken, limit: 2)
+        let last = try await service.listVersions(modelName: "fraud", pageToken: secondToken, limit: 2, actor: alice)
         #expect(last.items.map(\.number) == [1])
         #expect(last.nextPageToken == nil)
     }
@@ -75,14 +75,14 @@ struct RegistryServiceVersionTests {
     @Test("a version listing refuses garbage tokens and tokens from a model listing")
     func listingBadTokens() async throws {
         for name in ["m1", "m2"] { _ = try await service.createModel(name: name, actor: alice) }
-        let modelToken = try #require(try await service.listModels(limit: 1).nextPageToken)
+        let modelToken = try #require(try await service.listModels(limit: 1, actor: alice).nextPageToken)
         await expectRegistryError(.invalidArgument) {
-            try await service.listVersions(modelName: "fraud", pageToken: modelToken)
+            try await service.listVersions(modelName: "fraud", pageToken: modelToken, actor: alice)
         }
         await expectRegistryError(.invalidArgument) {
-            try await service.listVersions(modelName: "fraud", pageToken: "%%%")
+            try await service.listVersions(modelName: "fraud", pageToken: "%%%", actor: alice)
         }
-        await expectRegistryError(.notFound) { try await service.listVersions(modelName: "missing") }
+        await expectRegistryError(.notFound) { try await service.listVersions(modelName: "missing", actor: alice) }
     }
 
     @Test("creating a version of a missing model is NOT_FOUND")
@@ -102,7 +102,7 @@ struct RegistryServiceVersionTests {
         #expect(described.updatedAt == clock.now())
         _ = try await service.setVersionTag(modelName: "fraud", number: 1, key: "b", value: "2", actor: alice)
         _ = try await service.deleteVersionTag(modelName: "fraud", number: 1, key: "a", actor: alice)
-        let read = try await service.version(modelName: "fraud", number: 1)
+        let read = try await service.version(modelName: "fraud", number: 1, actor: alice)
         #expect(read.tags == ["b": "2"])
         #expect(read.description == "tuned")
         await expectRegistryError(.notFound) {
@@ -127,7 +127,7 @@ struct RegistryServiceVersionTests {
             signature: ModelSignature(inputs: "[{\"name\":\"x\",\"type\":\"double\"}]", outputs: "[]")
         )
         _ = try await create(NewVersion(lineage: lineage))
-        #expect(try await service.version(modelName: "fraud", number: 1).lineage == lineage)
+        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice).lineage == lineage)
     }
 
     static let badLineages: [(String, VersionLineage)] = [
@@ -149,7 +149,7 @@ struct RegistryServiceVersionTests {
         await expectRegistryError(.invalidArgument) {
             try await service.createVersion(modelName: "fraud", NewVersion(lineage: lineage), actor: alice)
         }
-        #expect(try await service.listVersions(modelName: "fraud").items.isEmpty)
+        #expect(try await service.listVersions(modelName: "fraud", actor: alice).items.isEmpty)
         #expect(try await service.allEvents().count == 1)
         #expect(try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice).number == 1)
     }

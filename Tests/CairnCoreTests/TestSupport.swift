@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTesting
 import Testing
 
 /// Expects `body` to throw a `RegistryError` with `code`; returns the error for further checks.
@@ -42,6 +43,9 @@ func expectInvalid(
 /// UTF-8 bytes of a string.
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-let alice = Principal(name: "alice")
-let bob = Principal(name: "bob")
-let carol = Principal(name: "carol")
+/// A global admin: allowed every use case, so tests of other rules need not think about access.
+let alice = Principal.testUser("alice", Grant(.admin))
+/// A global editor: reads and writes, never deletes.
+let bob = Principal.testUser("bob", Grant(.editor))
+/// A second global admin, for tests that tell two admins apart.
+let carol = Principal.testUser("carol", Grant(.admin))

@@ -19,19 +19,21 @@ struct TrackingArtifactTests {
         let entry = try await service.putArtifact(bytes("hello world"), at: "1/r/artifacts/a.txt", chunkSize: 3)
         #expect(entry.size == 11)
         #expect(entry.digest == Digest.of(bytes("hello world")))
-        let (found, stream) = try await service.openArtifact(path: "1/r/artifacts/a.txt", range: nil)
+        let (found, stream) = try await service.openArtifact(path: "1/r/artifacts/a.txt", range: nil, actor: alice)
         #expect(found == entry)
         #expect(try await collect(stream) == bytes("hello world"))
-        let (_, part) = try await service.openArtifact(path: "1/r/artifacts/a.txt", range: 6..<100)
+        let (_, part) = try await service.openArtifact(path: "1/r/artifacts/a.txt", range: 6..<100, actor: alice)
         #expect(try await collect(part) == bytes("world"))
         await expectRegistryError(.rangeNotSatisfiable) {
-            try await service.openArtifact(path: "1/r/artifacts/a.txt", range: 20..<30)
+            try await service.openArtifact(path: "1/r/artifacts/a.txt", range: 20..<30, actor: alice)
         }
     }
 
     @Test("a missing artifact is not found with MLflow's message")
     func missing() async throws {
-        let error = await expectRegistryError(.notFound) { try await service.openArtifact(path: "1/x", range: nil) }
+        let error = await expectRegistryError(.notFound) {
+            try await service.openArtifact(path: "1/x", range: nil, actor: alice)
+        }
         #expect(error?.message == "No such artifact: '1/x'")
     }
 
@@ -41,18 +43,20 @@ struct TrackingArtifactTests {
         try await service.putArtifact(bytes("a"), at: "1/m/artifacts/sub/a")
         try await service.putArtifact(bytes("b"), at: "1/m/artifacts/sub/deep/b")
         try await service.putArtifact(bytes("c"), at: "1/m/artifacts2/c")
-        let children = try await service.listArtifacts(directory: "1/m/artifacts")
+        let children = try await service.listArtifacts(directory: "1/m/artifacts", actor: alice)
         #expect(
             children == [
                 ArtifactListing(path: "MLmodel", isDirectory: false, size: 5),
                 ArtifactListing(path: "sub", isDirectory: true, size: nil),
             ]
         )
-        #expect(try await service.listArtifacts(directory: "1/m/artifacts/") == children)
-        #expect(try await service.listArtifacts(directory: "").map(\.path) == ["1"])
-        #expect(try await service.listArtifacts(directory: "1/m/artifacts/MLmodel").isEmpty)
-        #expect(try await service.listArtifacts(directory: "1/missing").isEmpty)
-        await expectRegistryError(.invalidArgument) { try await service.listArtifacts(directory: "../../etc") }
+        #expect(try await service.listArtifacts(directory: "1/m/artifacts/", actor: alice) == children)
+        #expect(try await service.listArtifacts(directory: "", actor: alice).map(\.path) == ["1"])
+        #expect(try await service.listArtifacts(directory: "1/m/artifacts/MLmodel", actor: alice).isEmpty)
+        #expect(try await service.listArtifacts(directory: "1/missing", actor: alice).isEmpty)
+        await expectRegistryError(.invalidArgument) {
+            try await service.listArtifacts(directory: "../../etc", actor: alice)
+        }
     }
 
     @Test("unsafe and reserved paths are refused", arguments: ["../x", "/abs", "a//b", "a/%2e%2e/b", "_cairn/x"])
@@ -65,7 +69,7 @@ struct TrackingArtifactTests {
     func replaceAndConflicts() async throws {
         try await service.putArtifact(bytes("one"), at: "d/f")
         let replaced = try await service.putArtifact(bytes("two"), at: "d/f")
-        let (_, stream) = try await service.openArtifact(path: "d/f", range: nil)
+        let (_, stream) = try await service.openArtifact(path: "d/f", range: nil, actor: alice)
         #expect(try await collect(stream) == bytes("two"))
         #expect(try await blobs.size(of: Digest.of(bytes("one"))) == nil)
         #expect(replaced.size == 3)
@@ -80,7 +84,7 @@ struct TrackingArtifactTests {
                 try writeChunks(bytes("short"), to: upload)
             }
         }
-        #expect(try await service.listArtifacts(directory: "").isEmpty)
+        #expect(try await service.listArtifacts(directory: "", actor: alice).isEmpty)
         #expect(try await blobs.size(of: Digest.of(bytes("short"))) == nil)
     }
 
@@ -90,14 +94,14 @@ struct TrackingArtifactTests {
         try await service.putArtifact(bytes("b"), at: "1/r/artifacts/sub/b")
         try await service.putArtifact(bytes("b"), at: "1/keep/b")
         #expect(try await service.allEvents().isEmpty)
-        try await service.deleteArtifacts(path: "1/r", actor: bob)
-        #expect(try await service.listArtifacts(directory: "1").map(\.path) == ["keep"])
+        try await service.deleteArtifacts(path: "1/r", actor: carol)
+        #expect(try await service.listArtifacts(directory: "1", actor: alice).map(\.path) == ["keep"])
         #expect(try await blobs.size(of: Digest.of(bytes("a"))) == nil)
         #expect(try await blobs.size(of: Digest.of(bytes("b"))) == 1)
-        try await service.deleteArtifacts(path: "1/r", actor: bob)
+        try await service.deleteArtifacts(path: "1/r", actor: carol)
         let events = try await service.allEvents()
         #expect(events.map(\.action) == ["artifact.deleted"])
         #expect(events.first?.subject == "artifact/1/r")
-        #expect(events.first?.actor == "bob")
+        #expect(events.first?.actor == "carol")
     }
 }

@@ -16,7 +16,7 @@ struct TrackingExperimentTests {
     @Test("bootstrap creates the Default experiment 0 once")
     func bootstrap() async throws {
         try await service.bootstrapTracking()
-        let defaultExperiment = try await service.experiment(id: "0")
+        let defaultExperiment = try await service.experiment(id: "0", actor: alice)
         #expect(defaultExperiment.name == "Default")
         #expect(defaultExperiment.artifactLocation == "mlflow-artifacts:/0")
         #expect(try await service.allEvents().map(\.action) == ["experiment.created"])
@@ -29,7 +29,7 @@ struct TrackingExperimentTests {
         #expect(first.id == "1")
         #expect(second.id == "2")
         #expect(first.artifactLocation == "mlflow-artifacts:/1")
-        #expect(try await service.experiment(named: "fraud").tags == ["team": "risk"])
+        #expect(try await service.experiment(named: "fraud", actor: alice).tags == ["team": "risk"])
         #expect(first.createdAt == clock.now())
     }
 
@@ -54,9 +54,9 @@ struct TrackingExperimentTests {
 
     @Test("missing experiments are not found, with MLflow's messages")
     func notFound() async throws {
-        let byID = await expectRegistryError(.notFound) { try await service.experiment(id: "999") }
+        let byID = await expectRegistryError(.notFound) { try await service.experiment(id: "999", actor: alice) }
         #expect(byID?.message.hasPrefix("No experiment with id=999") == true)
-        let byName = await expectRegistryError(.notFound) { try await service.experiment(named: "nope") }
+        let byName = await expectRegistryError(.notFound) { try await service.experiment(named: "nope", actor: alice) }
         #expect(byName?.message.hasPrefix("Could not find experiment with name 'nope'") == true)
     }
 
@@ -68,19 +68,19 @@ struct TrackingExperimentTests {
         #expect(renamed.name == "fraud-v2")
         #expect(renamed.updatedAt == clock.now())
         try await service.setExperimentTag(id: experiment.id, key: "k", value: "v", actor: bob)
-        #expect(try await service.experiment(id: "1").tags == ["k": "v"])
+        #expect(try await service.experiment(id: "1", actor: alice).tags == ["k": "v"])
         try await service.deleteExperimentTag(id: experiment.id, key: "k", actor: bob)
         await expectRegistryError(.notFound) {
             try await service.deleteExperimentTag(id: experiment.id, key: "k", actor: bob)
         }
         try await service.deleteExperiment(id: experiment.id, actor: carol)
         try await service.deleteExperiment(id: experiment.id, actor: carol)
-        #expect(try await service.experiment(id: "1").lifecycleStage == .deleted)
+        #expect(try await service.experiment(id: "1", actor: alice).lifecycleStage == .deleted)
         await expectRegistryError(.failedPrecondition) {
             try await service.renameExperiment(id: experiment.id, to: "again", actor: bob)
         }
         try await service.restoreExperiment(id: experiment.id, actor: carol)
-        #expect(try await service.experiment(id: "1").lifecycleStage == .active)
+        #expect(try await service.experiment(id: "1", actor: alice).lifecycleStage == .active)
         let actions = try await service.allEvents().map(\.action)
         #expect(
             actions == [
@@ -115,17 +115,26 @@ struct TrackingExperimentTests {
             clauses: [],
             order: [],
             pageToken: nil,
-            limit: 100
+            limit: 100,
+            actor: alice
         )
         #expect(active.items.map(\.name) == ["gamma", "alpha", "Default"])
-        let all = try await service.searchExperiments(stages: [], clauses: [], order: [], pageToken: nil, limit: 100)
+        let all = try await service.searchExperiments(
+            stages: [],
+            clauses: [],
+            order: [],
+            pageToken: nil,
+            limit: 100,
+            actor: alice
+        )
         #expect(all.items.count == 4)
         let like = try await service.searchExperiments(
             stages: [],
             clauses: [SearchClause(field: .attribute("name"), op: .like, value: .string("%a"))],
             order: [SearchOrder(field: .attribute("name"))],
             pageToken: nil,
-            limit: 1
+            limit: 1,
+            actor: alice
         )
         #expect(like.items.map(\.name) == ["alpha"])
         let next = try await service.searchExperiments(
@@ -133,7 +142,8 @@ struct TrackingExperimentTests {
             clauses: [SearchClause(field: .attribute("name"), op: .like, value: .string("%a"))],
             order: [SearchOrder(field: .attribute("name"))],
             pageToken: like.nextPageToken,
-            limit: 1
+            limit: 1,
+            actor: alice
         )
         #expect(next.items.map(\.name) == ["beta"])
         let error = await expectRegistryError(.invalidArgument) {
@@ -142,7 +152,8 @@ struct TrackingExperimentTests {
                 clauses: [SearchClause(field: .attribute("owner"), op: .equal, value: .string("x"))],
                 order: [],
                 pageToken: nil,
-                limit: 10
+                limit: 10,
+                actor: alice
             )
         }
         #expect(error?.message.contains("creation_time, last_update_time, name") == true)

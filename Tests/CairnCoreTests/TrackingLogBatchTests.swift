@@ -37,13 +37,13 @@ struct TrackingLogBatchTests {
             MetricPoint(key: "acc", value: 0.7, timestamp: 5),
         ])
         try await log(metrics: [MetricPoint(key: "loss", value: 0.4, timestamp: 30, step: 2)])
-        let loaded = try await service.run(id: run.id)
+        let loaded = try await service.run(id: run.id, actor: alice)
         #expect(loaded.metrics["loss"]?.value == 0.4)
         #expect(loaded.metrics["acc"]?.runID == run.id)
-        let history = try await service.metricHistory(runID: run.id, key: "loss", limit: 25_000)
+        let history = try await service.metricHistory(runID: run.id, key: "loss", limit: 25_000, actor: alice)
         #expect(history.map(\.value) == [0.9, 0.5, 0.4])
-        #expect(try await service.metricHistory(runID: run.id, key: "loss", limit: 1).count == 1)
-        #expect(try await service.metricHistory(runID: run.id, key: "none", limit: 10).isEmpty)
+        #expect(try await service.metricHistory(runID: run.id, key: "loss", limit: 1, actor: alice).count == 1)
+        #expect(try await service.metricHistory(runID: run.id, key: "none", limit: 10, actor: alice).isEmpty)
     }
 
     @Test("NaN and infinite metric values are kept")
@@ -51,7 +51,7 @@ struct TrackingLogBatchTests {
         try await log(metrics: [
             MetricPoint(key: "n", value: .nan, timestamp: 1), MetricPoint(key: "i", value: -.infinity, timestamp: 1),
         ])
-        let loaded = try await service.run(id: run.id)
+        let loaded = try await service.run(id: run.id, actor: alice)
         #expect(loaded.metrics["n"]?.value.isNaN == true)
         #expect(loaded.metrics["i"]?.value == -.infinity)
     }
@@ -66,7 +66,7 @@ struct TrackingLogBatchTests {
                 == "Changing param values is not allowed. Param with key='lr' was already logged with value='0.1' "
                 + "for run ID='\(run.id)'. Attempted logging new value '0.2'."
         )
-        #expect(try await service.run(id: run.id).params == ["lr": "0.1"])
+        #expect(try await service.run(id: run.id, actor: alice).params == ["lr": "0.1"])
     }
 
     @Test("a failing batch changes nothing")
@@ -79,7 +79,7 @@ struct TrackingLogBatchTests {
                 tags: ["team": "risk"]
             )
         }
-        let loaded = try await service.run(id: run.id)
+        let loaded = try await service.run(id: run.id, actor: alice)
         #expect(loaded.metrics.isEmpty)
         #expect(loaded.params == ["lr": "0.1"])
         #expect(loaded.tags["team"] == nil)
@@ -108,7 +108,7 @@ struct TrackingLogBatchTests {
     func tags() async throws {
         try await log(tags: ["k": "a"])
         try await log(tags: ["k": "b", "mlflow.runName": "renamed"])
-        let loaded = try await service.run(id: run.id)
+        let loaded = try await service.run(id: run.id, actor: alice)
         #expect(loaded.tags["k"] == "b")
         #expect(loaded.name == "renamed")
     }

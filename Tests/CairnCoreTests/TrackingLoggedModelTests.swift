@@ -43,7 +43,7 @@ struct TrackingLoggedModelTests {
         #expect(model.id.utf8.count == 34)
         #expect(model.status == .pending)
         #expect(model.artifactLocation == "mlflow-artifacts:/1/models/\(model.id)/artifacts")
-        let loaded = try await service.loggedModel(id: model.id)
+        let loaded = try await service.loggedModel(id: model.id, actor: alice)
         #expect(loaded.params == ["n_estimators": "100"])
         #expect(loaded.sourceRunID == run.id)
         #expect(loaded.tags == ["mlflow.user": "root"])
@@ -94,7 +94,7 @@ struct TrackingLoggedModelTests {
         let before = try await service.allEvents().count
         let value = #"[{"name": "fraud", "version": "1"}]"#
         try await service.setLoggedModelTags(id: model.id, tags: ["mlflow.modelVersions": value], actor: alice)
-        #expect(try await service.loggedModel(id: model.id).tags["mlflow.modelVersions"] == value)
+        #expect(try await service.loggedModel(id: model.id, actor: alice).tags["mlflow.modelVersions"] == value)
         try await service.deleteLoggedModelTag(id: model.id, key: "mlflow.modelVersions", actor: alice)
         await expectRegistryError(.notFound) {
             try await service.deleteLoggedModelTag(id: model.id, key: "mlflow.modelVersions", actor: alice)
@@ -112,7 +112,7 @@ struct TrackingLoggedModelTests {
             tags: [:],
             actor: alice
         )
-        let loaded = try await service.loggedModel(id: model.id)
+        let loaded = try await service.loggedModel(id: model.id, actor: alice)
         #expect(loaded.metrics.map(\.value) == [0.918])
         #expect(loaded.metrics.first?.runID == run.id)
         let found = try await service.searchLoggedModels(
@@ -120,7 +120,8 @@ struct TrackingLoggedModelTests {
             clauses: [SearchClause(field: .metric("accuracy"), op: .greater, value: .number(0.5))],
             order: [],
             pageToken: nil,
-            limit: 10
+            limit: 10,
+            actor: alice
         )
         #expect(found.items.map(\.id) == [model.id])
     }
@@ -129,14 +130,15 @@ struct TrackingLoggedModelTests {
     func delete() async throws {
         let model = try await newModel()
         try await service.deleteLoggedModel(id: model.id, actor: alice)
-        await expectRegistryError(.notFound) { try await service.loggedModel(id: model.id) }
+        await expectRegistryError(.notFound) { try await service.loggedModel(id: model.id, actor: alice) }
         await expectRegistryError(.notFound) { try await service.deleteLoggedModel(id: model.id, actor: alice) }
         let page = try await service.searchLoggedModels(
             experimentIDs: ["1"],
             clauses: [],
             order: [],
             pageToken: nil,
-            limit: 10
+            limit: 10,
+            actor: alice
         )
         #expect(page.items.isEmpty)
     }
@@ -151,7 +153,8 @@ struct TrackingLoggedModelTests {
             clauses: [SearchClause(field: .attribute("name"), op: .equal, value: .string("model"))],
             order: [],
             pageToken: nil,
-            limit: 1
+            limit: 1,
+            actor: alice
         )
         #expect(byName.items.map(\.id) == [second.id])
         let next = try await service.searchLoggedModels(
@@ -159,7 +162,8 @@ struct TrackingLoggedModelTests {
             clauses: [SearchClause(field: .attribute("name"), op: .equal, value: .string("model"))],
             order: [],
             pageToken: byName.nextPageToken,
-            limit: 1
+            limit: 1,
+            actor: alice
         )
         #expect(next.items.map(\.id) == [first.id])
         #expect(next.nextPageToken == nil)
@@ -169,7 +173,8 @@ struct TrackingLoggedModelTests {
                 clauses: [SearchClause(field: .dataset("name"), op: .equal, value: .string("x"))],
                 order: [],
                 pageToken: nil,
-                limit: 1
+                limit: 1,
+                actor: alice
             )
         }
     }

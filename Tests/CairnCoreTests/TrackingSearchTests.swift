@@ -53,7 +53,8 @@ struct TrackingSearchTests {
             clauses: clauses,
             order: order,
             pageToken: nil,
-            limit: 100
+            limit: 100,
+            actor: alice
         ).items.map(\.name)
     }
 
@@ -130,7 +131,8 @@ struct TrackingSearchTests {
                 clauses: [],
                 order: [],
                 pageToken: token,
-                limit: 2
+                limit: 2,
+                actor: alice
             )
             seen += page.items.map(\.name)
             token = page.nextPageToken
@@ -160,7 +162,8 @@ struct TrackingSearchTests {
                     clauses: [],
                     order: [],
                     pageToken: nil,
-                    limit: limit
+                    limit: limit,
+                    actor: alice
                 )
             }
         }
@@ -171,7 +174,8 @@ struct TrackingSearchTests {
                 clauses: [],
                 order: [],
                 pageToken: "garbage!",
-                limit: 10
+                limit: 10,
+                actor: alice
             )
         }
     }

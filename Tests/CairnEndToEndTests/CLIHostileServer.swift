@@ -21,6 +21,9 @@ final class FakeServer: Sendable {
     /// Request targets (path and query, percent-encoded) received so far.
     var requests: [String] { log.targets.withLock { $0 } }
 
+    /// The `Authorization` header of each request received so far (`nil` when absent), in order.
+    var authorizations: [String?] { log.authorizations.withLock { $0 } }
+
     /// Starts a server; `answer` maps a request target (path only, still percent-encoded) to its answer, 404 if nil.
     static func start(_ answer: @escaping @Sendable (String) -> Answer?) async throws -> FakeServer {
         let log = RequestLog()
@@ -62,6 +65,7 @@ final class FakeServer: Sendable {
 
     final class RequestLog: Sendable {
         let targets = Mutex<[String]>([])
+        let authorizations = Mutex<[String?]>([])
     }
 
     private final class Handler: ChannelInboundHandler {
@@ -82,6 +86,7 @@ final class FakeServer: Sendable {
             case .head(let head):
                 target = head.uri
                 log.targets.withLock { $0.append(head.uri) }
+                log.authorizations.withLock { $0.append(head.headers.first(name: "Authorization")) }
             case .body:
                 break
             case .end:

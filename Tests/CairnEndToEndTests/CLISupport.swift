@@ -23,7 +23,17 @@ enum CLI {
     }
 
     /// Runs `cairn arguments…` to completion, with output captured through files (no pipe can fill up).
-    static func run(_ arguments: [String], server: String? = nil, in directory: URL? = nil) async throws -> Result {
+    /// - Parameters:
+    ///   - environment: Extra variables (such as `CAIRN_TOKEN`); a `CAIRN_TOKEN` of the test's own environment is
+    ///     never passed on.
+    ///   - stdin: Bytes for standard input (a file, so not a terminal); empty input when `nil`.
+    static func run(
+        _ arguments: [String],
+        server: String? = nil,
+        in directory: URL? = nil,
+        environment extra: [String: String] = [:],
+        stdin: Data? = nil
+    ) async throws -> Result {
         let scratch = try TempDirectory()
         let outURL = scratch.url.appendingPathComponent("stdout")
         let errURL = scratch.url.appendingPathComponent("stderr")
@@ -37,6 +47,8 @@ enum CLI {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["CAIRN_SERVER"] = server ?? "http://127.0.0.1:9"
+        environment["CAIRN_TOKEN"] = nil
+        environment.merge(extra) { $1 }
         process.environment = environment
         if let directory { process.currentDirectoryURL = directory }
         let out = try FileHandle(forWritingTo: outURL)
@@ -47,7 +59,13 @@ enum CLI {
         }
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        if let stdin {
+            let inURL = scratch.url.appendingPathComponent("stdin")
+            try stdin.write(to: inURL)
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             process.terminationHandler = { _ in continuation.resume() }
             do {
@@ -78,9 +96,13 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts the server on a new data directory and waits (up to 60 s) until `GET /healthz` answers.
-    static func start() async throws -> ServerProcess {
+    /// - Parameter arguments: Extra `cairn serve` arguments, such as `["--anonymous", "none"]`.
+    static func start(arguments: [String] = []) async throws -> ServerProcess {
         let data = try TempDirectory()
-        let server = ServerProcess(server: try await KillableServer.start(data: data.url), dataDirectory: data)
+        let server = ServerProcess(
+            server: try await KillableServer.start(data: data.url, arguments: arguments),
+            dataDirectory: data
+        )
         let deadline = ContinuousClock.now + .seconds(60)
         while try await !server.isHealthy() {
             guard server.server.process.isRunning, ContinuousClock.now < deadline else {
@@ -92,15 +114,21 @@ final class ServerProcess: Sendable {
         return server
     }
 
-    /// Runs `body` with a fresh server, stopping it afterwards whatever happens.
-    static func with<R>(_ body: (ServerProcess) async throws -> R) async throws -> R {
-        let server = try await start()
+    /// Runs `body` with a fresh server (started with extra `arguments`), stopping it afterwards whatever happens.
+    static func with<R>(arguments: [String] = [], _ body: (ServerProcess) async throws -> R) async throws -> R {
+        let server = try await start(arguments: arguments)
         defer { server.stop() }
         return try await body(server)
     }
 
     /// Terminates the server and waits for it to exit. Safe to call twice.
     func stop() { _ = server.terminate() }
+
+    /// The bootstrap admin's token secret, which the server writes to `<data>/admin-token` at first start.
+    func adminToken() throws -> String {
+        let file = dataDirectory.url.appendingPathComponent("admin-token")
+        return try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     /// Everything the server printed so far.
     var log: String { server.log }

@@ -3,6 +3,7 @@ import CairnBlobFS
 import CairnCore
 import CairnSQLite
 import CairnServer
+import CairnTesting
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,25 +11,38 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// A real server stack (SQLite and blobs on disk) behind an in-process router, with both API surfaces mounted.
+/// A real server stack (SQLite and blobs on disk) behind an in-process router, with both API surfaces mounted and a
+/// bootstrapped admin: every request carries the admin's token unless it sets its own `Authorization` header.
 struct MLflowHarness {
     let root: URL
     let store: SQLiteMetadataStore
     let service: RegistryService
+    /// The bootstrapped admin's token secret.
+    let adminToken: String
 
-    /// Runs `body` against the router, then closes the store and removes every file.
-    static func run(_ body: @Sendable (MLflowHarness, any TestClientProtocol) async throws -> Void) async throws {
+    /// Runs `body` against the router (anonymous access `anonymous`), then closes the store and removes every file.
+    static func run(
+        anonymous: AnonymousAccess = .none,
+        _ body: @Sendable (MLflowHarness, any TestClientProtocol) async throws -> Void
+    ) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-mlflow-\(UUID().uuidString)")
         let data = root.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let store = try await SQLiteMetadataStore.open(path: data.appendingPathComponent("cairn.sqlite").path)
         let blobs = try FileSystemBlobStore(root: data)
-        let service = RegistryService(store: store, blobs: blobs)
-        let harness = MLflowHarness(root: root, store: store, service: service)
+        let service = RegistryService(store: store, blobs: blobs, passwords: FastPasswordHasher())
         do {
             try await service.bootstrapTracking()
-            let app = Application(router: CairnServer.makeRouter(service: service))
-            try await app.test(.router) { client in try await body(harness, client) }
+            let admin = try #require(try await service.bootstrapAdmin())
+            let harness = MLflowHarness(root: root, store: store, service: service, adminToken: admin.secret)
+            let router = CairnServer.makeRouter(
+                service: service,
+                anonymous: anonymous,
+                throttle: LoginThrottle(sleeper: { _ in })
+            )
+            try await Application(router: router).test(.router) { client in
+                try await body(harness, MLflowClient(base: client, authorization: "Bearer \(admin.secret)"))
+            }
         } catch {
             await store.close()
             try? FileManager.default.removeItem(at: root)
@@ -42,6 +56,25 @@ struct MLflowHarness {
     func filesOnDisk() throws -> Set<String> {
         Set(FileManager.default.subpaths(atPath: root.path) ?? [])
     }
+}
+
+/// A test client adding an `Authorization` header to every request that has none.
+struct MLflowClient: TestClientProtocol {
+    let base: any TestClientProtocol
+    let authorization: String?
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws
+        -> TestResponse
+    {
+        var headers = headers
+        if headers[.authorization] == nil, let authorization { headers[.authorization] = authorization }
+        return try await base.executeRequest(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    var port: Int? { base.port }
+
+    /// The same client with another `Authorization` (`nil`: none, as an anonymous caller).
+    func with(_ authorization: String?) -> MLflowClient { MLflowClient(base: base, authorization: authorization) }
 }
 
 /// A decoded MLflow response.

@@ -86,6 +86,11 @@ class CairnServer:
             )
         return done
 
+    def admin_token(self) -> str:
+        """The bootstrap admin's token, which `cairn serve` writes (mode 0600) to <data>/admin-token at first start."""
+        assert self.data, "no admin token of an external server"
+        return (self.data / "admin-token").read_text().strip()
+
     def log_tail(self, lines: int = 40) -> str:
         if not self.log or not self.log.exists():
             return ""
@@ -194,6 +199,20 @@ def client(cairn):
     from mlflow.tracking import MlflowClient
 
     return MlflowClient(tracking_uri=cairn.url, registry_uri=cairn.url)
+
+
+@pytest.fixture
+def as_admin(cairn, monkeypatch):
+    """Acts as the bootstrap admin through MLFLOW_TRACKING_TOKEN, as a user would.
+
+    Anonymous access on a loopback address is `editor`: the everyday MLflow workflow needs no credentials, but hard
+    deletes (registered models, versions, artifacts) need the admin role. Returns the request headers for raw calls.
+    """
+    if not cairn.data:
+        return {}
+    token = cairn.admin_token()
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", token)
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -36,12 +36,33 @@ public enum Authorization {
         )
     }
 
-    /// Throws when ``decide(_:_:model:)`` denies.
-    /// - Throws: `.permissionDenied` with the decision's reason (`.unauthenticated` is the HTTP layer's business).
+    /// Throws when ``decide(_:_:model:)`` denies, with ``refusal(_:_:model:reason:)``.
+    /// - Throws: `.unauthenticated` when `principal` is anonymous (signing in may help), else `.permissionDenied`
+    ///   with the decision's reason.
     public static func require(_ principal: Principal, _ action: Action, model: String?) throws(RegistryError) {
         if case .denied(let reason) = decide(principal, action, model: model) {
-            throw RegistryError(.permissionDenied, reason)
+            throw refusal(principal, action, model: model, reason: reason)
         }
+    }
+
+    /// The error of a denied decision — the one place that picks the code.
+    ///
+    /// An anonymous caller gets `.unauthenticated` ("sign in: … needs the editor or admin role; anonymous access here
+    /// is viewer"): credentials may help, and the HTTP layers answer 401 with `WWW-Authenticate`. Anyone else gets
+    /// `.permissionDenied` with `reason`.
+    public static func refusal(_ principal: Principal, _ action: Action, model: String?, reason: String)
+        -> RegistryError
+    {
+        guard principal.kind == .anonymous else { return RegistryError(.permissionDenied, reason) }
+        let target = model.map { "model '\($0)'" } ?? "this server"
+        let access = principal.grants.first { $0.scope == .global }?.role.rawValue ?? "none"
+        let never = Action.anonymousCeiling.contains(action) ? "" : " (anonymous callers never may)"
+        return RegistryError(
+            .unauthenticated,
+            "Sign in: to \(verb(action)) \(target) needs the \(roles(action)) role; anonymous access here is "
+                + "\(access)\(never). Send an API token (Authorization: Bearer <token>) or an account name with its "
+                + "password or token (HTTP Basic)."
+        )
     }
 
     private static func verb(_ action: Action) -> String {

@@ -1,0 +1,140 @@
+import CairnCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Turns a request's `Authorization` header into the ``Principal`` it acts as.
+///
+/// - `Bearer <token>` → ``Credentials/bearer(_:)``.
+/// - `Basic base64(name:secret)` → ``Credentials/basic(username:secret:)``, split at the first `:`; the secret is a
+///   password or a token (the mlflow client sends `MLFLOW_TRACKING_USERNAME`/`PASSWORD` this way).
+/// - No header → the anonymous caller with the server's ``AnonymousAccess`` role.
+/// - Anything else, or credentials the core refuses → ``RegistryService/authenticationFailedMessage``, whatever
+///   failed (never anonymous instead), after the ``LoginThrottle`` delay the client has earned.
+///
+/// Basic verification (a slow password hash) runs on ``BlockingWorkExecutor``, off the cooperative pool, and a
+/// success is cached briefly (``CredentialCache``) when a change generation is given. Nothing here logs a secret.
+public final class Authenticator: Sendable {
+    public let service: RegistryService
+    /// The role of requests without credentials.
+    public let anonymous: AnonymousAccess
+    public let throttle: LoginThrottle
+    let cache: CredentialCache?
+
+    /// - Parameters:
+    ///   - cacheGeneration: a `ChangeCountingStore`'s `generation`; when given, successful password verifications
+    ///     are cached for `cacheLifetime` seconds (at most 60) or until the next write to the store.
+    ///   - clock: judges the cache lifetime (default: the service's clock).
+    public init(
+        service: RegistryService,
+        anonymous: AnonymousAccess,
+        throttle: LoginThrottle = LoginThrottle(),
+        cacheGeneration: (@Sendable () -> UInt64)? = nil,
+        cacheLifetime: TimeInterval = 60,
+        clock: (any CairnCore.Clock)? = nil
+    ) {
+        self.service = service
+        self.anonymous = anonymous
+        self.throttle = throttle
+        self.cache = cacheGeneration.map {
+            CredentialCache(generation: $0, lifetime: cacheLifetime, clock: clock ?? service.clock)
+        }
+    }
+
+    /// Parses one `Authorization` header value.
+    /// - Throws: `.unauthenticated` for an unknown scheme or malformed value.
+    public static func credentials(fromAuthorization value: String) throws(RegistryError) -> Credentials {
+        let failed = RegistryError(.unauthenticated, RegistryService.authenticationFailedMessage)
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2 else { throw failed }
+        let (scheme, payload) = (parts[0].lowercased(), parts[1].trimmingCharacters(in: .whitespaces))
+        switch scheme {
+        case "bearer":
+            guard !payload.isEmpty, !payload.contains(" ") else { throw failed }
+            return .bearer(payload)
+        case "basic":
+            var padded = payload
+            if padded.count % 4 != 0 { padded += String(repeating: "=", count: 4 - padded.count % 4) }
+            guard let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8),
+                let colon = text.firstIndex(of: ":"), colon != text.startIndex
+            else { throw failed }
+            return .basic(username: String(text[..<colon]), secret: String(text[text.index(after: colon)...]))
+        default:
+            throw failed
+        }
+    }
+
+    /// Authenticates `request`: sets `context.principal`, or `context.authenticationError` when the credentials are
+    /// refused (after the throttle's delay).
+    public func authenticate(_ request: Request, context: inout CairnRequestContext) async {
+        let values = request.headers[values: .authorization]
+        guard !values.isEmpty else {
+            context.principal = .anonymous(anonymous)
+            return
+        }
+        let client = context.remoteIP ?? "unknown"
+        do {
+            guard values.count == 1 else {
+                throw RegistryError(.unauthenticated, RegistryService.authenticationFailedMessage)
+            }
+            context.principal = try await principal(for: try Self.credentials(fromAuthorization: values[0]))
+            throttle.recordSuccess(client: client)
+        } catch let error as RegistryError where error.code == .unauthenticated {
+            context.principal = .anonymous
+            context.authenticationError = RegistryError(.unauthenticated, RegistryService.authenticationFailedMessage)
+            await throttle.failed(client: client)
+        } catch {
+            context.principal = .anonymous
+            context.authenticationError =
+                error as? RegistryError ?? RegistryError(.internalError, "Authentication failed unexpectedly.")
+            context.logger.error("authentication failed unexpectedly", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+
+    /// The principal `credentials` prove.
+    /// - Throws: `.unauthenticated`; store failures.
+    public func principal(for credentials: Credentials) async throws -> Principal {
+        switch credentials {
+        case .bearer:
+            return try await service.authenticate(credentials)
+        case .basic(let username, let secret):
+            let service = service
+            // Token secrets are checked by one indexed read: only password verifications are worth caching.
+            guard let cache, !secret.hasPrefix(APIToken.secretPrefix) else {
+                return try await withTaskExecutorPreference(BlockingWorkExecutor.shared) {
+                    try await service.authenticate(credentials)
+                }
+            }
+            let key = CredentialCache.key(username: username, secret: secret)
+            if let principal = cache.lookup(key) { return principal }
+            let generation = cache.generation()
+            let principal = try await withTaskExecutorPreference(BlockingWorkExecutor.shared) {
+                try await service.authenticate(credentials)
+            }
+            cache.store(principal, for: key, generation: generation)
+            return principal
+        }
+    }
+}
+
+/// Resolves every request's principal with an ``Authenticator``. Add it to the router before any route, so every
+/// surface (native, MLflow, whatever comes later) gets it; each route's ``AccessGuard`` then applies its rule.
+public struct AuthenticationMiddleware: RouterMiddleware {
+    public typealias Context = CairnRequestContext
+    public let authenticator: Authenticator
+
+    public init(_ authenticator: Authenticator) {
+        self.authenticator = authenticator
+    }
+
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        await authenticator.authenticate(request, context: &context)
+        return try await next(request, context)
+    }
+}

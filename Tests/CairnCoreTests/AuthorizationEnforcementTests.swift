@@ -1,0 +1,197 @@
+import CairnCore
+import CairnTesting
+import Foundation
+import Testing
+
+/// Every public use case of `RegistryService` against every kind of principal (decision 0007): allowed calls succeed,
+/// refused ones throw the right code, change nothing, and refused guarded actions are recorded.
+@Suite("Authorization is enforced by every use case")
+struct AuthorizationEnforcementTests {
+    /// A principal under test and, written out by hand, what it may do: `allows(action, model)`.
+    struct Who: Sendable {
+        var label: String
+        var principal: Principal
+        var allows: @Sendable (Action, String?) -> Bool
+    }
+
+    static let everyone: [Who] = [
+        Who(label: "anonymous (none)", principal: .anonymous(.none)) { _, _ in false },
+        Who(label: "anonymous (viewer)", principal: .anonymous(.viewer)) { action, _ in action == .read },
+        Who(label: "anonymous (editor)", principal: .anonymous(.editor)) { action, _ in
+            [.read, .write].contains(action)
+        },
+        Who(label: "viewer", principal: .testUser("vera", Grant(.viewer))) { action, _ in action == .read },
+        Who(label: "editor", principal: .testUser("ed", Grant(.editor))) { action, _ in
+            [.read, .write].contains(action)
+        },
+        Who(label: "approver", principal: .testUser("abe", Grant(.approver))) { action, _ in
+            [.read, .approve].contains(action)
+        },
+        Who(label: "admin", principal: .testUser("ada", Grant(.admin))) { _, _ in true },
+        Who(label: "system", principal: .system) { _, _ in true },
+        Who(label: "editor of 'other'", principal: .testUser("olga", Grant(.editor, .model("other")))) {
+            action,
+            model in
+            model == "other" && [.read, .write].contains(action)
+        },
+        Who(label: "editor of prefix 'fra'", principal: .testUser("pat", Grant(.editor, .modelPrefix("fra")))) {
+            action,
+            model in model?.hasPrefix("fra") == true && [.read, .write].contains(action)
+        },
+        Who(label: "admin of 'fraud'", principal: .testUser("mia", Grant(.admin, .model("fraud")))) { _, model in
+            model == "fraud"
+        },
+    ]
+
+    @Test("each use case allows exactly the principals its action allows", arguments: EnforcementCase.all)
+    func enforced(_ useCase: EnforcementCase) async throws {
+        for who in Self.everyone {
+            let fixture = try await EnforcementFixture.make()
+            let allowed = useCase.needs.allSatisfy { who.allows($0.action, $0.model) }
+            let writesBefore = fixture.store.generation
+            let eventsBefore = try await fixture.service.allEvents()
+            let blobsBefore = fixture.blobs.storedDigests
+            do {
+                try await useCase.call(fixture.service, who.principal, fixture)
+                #expect(allowed, "\(who.label) was allowed \(useCase.testDescription)")
+                continue
+            } catch let error as RegistryError {
+                guard !allowed else {
+                    Issue.record("\(who.label) was refused \(useCase.testDescription): \(error)")
+                    continue
+                }
+                #expect(error.code == expectedCode(useCase, who), "\(who.label): \(error)")
+            }
+            // A refusal changed nothing: no write but the recorded denial, no blob, no upload left open.
+            let events = try await fixture.service.allEvents()
+            let denied = useCase.records && !useCase.hidesExistence
+            #expect(fixture.store.generation - writesBefore == (denied ? 1 : 0), "\(who.label)")
+            #expect(Array(events.prefix(eventsBefore.count)) == eventsBefore)
+            #expect(events.count == eventsBefore.count + (denied ? 1 : 0), "\(who.label)")
+            if denied {
+                #expect(events.last?.action == "access.denied" && events.last?.actor == who.principal.name)
+            }
+            #expect(fixture.blobs.storedDigests == blobsBefore && fixture.blobs.openUploadCount == 0)
+        }
+    }
+
+    /// Anonymous callers are asked to sign in; a lookup by id hides what the caller may not read; else 403.
+    private func expectedCode(_ useCase: EnforcementCase, _ who: Who) -> RegistryError.Code {
+        if who.principal.kind == .anonymous { return .unauthenticated }
+        return useCase.hidesExistence ? .notFound : .permissionDenied
+    }
+
+    @Test("the use-case list names every public func of RegistryService+*.swift, each once")
+    func listIsComplete() throws {
+        let listed = RegistryService.useCases.map(\.signature)
+        #expect(Set(listed).count == listed.count, "duplicates in RegistryService.useCases")
+        let declared = try Self.declaredUseCases()
+        #expect(declared.count > 80, "the source scan found too little: \(declared.count)")
+        let missing = declared.subtracting(listed).sorted()
+        let stale = Set(listed).subtracting(declared).sorted()
+        #expect(missing.isEmpty, "public use cases without a rule in RegistryService.useCases: \(missing)")
+        #expect(stale.isEmpty, "rules for use cases that no longer exist: \(stale)")
+    }
+
+    @Test("the enforcement table covers every use case that takes an actor, with the action the core lists")
+    func tableMatchesList() {
+        let rules = Dictionary(uniqueKeysWithValues: RegistryService.useCases.map { ($0.signature, $0) })
+        for useCase in EnforcementCase.all {
+            guard let rule = rules[useCase.signature], let first = useCase.needs.first else {
+                Issue.record("\(useCase.signature) is not in RegistryService.useCases")
+                continue
+            }
+            switch rule.need {
+            case .onModel(let action): #expect(first.action == action && first.model != nil, "\(useCase.signature)")
+            case .global(let action): #expect(first.action == action && first.model == nil, "\(useCase.signature)")
+            case .onModelOrGlobal(let action): #expect(first.action == action, "\(useCase.signature)")
+            case .administerOrSelf: #expect(first.action == .administer && first.model == nil)
+            case .system, .unguarded: Issue.record("\(useCase.signature) takes no actor")
+            }
+            if useCase.records { #expect(rule.recordsDenial, "\(useCase.signature) records, the list says not") }
+        }
+        let tested = Set(EnforcementCase.all.map(\.signature))
+        for rule in RegistryService.useCases where rule.need != .system && rule.need != .unguarded {
+            #expect(tested.contains(rule.signature), "no enforcement case for \(rule.signature)")
+            if rule.recordsDenial {
+                let records = EnforcementCase.all.contains { $0.signature == rule.signature && $0.records }
+                #expect(records, "no case shows that \(rule.signature) records a refusal")
+            }
+        }
+    }
+
+    @Test("Authorization.require asks anonymous callers to sign in and tells accounts what they lack")
+    func anonymousIsUnauthenticated() throws {
+        #expect(throws: RegistryError.self) { try Authorization.require(.anonymous(.viewer), .write, model: "fraud") }
+        do {
+            try Authorization.require(.anonymous(.viewer), .write, model: "fraud")
+        } catch {
+            #expect(error.code == .unauthenticated)
+            #expect(error.message.hasPrefix("Sign in"), "\(error.message)")
+            #expect(error.message.contains("needs the editor or admin role; anonymous access here is viewer"))
+        }
+        do {
+            try Authorization.require(.anonymous(.editor), .delete, model: "fraud")
+        } catch {
+            #expect(error.code == .unauthenticated)
+            #expect(error.message.contains("anonymous access here is editor (anonymous callers never may)"))
+        }
+        do {
+            try Authorization.require(.testUser("vera", Grant(.viewer)), .write, model: "fraud")
+        } catch {
+            #expect(error.code == .permissionDenied)
+        }
+        try Authorization.require(.anonymous(.editor), .write, model: "fraud")
+        try Authorization.require(.system, .administer, model: nil)
+    }
+
+    // MARK: Reading the sources
+
+    /// The signatures (`name(label:label:)`) of every `public func` in `Sources/CairnCore/RegistryService+*.swift`.
+    static func declaredUseCases() throws -> Set<String> {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let directory = root.appendingPathComponent("Sources/CairnCore")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasPrefix("RegistryService+") && $0.hasSuffix(".swift") }
+        #expect(files.count >= 15, "found \(files)")
+        var signatures = Set<String>()
+        for file in files {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            signatures.formUnion(Self.publicFuncSignatures(in: text))
+        }
+        return signatures
+    }
+
+    /// Parses `public func name(label inner: T = d, _ x: U)` into `name(label:_:)`, however the parameters wrap.
+    /// Brackets nest; no parameter type of these files has a comma inside angle brackets.
+    static func publicFuncSignatures(in text: String) -> [String] {
+        var result: [String] = []
+        var rest = Substring(text)
+        while let found = rest.range(of: "public func ") {
+            rest = rest[found.upperBound...]
+            let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            guard let open = rest.firstIndex(of: "(") else { break }
+            var depth = 0
+            var parameters: [String] = [""]
+            var index = open
+            while index < rest.endIndex {
+                let character = rest[index]
+                if character == "(" || character == "[" { depth += 1 }
+                if character == ")" || character == "]" { depth -= 1 }
+                if depth == 0 { break }
+                if depth == 1 && character == "," {
+                    parameters.append("")
+                } else if index != open {
+                    parameters[parameters.count - 1].append(character)
+                }
+                index = rest.index(after: index)
+            }
+            let labels = parameters.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+                .map { String($0.prefix { $0 != ":" && $0 != " " }) + ":" }
+            result.append("\(name)(\(labels.joined()))")
+            rest = rest[index...]
+        }
+        return result
+    }
+}
