@@ -13,33 +13,19 @@ import Logging
 /// - Anything else, or credentials the core refuses → ``RegistryService/authenticationFailedMessage``, whatever
 ///   failed (never anonymous instead), after the ``LoginThrottle`` delay the client has earned.
 ///
-/// Basic verification (a slow password hash) runs on ``BlockingWorkExecutor``, off the cooperative pool, and a
-/// success is cached briefly (``CredentialCache``) when a change generation is given. Nothing here logs a secret.
+/// Basic verification may run the slow password hash (the core remembers verified passwords, so that happens once per
+/// password, not per request): it runs on ``BlockingWorkExecutor``, off the cooperative pool. Nothing here logs a
+/// secret.
 public final class Authenticator: Sendable {
     public let service: RegistryService
     /// The role of requests without credentials.
     public let anonymous: AnonymousAccess
     public let throttle: LoginThrottle
-    let cache: CredentialCache?
 
-    /// - Parameters:
-    ///   - cacheGeneration: a `ChangeCountingStore`'s `generation`; when given, successful password verifications
-    ///     are cached for `cacheLifetime` seconds (at most 60) or until the next write to the store.
-    ///   - clock: judges the cache lifetime (default: the service's clock).
-    public init(
-        service: RegistryService,
-        anonymous: AnonymousAccess,
-        throttle: LoginThrottle = LoginThrottle(),
-        cacheGeneration: (@Sendable () -> UInt64)? = nil,
-        cacheLifetime: TimeInterval = 60,
-        clock: (any CairnCore.Clock)? = nil
-    ) {
+    public init(service: RegistryService, anonymous: AnonymousAccess, throttle: LoginThrottle = LoginThrottle()) {
         self.service = service
         self.anonymous = anonymous
         self.throttle = throttle
-        self.cache = cacheGeneration.map {
-            CredentialCache(generation: $0, lifetime: cacheLifetime, clock: clock ?? service.clock)
-        }
     }
 
     /// Parses one `Authorization` header value.
@@ -98,22 +84,11 @@ public final class Authenticator: Sendable {
         switch credentials {
         case .bearer:
             return try await service.authenticate(credentials)
-        case .basic(let username, let secret):
+        case .basic:
             let service = service
-            // Token secrets are checked by one indexed read: only password verifications are worth caching.
-            guard let cache, !secret.hasPrefix(APIToken.secretPrefix) else {
-                return try await withTaskExecutorPreference(BlockingWorkExecutor.shared) {
-                    try await service.authenticate(credentials)
-                }
-            }
-            let key = CredentialCache.key(username: username, secret: secret)
-            if let principal = cache.lookup(key) { return principal }
-            let generation = cache.generation()
-            let principal = try await withTaskExecutorPreference(BlockingWorkExecutor.shared) {
+            return try await withTaskExecutorPreference(BlockingWorkExecutor.shared) {
                 try await service.authenticate(credentials)
             }
-            cache.store(principal, for: key, generation: generation)
-            return principal
         }
     }
 }

@@ -69,7 +69,12 @@ extension RegistryService {
         }
         let matches: Bool
         if let passwordHash, account.kind == .user {
-            matches = passwords.verify(secret, against: passwordHash)
+            if verifiedPasswords.contains(accountID: account.id, storedHash: passwordHash, secret: secret) {
+                matches = true
+            } else {
+                matches = passwords.verify(secret, against: passwordHash)
+                if matches { verifiedPasswords.insert(accountID: account.id, storedHash: passwordHash, secret: secret) }
+            }
         } else {
             passwords.dummyVerify(secret)
             matches = false

@@ -13,6 +13,8 @@ public struct RegistryService: Sendable {
     public let limits: Limits
     /// Hashes and verifies passwords (production: `PBKDF2PasswordHasher`; default: none accepted, tokens only).
     public let passwords: any PasswordHasher
+    /// Successful password verifications, so HTTP Basic costs one slow hash per password, not one per request.
+    let verifiedPasswords = VerifiedPasswordMemo()
 
     /// Tunables of the domain.
     public struct Limits: Sendable {

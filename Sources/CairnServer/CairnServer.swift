@@ -17,8 +17,7 @@ public enum CairnServer {
     /// request's principal; each route then applies its own rule.
     /// - Parameters:
     ///   - anonymous: the role of requests without credentials (default: none; `run` applies the configuration).
-    ///   - changeGeneration: a `ChangeCountingStore`'s generation, to cache resolve answers and password
-    ///     verifications between writes.
+    ///   - changeGeneration: a `ChangeCountingStore`'s generation, to cache resolve answers between writes.
     ///   - throttle: slows repeated failed logins per client (tests inject a clock and a sleeper).
     public static func makeRouter(
         service: RegistryService,
@@ -27,12 +26,7 @@ public enum CairnServer {
         throttle: LoginThrottle = LoginThrottle()
     ) -> Router<CairnRequestContext> {
         let router = Router(context: CairnRequestContext.self)
-        let authenticator = Authenticator(
-            service: service,
-            anonymous: anonymous,
-            throttle: throttle,
-            cacheGeneration: changeGeneration
-        )
+        let authenticator = Authenticator(service: service, anonymous: anonymous, throttle: throttle)
         router.add(middleware: AuthenticationMiddleware(authenticator))
         NativeAPI(service: service, changeGeneration: changeGeneration).register(on: router)
         MLflowAPI(service: service).register(on: router)
