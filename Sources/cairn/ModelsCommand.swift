@@ -123,24 +123,14 @@ struct ModelsCommand: AsyncParsableCommand {
 
         @OptionGroup var options: ClientOptions
         @Argument(help: "The model's name.") var name: String
-        @Argument(help: ArgumentHelp("Tags to set.", valueName: "key=value")) var tags: [KeyValue] = []
-        @Option(name: .customLong("delete"), help: ArgumentHelp("A tag to delete (repeatable).", valueName: "key"))
-        var deleteKeys: [String] = []
-
-        func validate() throws {
-            if tags.isEmpty && deleteKeys.isEmpty {
-                throw ValidationError("Give tags to set (key=value) or --delete KEY.")
-            }
-        }
+        @OptionGroup var edits: TagEdits
 
         func run() async throws {
-            let tags = try tags.dictionary(option: "tag")
             try await options.withClient { client in
-                var model: ModelDTO?
-                for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
-                    model = try await client.setModelTag(name, key: key, value: value)
-                }
-                for key in deleteKeys { model = try await client.deleteModelTag(name, key: key) }
+                let model = try await edits.apply(
+                    set: { try await client.setModelTag(name, key: $0, value: $1) },
+                    delete: { try await client.deleteModelTag(name, key: $0) }
+                )
                 guard let model else { return }
                 try options.json ? options.printJSON(model) : print(Presenters.model(model))
             }

@@ -89,26 +89,14 @@ struct VersionsCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "The model's name.") var name: String
         @Argument(help: "The version number.") var version: Int
-        @Argument(help: ArgumentHelp("Tags to set.", valueName: "key=value")) var tags: [KeyValue] = []
-        @Option(name: .customLong("delete"), help: ArgumentHelp("A tag to delete (repeatable).", valueName: "key"))
-        var deleteKeys: [String] = []
-
-        func validate() throws {
-            if tags.isEmpty && deleteKeys.isEmpty {
-                throw ValidationError("Give tags to set (key=value) or --delete KEY.")
-            }
-        }
+        @OptionGroup var edits: TagEdits
 
         func run() async throws {
-            let tags = try tags.dictionary(option: "tag")
             try await options.withClient { client in
-                var found: VersionDTO?
-                for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
-                    found = try await client.setVersionTag(model: name, version: version, key: key, value: value)
-                }
-                for key in deleteKeys {
-                    found = try await client.deleteVersionTag(model: name, version: version, key: key)
-                }
+                let found = try await edits.apply(
+                    set: { try await client.setVersionTag(model: name, version: version, key: $0, value: $1) },
+                    delete: { try await client.deleteVersionTag(model: name, version: version, key: $0) }
+                )
                 guard let found else { return }
                 try options.json ? options.printJSON(found) : print(Presenters.version(found))
             }
