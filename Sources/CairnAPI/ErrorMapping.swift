@@ -65,7 +65,7 @@ struct ErrorMiddleware: RouterMiddleware {
         switch code {
         case .invalidArgument: .badRequest
         case .notFound: .notFound
-        case .alreadyExists, .failedPrecondition: .conflict
+        case .alreadyExists, .failedPrecondition, .approvalRequired: .conflict
         case .digestMismatch: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType

@@ -89,7 +89,7 @@ enum OpenAPISchemas {
             "Event": object(
                 [
                     "sequence": integer, "time": timestamp, "actor": string, "action": string, "subject": string,
-                    "payload": string, "prev_hash": string, "hash": string,
+                    "payload": string, "prev_hash": string, "hash": string, "model_id": nullableString,
                 ],
                 required: ["sequence", "time", "actor", "action", "subject", "payload", "prev_hash", "hash"]
             ),

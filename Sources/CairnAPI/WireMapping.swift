@@ -75,7 +75,8 @@ enum WireMapping {
             subject: event.subject,
             payload: event.payload,
             prevHash: event.prevHash,
-            hash: event.hash
+            hash: event.hash,
+            modelId: event.modelID
         )
     }
 

@@ -19,7 +19,7 @@ public protocol MetadataStore: Sendable {
 }
 
 /// Queries available inside and outside transactions.
-public protocol MetadataReader: TrackingReader, IdentityReader {
+public protocol MetadataReader: TrackingReader, IdentityReader, GovernanceReader {
     /// The model with this exact name, with its tags.
     func model(named name: String) async throws -> RegisteredModel?
     /// Models matching `filter` whose name sorts after `afterName`, by name ascending, at most `limit`.
@@ -48,14 +48,15 @@ public protocol MetadataReader: TrackingReader, IdentityReader {
 }
 
 /// Writes, available only inside ``MetadataStore/write(_:)``.
-public protocol MetadataTransaction: MetadataReader, TrackingTransaction, IdentityTransaction {
+public protocol MetadataTransaction: MetadataReader, TrackingTransaction, IdentityTransaction, GovernanceTransaction {
     /// Inserts a model and its tags. Throws `.alreadyExists` if the name is taken.
     func insertModel(_ model: RegisteredModel) async throws
     /// Updates name, description, updated-at/by of an existing model. Throws `.alreadyExists` if a rename collides.
     func updateModel(_ model: RegisteredModel) async throws
     /// Replaces a model's tags.
     func replaceModelTags(modelID: String, tags: [String: String]) async throws
-    /// Deletes a model with its versions, files and aliases (not its blobs; nor its events).
+    /// Deletes a model with its versions, files, aliases, policy, transition requests and cards (not its blobs;
+    /// nor its events).
     func deleteModel(id: String) async throws
     /// Increments the model's version counter under the transaction's lock and returns the new value. The counter
     /// never goes down, so numbers are never reused.
@@ -63,7 +64,7 @@ public protocol MetadataTransaction: MetadataReader, TrackingTransaction, Identi
     func insertVersion(_ version: ModelVersion) async throws
     /// Updates the mutable columns of a version (status, message, stage, description, tags, manifest, updated-at/by).
     func updateVersion(_ version: ModelVersion) async throws
-    /// Deletes a version, its files and the aliases pointing at it.
+    /// Deletes a version, its files, its card and the aliases pointing at it (not its transition requests).
     func deleteVersion(id: String) async throws
     /// Adds or replaces the file at `entry.path` of a version.
     func putFile(versionID: String, entry: ManifestEntry) async throws

@@ -9,46 +9,53 @@ public struct ResolvedVersion: Sendable {
 
 extension RegistryService {
     /// Points an alias at a `READY` version, creating or moving it. Needs ``Action/write`` on the model.
-    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`, `.failedPrecondition` (version not
-    ///   `READY`).
+    ///
+    /// A protected alias (one a policy guards) is moved through a transition request: the request is created and
+    /// this throws `.approvalRequired` naming it (`cairn promote --alias` returns the request instead).
+    /// - Throws: `.approvalRequired`, `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`,
+    ///   `.invalidArgument`, `.failedPrecondition` (version not `READY`, a gate failed).
     public func setAlias(modelName: String, alias: String, number: Int, actor: Principal) async throws -> ModelAlias {
-        try ModelName.validate(modelName)
-        try AliasName.validate(alias)
-        try Authorization.require(actor, .write, model: modelName)
-        let now = clock.now()
-        return try await store.write { tx in
-            let version = try await requireVersion(tx, modelName, number)
-            guard version.status == .ready else {
-                throw RegistryError(
-                    .failedPrecondition,
-                    "Version \(number) of '\(modelName)' is \(version.status.rawValue); only READY versions can carry an "
-                        + "alias. Finalize it first."
-                )
-            }
-            let previous = try await tx.aliases(modelID: version.modelID).first { $0.alias == alias }
-            let value = ModelAlias(alias: alias, version: number)
-            try await tx.setAlias(modelID: version.modelID, alias: value)
-            try await record(
-                tx,
-                actor: actor,
-                action: "alias.set",
-                subject: Self.modelSubject(modelName) + "/alias/\(alias)",
-                payload: ["version": number, "previous_version": previous?.version ?? 0],
-                at: now
-            )
-            return value
-        }
+        let outcome = try await requestTransition(
+            modelName: modelName,
+            number: number,
+            to: .alias(alias),
+            archiveExisting: false,
+            comment: "",
+            actor: actor
+        )
+        guard outcome.applied else { throw Self.approvalRequired(outcome.request!) }
+        return ModelAlias(alias: alias, version: number)
     }
 
-    /// Removes an alias. Needs ``Action/write`` on the model.
+    /// Removes an alias. Needs ``Action/write`` on the model; an alias a policy protects (serving may follow it)
+    /// needs ``Action/administer`` on the model to remove, and a refusal is recorded.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (model or alias).
     public func deleteAlias(modelName: String, alias: String, actor: Principal) async throws {
         try ModelName.validate(modelName)
         try AliasName.validate(alias)
         try Authorization.require(actor, .write, model: modelName)
         let now = clock.now()
-        try await store.write { tx in
+        let step: GovernedStep<Void> = try await store.write { tx in
             let model = try await requireModel(tx, modelName)
+            if try await applicableRule(tx, modelID: model.id, target: .alias(alias)) != nil,
+                case .denied(let reason) = Authorization.decide(actor, .administer, model: modelName)
+            {
+                let why =
+                    "'\(alias)' is protected by the policy of '\(modelName)': removing it needs the admin role. "
+                    + reason
+                try await record(
+                    tx,
+                    actor: actor,
+                    action: "access.denied",
+                    subject: Self.modelSubject(modelName) + "/alias/\(alias)",
+                    modelID: model.id,
+                    payload: [
+                        "action": Action.administer.rawValue, "attempted": "delete alias '\(alias)'", "reason": why,
+                    ],
+                    at: now
+                )
+                return .refused(Authorization.refusal(actor, .administer, model: modelName, reason: why))
+            }
             guard try await tx.deleteAlias(modelID: model.id, alias: alias) else {
                 throw RegistryError(.notFound, "Model '\(modelName)' has no alias '\(alias)'.")
             }
@@ -57,9 +64,12 @@ extension RegistryService {
                 actor: actor,
                 action: "alias.deleted",
                 subject: Self.modelSubject(modelName) + "/alias/\(alias)",
+                modelID: model.id,
                 at: now
             )
+            return .done(())
         }
+        try step.get()
     }
 
     /// A model's aliases, sorted by name. Needs ``Action/read`` on the model.
@@ -115,18 +125,5 @@ extension RegistryService {
     {
         try Authorization.require(actor, .read, model: nil)
         return try await store.read { try await $0.events(afterSequence: sequence, limit: limit) }
-    }
-
-    /// Re-walks the whole event chain; returns the first break or `nil` when intact. Needs ``Action/read`` globally.
-    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous).
-    public func verifyEventChain(batchSize: Int = 5000, actor: Principal) async throws -> EventChain.Break? {
-        try Authorization.require(actor, .read, model: nil)
-        var previous: AuditEvent?
-        while true {
-            let batch = try await events(afterSequence: previous?.sequence ?? 0, limit: batchSize, actor: actor)
-            if let broken = EventChain.verify(batch, startingAfter: previous) { return broken }
-            guard let last = batch.last else { return nil }
-            previous = last
-        }
     }
 }

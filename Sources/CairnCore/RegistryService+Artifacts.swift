@@ -61,6 +61,7 @@ extension RegistryService {
                 actor: actor,
                 action: "version.file_uploaded",
                 subject: Self.versionSubject(modelName, number),
+                modelID: current.modelID,
                 payload: ["path": path, "digest": info.digest.description, "size": info.size],
                 at: now
             )
@@ -113,6 +114,7 @@ extension RegistryService {
                 actor: actor,
                 action: "version.finalized",
                 subject: Self.versionSubject(modelName, number),
+                modelID: current.modelID,
                 payload: [
                     "manifest_digest": manifest.digest.description, "files": manifest.entries.count,
                     "size": manifest.totalSize,
@@ -193,6 +195,7 @@ extension RegistryService {
                     actor: .system,
                     action: "version.expired",
                     subject: Self.versionSubject(version.modelName, version.number),
+                    modelID: version.modelID,
                     payload: ["id": version.id, "files": files.count],
                     at: now
                 )

@@ -13,6 +13,8 @@ public struct UseCaseRule: Hashable, Sendable {
         case global(Action)
         /// ``Action/administer``, or being the account itself.
         case administerOrSelf
+        /// ``Action/administer`` on the request's model, or ``Action/write`` on it for the request's own requester.
+        case administerOrRequester
         /// Takes no actor and acts as ``Principal/system``: server start-up and background jobs.
         case system
         /// Not a guarded use case: authentication itself and the authorization helpers.
@@ -22,8 +24,8 @@ public struct UseCaseRule: Hashable, Sendable {
     /// The Swift name of the method with its argument labels, as in source: `model(named:actor:)`.
     public var signature: String
     public var need: Need
-    /// Whether a refusal is also recorded as an `access.denied` event: deletes, administration, and stage changes
-    /// into Production (only those, for `transitionStage`).
+    /// Whether a refusal is also recorded as an `access.denied` event: deletes, administration, and the guarded
+    /// actions of governance (promotions, approvals, rollbacks, policies).
     public var recordsDenial: Bool
 
     public init(_ signature: String, _ need: Need, recordsDenial: Bool = false) {
@@ -37,7 +39,7 @@ extension RegistryService {
     /// Every public use case and the action it needs — the one list, kept next to the use cases. A test compares it
     /// with the `public func`s of `RegistryService+*.swift`, and the enforcement test runs each entry against every
     /// kind of principal, so a new use case cannot ship without a rule.
-    public static let useCases: [UseCaseRule] = models + versions + tracking + identity
+    public static let useCases: [UseCaseRule] = models + versions + governance + tracking + identity
 
     private static let models: [UseCaseRule] = [
         UseCaseRule("createModel(name:description:tags:actor:)", .onModel(.write)),
@@ -48,12 +50,11 @@ extension RegistryService {
         UseCaseRule("deleteModel(name:actor:)", .onModel(.delete), recordsDenial: true),
         UseCaseRule("setModelTag(name:key:value:actor:)", .onModel(.write)),
         UseCaseRule("deleteModelTag(name:key:actor:)", .onModel(.write)),
-        UseCaseRule("setAlias(modelName:alias:number:actor:)", .onModel(.write)),
+        UseCaseRule("setAlias(modelName:alias:number:actor:)", .onModel(.write), recordsDenial: true),
         UseCaseRule("deleteAlias(modelName:alias:actor:)", .onModel(.write)),
         UseCaseRule("aliases(modelName:actor:)", .onModel(.read)),
         UseCaseRule("resolve(_:actor:)", .onModel(.read)),
         UseCaseRule("events(afterSequence:limit:actor:)", .global(.read)),
-        UseCaseRule("verifyEventChain(batchSize:actor:)", .global(.read)),
         UseCaseRule("searchModels(filter:order:pageToken:limit:actor:)", .global(.read)),
         UseCaseRule("searchVersions(clauses:order:pageToken:limit:actor:)", .onModelOrGlobal(.read)),
     ]
@@ -82,6 +83,30 @@ extension RegistryService {
         UseCaseRule("downloadURI(modelName:number:actor:)", .onModel(.read)),
         UseCaseRule("browseArtifacts(directory:actor:)", .onModelOrGlobal(.read)),
         UseCaseRule("readArtifact(path:range:actor:)", .onModelOrGlobal(.read)),
+    ]
+
+    private static let governance: [UseCaseRule] = [
+        UseCaseRule(
+            "requestTransition(modelName:number:to:archiveExisting:comment:actor:)",
+            .onModel(.write),
+            recordsDenial: true
+        ),
+        UseCaseRule("approveTransition(requestID:comment:actor:)", .onModel(.approve), recordsDenial: true),
+        UseCaseRule("rejectTransition(requestID:comment:actor:)", .onModel(.approve), recordsDenial: true),
+        UseCaseRule("cancelTransition(requestID:comment:actor:)", .administerOrRequester, recordsDenial: true),
+        UseCaseRule("transitionRequest(id:actor:)", .onModel(.read)),
+        UseCaseRule("transitionRequests(modelName:state:before:limit:actor:)", .onModelOrGlobal(.read)),
+        UseCaseRule("setPolicy(modelName:policy:actor:)", .onModelOrGlobal(.administer), recordsDenial: true),
+        UseCaseRule("deletePolicy(modelName:actor:)", .onModelOrGlobal(.administer), recordsDenial: true),
+        UseCaseRule("policy(modelName:actor:)", .onModelOrGlobal(.read)),
+        UseCaseRule("modelCard(modelName:number:actor:)", .onModel(.read)),
+        UseCaseRule("setModelCard(modelName:number:card:expectedRevision:actor:)", .onModel(.write)),
+        UseCaseRule("rollback(modelName:reason:actor:)", .onModel(.write), recordsDenial: true),
+        UseCaseRule("stageHistory(modelName:at:actor:)", .onModel(.read)),
+        UseCaseRule("provenance(_:actor:)", .onModel(.read)),
+        UseCaseRule("auditLog(_:afterSequence:limit:actor:)", .global(.read)),
+        UseCaseRule("chainHead(actor:)", .global(.read)),
+        UseCaseRule("verifyEventChain(against:batchSize:actor:)", .global(.read)),
     ]
 
     private static let tracking: [UseCaseRule] = [

@@ -132,11 +132,13 @@ extension RegistryService {
     ) async throws {
         let now = clock.now()
         try await store.write { tx in
+            let modelID = try await model.asyncMap { try await tx.model(named: $0)?.id } ?? nil
             try await record(
                 tx,
                 actor: actor,
                 action: "access.denied",
                 subject: model.map(Self.modelSubject) ?? "server",
+                modelID: modelID,
                 payload: ["action": action.rawValue, "attempted": attempted, "reason": reason],
                 at: now
             )
@@ -145,7 +147,7 @@ extension RegistryService {
 }
 
 extension Optional {
-    fileprivate func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
         guard let self else { return nil }
         return try await transform(self)
     }

@@ -35,6 +35,7 @@ extension RegistryService {
                 actor: actor,
                 action: "model.created",
                 subject: Self.modelSubject(name),
+                modelID: model.id,
                 payload: ["id": model.id, "description": description, "tags": tags],
                 at: now
             )
@@ -86,6 +87,7 @@ extension RegistryService {
                 actor: actor,
                 action: "model.updated",
                 subject: Self.modelSubject(name),
+                modelID: model.id,
                 payload: ["description": description],
                 at: now
             )
@@ -121,6 +123,7 @@ extension RegistryService {
                 actor: actor,
                 action: "model.renamed",
                 subject: Self.modelSubject(newName),
+                modelID: model.id,
                 payload: ["from": name, "to": newName, "id": model.id],
                 at: now
             )
@@ -143,6 +146,7 @@ extension RegistryService {
                 actor: actor,
                 action: "model.deleted",
                 subject: Self.modelSubject(name),
+                modelID: model.id,
                 payload: ["id": model.id],
                 at: now
             )
@@ -198,6 +202,7 @@ extension RegistryService {
                 actor: actor,
                 action: action,
                 subject: Self.modelSubject(name),
+                modelID: model.id,
                 payload: payload,
                 at: now
             )

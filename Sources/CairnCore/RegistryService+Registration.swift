@@ -76,6 +76,7 @@ extension RegistryService {
                 actor: actor,
                 action: "version.registered",
                 subject: Self.versionSubject(model.name, number),
+                modelID: model.id,
                 payload: [
                     "id": id, "source": source, "run_id": lineage.runID ?? "", "files": files.count,
                     "manifest_digest": manifest.digest.description,

@@ -1,13 +1,15 @@
 import Foundation
 
 extension RegistryService {
-    /// Moves a `READY` version into `stage`. With `archiveExisting`, every other version currently in the target
-    /// stage (Staging or Production) moves to Archived in the same transaction — MLflow's `archive_existing_versions`.
-    /// Archived versions keep their files and stay resolvable by number. One event records the whole change.
+    /// Moves a `READY` version into `stage` — MLflow's transition call. With `archiveExisting`, every other version
+    /// currently in the target stage (Staging or Production) moves to Archived in the same transaction (MLflow's
+    /// `archive_existing_versions`). Archived versions keep their files and stay resolvable by number.
     ///
-    /// Needs ``Action/write`` on the model (approval policies come with governance); a refused move into Production
-    /// is recorded as `access.denied`.
-    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.failedPrecondition` (version not `READY`).
+    /// This is ``requestTransition(modelName:number:to:archiveExisting:comment:actor:)`` for callers that expect
+    /// the move to happen: when a policy guards the stage, the request is created and this throws
+    /// `.approvalRequired` naming it, instead of silently transitioning. Needs ``Action/write`` on the model.
+    /// - Throws: `.approvalRequired`, `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`,
+    ///   `.failedPrecondition` (version not `READY`, a gate failed).
     public func transitionStage(
         modelName: String,
         number: Int,
@@ -15,52 +17,16 @@ extension RegistryService {
         archiveExisting: Bool,
         actor: Principal
     ) async throws -> ModelVersion {
-        try ModelName.validate(modelName)
-        if stage == .production {
-            let attempted = "move version \(number) of '\(modelName)' to Production"
-            try await authorize(actor, .write, model: modelName, attempted: attempted)
-        } else {
-            try Authorization.require(actor, .write, model: modelName)
-        }
-        let now = clock.now()
-        return try await store.write { tx in
-            var version = try await requireVersion(tx, modelName, number)
-            guard version.status == .ready else {
-                throw RegistryError(
-                    .failedPrecondition,
-                    "Version \(number) of '\(modelName)' is \(version.status.rawValue); only READY versions change stage."
-                )
-            }
-            let previous = version.stage
-            var archived: [Int] = []
-            if archiveExisting, stage == .staging || stage == .production {
-                var before: Int?
-                repeat {
-                    let page = try await tx.versions(modelID: version.modelID, beforeNumber: before, limit: 500)
-                    for var other in page where other.number != number && other.stage == stage {
-                        other.stage = .archived
-                        other.updatedAt = now
-                        other.updatedBy = actor.name
-                        try await tx.updateVersion(other)
-                        archived.append(other.number)
-                    }
-                    before = page.count == 500 ? page.last?.number : nil
-                } while before != nil
-            }
-            version.stage = stage
-            version.updatedAt = now
-            version.updatedBy = actor.name
-            try await tx.updateVersion(version)
-            try await record(
-                tx,
-                actor: actor,
-                action: "version.stage_changed",
-                subject: Self.versionSubject(modelName, number),
-                payload: ["from": previous.rawValue, "to": stage.rawValue, "archived": archived.sorted()],
-                at: now
-            )
-            return version
-        }
+        let outcome = try await requestTransition(
+            modelName: modelName,
+            number: number,
+            to: .stage(stage),
+            archiveExisting: archiveExisting,
+            comment: "",
+            actor: actor
+        )
+        guard outcome.applied else { throw Self.approvalRequired(outcome.request!) }
+        return outcome.version
     }
 
     /// The highest-numbered version in each of `stages` (all four when empty), in the order the stages are given.

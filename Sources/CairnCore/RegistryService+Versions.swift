@@ -49,6 +49,7 @@ extension RegistryService {
                 actor: actor,
                 action: "version.created",
                 subject: Self.versionSubject(model.name, number),
+                modelID: model.id,
                 payload: ["id": id, "run_id": new.lineage.runID ?? "", "source": new.lineage.source ?? ""],
                 at: now
             )
@@ -142,6 +143,7 @@ extension RegistryService {
                 actor: actor,
                 action: "version.deleted",
                 subject: Self.versionSubject(modelName, number),
+                modelID: version.modelID,
                 payload: ["id": version.id],
                 at: now
             )
@@ -170,6 +172,7 @@ extension RegistryService {
                 actor: actor,
                 action: action,
                 subject: Self.versionSubject(modelName, number),
+                modelID: version.modelID,
                 payload: payload,
                 at: now
             )

@@ -47,12 +47,14 @@ public struct RegistryService: Sendable {
 
     // MARK: Shared helpers
 
-    /// Appends one event to the log inside `tx`.
+    /// Appends one event to the log inside `tx`. `modelID` ties it to a model across renames (see
+    /// ``AuditEvent/modelID``): pass it for every event about a model.
     func record(
         _ tx: any MetadataTransaction,
         actor: Principal,
         action: String,
         subject: String,
+        modelID: String? = nil,
         payload: [String: any Sendable] = [:],
         at time: Date
     ) async throws {
@@ -62,7 +64,8 @@ public struct RegistryService: Sendable {
             actor: actor.name,
             action: action,
             subject: subject,
-            payload: CanonicalJSON.encode(payload)
+            payload: CanonicalJSON.encode(payload),
+            modelID: modelID
         )
         try await tx.appendEvent(event)
     }

@@ -18,7 +18,7 @@ enum MLflowErrors {
             ("INVALID_PARAMETER_VALUE", .badRequest)
         case .notFound: ("RESOURCE_DOES_NOT_EXIST", .notFound)
         case .alreadyExists: ("RESOURCE_ALREADY_EXISTS", .badRequest)
-        case .failedPrecondition: ("INVALID_STATE", .badRequest)
+        case .failedPrecondition, .approvalRequired: ("INVALID_STATE", .badRequest)
         case .unauthenticated: ("UNAUTHENTICATED", .unauthorized)
         case .permissionDenied: ("PERMISSION_DENIED", .forbidden)
         case .unavailable: ("TEMPORARILY_UNAVAILABLE", .serviceUnavailable)

@@ -148,6 +148,12 @@ extension SQLMetadataSession {
 
     public func deleteModel(id: String) async throws {
         let model = [SQLValue.text(id)]
+        _ = try await run("DELETE FROM policies WHERE scope = ?", [.text(GovernanceRows.scope(id))])
+        _ = try await run("DELETE FROM transition_requests WHERE model_id = ?", model)
+        _ = try await run(
+            "DELETE FROM model_cards WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)",
+            model
+        )
         _ = try await run("DELETE FROM model_aliases WHERE model_id = ?", model)
         _ = try await run(
             "DELETE FROM version_files WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)",

@@ -123,6 +123,7 @@ extension SQLMetadataSession {
     public func deleteVersion(id: String) async throws {
         let version = [SQLValue.text(id)]
         _ = try await run("DELETE FROM version_files WHERE version_id = ?", version)
+        _ = try await run("DELETE FROM model_cards WHERE version_id = ?", version)
         _ = try await run(
             """
             DELETE FROM model_aliases WHERE EXISTS (

@@ -16,10 +16,13 @@ extension SQLMetadataStore {
     ///                     no foreign keys: events outlive what they describe
     ///
     /// Migration 2 adds the tracking tables and `model_versions.run_id` (see ``trackingMigration``); migration 3 the
-    /// identity tables (see ``identityMigration``).
+    /// identity tables (see ``identityMigration``); migration 4 the governance tables and `events.model_id` (see
+    /// ``governanceMigration``).
     ///
     /// Foreign keys cascade as a safety net only; the store deletes children explicitly.
-    public static let migrations: [SQLMigration] = [migration1, trackingMigration, identityMigration]
+    public static let migrations: [SQLMigration] = [
+        migration1, trackingMigration, identityMigration, governanceMigration,
+    ]
 
     static let migration1 = SQLMigration(version: 1, name: "models, versions, files, aliases, events") { dialect in
         let int64 = dialect.int64Type

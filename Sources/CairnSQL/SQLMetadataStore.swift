@@ -72,15 +72,27 @@ public struct SQLMetadataStore: Sendable {
     }
 }
 
-/// JSON for the document columns (tags, lineage, manifest): one encoder and decoder, reused.
+/// JSON for the document columns (tags, lineage, manifest, transition requests): one encoder and decoder, reused.
+///
+/// Dates are integer milliseconds since 1970, like every timestamp column, so a document's dates read back equal to
+/// what a store keeps (whole milliseconds) and read the same from any language.
 struct JSONCodec: Sendable {
     private let encoder: JSONEncoder
-    private let decoder = JSONDecoder()
+    private let decoder: JSONDecoder
 
     init() {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(SQLTime.millis(date))
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            SQLTime.date(millis: try decoder.singleValueContainer().decode(Int64.self))
+        }
         self.encoder = encoder
+        self.decoder = decoder
     }
 
     func encode(_ value: some Encodable) throws -> String {

@@ -14,6 +14,8 @@ struct InMemoryState: Sendable {
     var tracking = TrackingTables()
     /// Accounts, password hashes, grants and tokens (see `InMemoryMetadataStore+Identity.swift`).
     var identity = IdentityTables()
+    /// Policies, transition requests and model cards (see `InMemoryMetadataStore+Governance.swift`).
+    var governance = GovernanceTables()
 
     // MARK: Reads
 
@@ -139,7 +141,12 @@ struct InMemoryState: Sendable {
     }
 
     mutating func deleteModel(id: String) {
-        for version in versions.values where version.modelID == id { files[version.id] = nil }
+        governance.policies[id] = nil
+        governance.requests = governance.requests.filter { $0.value.modelID != id }
+        for version in versions.values where version.modelID == id {
+            files[version.id] = nil
+            governance.cards[version.id] = nil
+        }
         versions = versions.filter { $0.value.modelID != id }
         aliases[id] = nil
         counters[id] = nil
@@ -185,6 +192,7 @@ struct InMemoryState: Sendable {
     mutating func deleteVersion(id: String) {
         guard let version = versions.removeValue(forKey: id) else { return }
         files[id] = nil
+        governance.cards[id] = nil
         aliases[version.modelID] = aliases[version.modelID]?.filter { $0.value != version.number }
     }
 
@@ -214,7 +222,7 @@ struct InMemoryState: Sendable {
         events.insert(event, at: index)
     }
 
-    private static func modelNotFound(_ id: String) -> RegistryError {
+    static func modelNotFound(_ id: String) -> RegistryError {
         RegistryError(.notFound, "No registered model has the id \(id); it may have been deleted.")
     }
 }

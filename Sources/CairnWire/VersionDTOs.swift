@@ -204,6 +204,8 @@ public struct EventDTO: Codable, Sendable, Hashable {
     public var payload: String
     public var prevHash: String
     public var hash: String
+    /// The id of the model the event concerns (part of the hash when present).
+    public var modelId: String?
     public init(
         sequence: Int64,
         time: Date,
@@ -212,7 +214,8 @@ public struct EventDTO: Codable, Sendable, Hashable {
         subject: String,
         payload: String,
         prevHash: String,
-        hash: String
+        hash: String,
+        modelId: String? = nil
     ) {
         self.sequence = sequence
         self.time = time
@@ -222,6 +225,7 @@ public struct EventDTO: Codable, Sendable, Hashable {
         self.payload = payload
         self.prevHash = prevHash
         self.hash = hash
+        self.modelId = modelId
     }
 }
 

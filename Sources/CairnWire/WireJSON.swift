@@ -49,3 +49,20 @@ public enum WireHeaders {
     /// On every response: the request's id, also in the server's log.
     public static let requestID = "X-Request-Id"
 }
+
+/// Times typed by people (CLI flags, query parameters): ISO 8601 with or without seconds and fractions, `Z` or an
+/// offset, or a bare date meaning its start in UTC.
+public enum WireTime {
+    public static func parse(_ text: String) -> Date? {
+        if let date = WireJSON.parseTimestamp(text) { return date }
+        if text.utf8.count == 10, let date = WireJSON.parseTimestamp(text + "T00:00:00Z") { return date }
+        // 2026-03-03T10:00Z, 2026-03-03T10:00+02:00: add the seconds.
+        guard text.utf8.count >= 17, let t = text.firstIndex(of: "T") else { return nil }
+        let clock = text[text.index(after: t)...]
+        guard clock.count >= 6, clock.dropFirst(5).first.map({ $0 == "Z" || $0 == "+" || $0 == "-" }) == true else {
+            return nil
+        }
+        let withSeconds = String(text[...t]) + clock.prefix(5) + ":00" + clock.dropFirst(5)
+        return WireJSON.parseTimestamp(withSeconds)
+    }
+}

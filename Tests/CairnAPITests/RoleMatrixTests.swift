@@ -81,6 +81,41 @@ struct RoleMatrixTests {
             "GET /api/v1/accounts/:name/tokens": Probe(uri: me + "/tokens"),
             "DELETE /api/v1/tokens/:id": Probe(uri: "/api/v1/tokens/\(accounts.spareTokens[c.accountName] ?? "none")"),
         ]
+        return probes[key] ?? governanceProbe(key, c)
+    }
+
+    /// Governance routes; ids of requests that do not exist answer 404 to callers the rule lets through.
+    static func governanceProbe(_ key: String, _ c: Caller) -> Probe? {
+        let m = "/api/v1/models/m-\(c.rawValue)"
+        let request = "/api/v1/requests/no-such-request"
+        let probes: [String: Probe] = [
+            "GET /api/v1/policies/default": Probe(uri: "/api/v1/policies/default"),
+            "PUT /api/v1/policies/default": Probe(uri: "/api/v1/policies/default", body: "{}"),
+            "DELETE /api/v1/policies/default": Probe(uri: "/api/v1/policies/default"),
+            "GET /api/v1/models/:name/policy": Probe(uri: m + "/policy"),
+            "PUT /api/v1/models/:name/policy": Probe(uri: m + "/policy", body: "{}"),
+            "DELETE /api/v1/models/:name/policy": Probe(uri: m + "/policy"),
+            "POST /api/v1/models/:name/versions/:version/promote": Probe(
+                uri: m + "/versions/1/promote",
+                body: #"{"stage":"Staging"}"#
+            ),
+            "GET /api/v1/requests": Probe(uri: "/api/v1/requests?state=pending"),
+            "GET /api/v1/requests/:id": Probe(uri: request),
+            "POST /api/v1/requests/:id/approve": Probe(uri: request + "/approve", body: "{}"),
+            "POST /api/v1/requests/:id/reject": Probe(uri: request + "/reject", body: #"{"comment":"no"}"#),
+            "POST /api/v1/requests/:id/cancel": Probe(uri: request + "/cancel", body: "{}"),
+            "POST /api/v1/models/:name/rollback": Probe(uri: m + "/rollback", body: #"{"reason":"r"}"#),
+            "GET /api/v1/models/:name/versions/:version/card": Probe(uri: m + "/versions/1/card"),
+            "PUT /api/v1/models/:name/versions/:version/card": Probe(
+                uri: m + "/versions/1/card",
+                body: #"{"card":{"intended_use":"u"}}"#
+            ),
+            "GET /api/v1/models/:name/history": Probe(uri: m + "/history"),
+            "GET /api/v1/provenance": Probe(uri: "/api/v1/provenance?uri=models:/m-\(c.rawValue)/1"),
+            "GET /api/v1/audit/events": Probe(uri: "/api/v1/audit/events?action=model"),
+            "GET /api/v1/audit/head": Probe(uri: "/api/v1/audit/head"),
+            "GET /api/v1/audit/verify": Probe(uri: "/api/v1/audit/verify"),
+        ]
         return probes[key]
     }
 

@@ -55,7 +55,7 @@ struct RouteRuleTests {
         #expect(Set(keys).count == keys.count, "one route, one rule")
     }
 
-    @Test("reads need read, edits write, hard deletes delete, accounts administer")
+    @Test("reads need read, edits write, hard deletes delete, accounts and policies administer, requests approve")
     func coarseActions() {
         for route in CairnServer.routeRules {
             let key = "\(route.method) \(route.path)"
@@ -63,8 +63,13 @@ struct RouteRuleTests {
             case .requires(.read):
                 #expect(route.method == "GET" || key.contains("search") || key.contains("latest"), "\(key)")
             case .requires(.delete): #expect(route.method == "DELETE", "\(key)")
-            case .requires(.administer): #expect(key.contains("/api/v1/accounts"), "\(key)")
-            case .requires(.approve): Issue.record("no route approves yet: \(key)")
+            case .requires(.administer):
+                #expect(
+                    key.contains("/api/v1/accounts") || key.contains("/policies/") || key.hasSuffix("/policy"),
+                    "\(key)"
+                )
+            case .requires(.approve):
+                #expect(key.hasSuffix("/requests/:id/approve") || key.hasSuffix("/requests/:id/reject"), "\(key)")
             case .authenticated: #expect(key.contains("/accounts/:name") || key.contains("/tokens/"), "\(key)")
             case .requires(.write), .public: continue
             }

@@ -14,6 +14,8 @@ struct EnforcementFixture: Sendable {
     let runID: String
     let loggedModelID: String
     let tokenID: String
+    /// A pending request (by admin) to point the protected alias `protected` of `fraud` at version 1.
+    let requestID: String
 
     static func make() async throws -> EnforcementFixture {
         let clock = ManualClock()
@@ -27,6 +29,35 @@ struct EnforcementFixture: Sendable {
         let version = try await service.publishVersion(modelName: "fraud", files: ["model.bin": bytes("weights")])
         _ = try await service.setVersionTag(modelName: "fraud", number: 1, key: "k", value: "v", actor: admin)
         _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: admin)
+        // Version 1 was in Production and is archived now, so a rollback has something to restore; `fraud`'s policy
+        // guards the alias `protected`, with a request pending.
+        _ = try await service.transitionStage(
+            modelName: "fraud",
+            number: 1,
+            to: .production,
+            archiveExisting: false,
+            actor: admin
+        )
+        _ = try await service.transitionStage(
+            modelName: "fraud",
+            number: 1,
+            to: .archived,
+            archiveExisting: false,
+            actor: admin
+        )
+        _ = try await service.setPolicy(
+            modelName: "fraud",
+            policy: Policy(aliases: ["protected": TransitionRule(approvals: 1)]),
+            actor: admin
+        )
+        let request = try await service.requestTransition(
+            modelName: "fraud",
+            number: 1,
+            to: .alias("protected"),
+            archiveExisting: false,
+            comment: "ready",
+            actor: admin
+        )
         _ = try await service.createVersion(modelName: "fraud", NewVersion(), actor: admin)
         _ = try await service.createModel(name: "other", actor: admin)
         _ = try await service.createExperiment(name: "exp", tags: ["t": "v"], actor: admin)
@@ -60,7 +91,8 @@ struct EnforcementFixture: Sendable {
             versionID: version.id,
             runID: run.id,
             loggedModelID: logged.id,
-            tokenID: token.token.id
+            tokenID: token.token.id,
+            requestID: request.request!.id
         )
     }
 }
@@ -138,7 +170,7 @@ extension EnforcementCase {
     }
 
     /// Every public use case that takes an actor (the registry's; tracking and identity are in the next file).
-    static let all: [EnforcementCase] = registry + tracking + identity
+    static let all: [EnforcementCase] = registry + governance + tracking + identity
 
     static let registry: [EnforcementCase] = [
         on("createModel(name:description:tags:actor:)", .write, "fraud-2") {
@@ -163,7 +195,7 @@ extension EnforcementCase {
         on("deleteModelTag(name:key:actor:)", .write) {
             _ = try await $0.deleteModelTag(name: "fraud", key: "team", actor: $1)
         },
-        on("setAlias(modelName:alias:number:actor:)", .write) {
+        on("setAlias(modelName:alias:number:actor:)", .write, records: true) {
             _ = try await $0.setAlias(modelName: "fraud", alias: "challenger", number: 1, actor: $1)
         },
         on("deleteAlias(modelName:alias:actor:)", .write) {
@@ -174,7 +206,6 @@ extension EnforcementCase {
             _ = try await $0.resolve(try ModelURI(parsing: "models:/fraud@champion"), actor: $1)
         },
         global("events(afterSequence:limit:actor:)", .read) { _ = try await $0.events(afterSequence: 0, actor: $1) },
-        global("verifyEventChain(batchSize:actor:)", .read) { _ = try await $0.verifyEventChain(actor: $1) },
         global("searchModels(filter:order:pageToken:limit:actor:)", .read) {
             let order = [SearchOrder(field: .attribute("creation_timestamp"))]
             _ = try await $0.searchModels(filter: ModelFilter(), order: order, pageToken: nil, limit: 10, actor: $1)
@@ -228,7 +259,7 @@ extension EnforcementCase {
                 actor: $1
             )
         },
-        on("transitionStage(modelName:number:to:archiveExisting:actor:)", .write, note: "Staging") {
+        on("transitionStage(modelName:number:to:archiveExisting:actor:)", .write, records: true, note: "Staging") {
             _ = try await $0.transitionStage(
                 modelName: "fraud",
                 number: 1,

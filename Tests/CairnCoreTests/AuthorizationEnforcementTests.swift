@@ -64,7 +64,8 @@ struct AuthorizationEnforcementTests {
             }
             // A refusal changed nothing: no write but the recorded denial, no blob, no upload left open.
             let events = try await fixture.service.allEvents()
-            let denied = useCase.records && !useCase.hidesExistence
+            // A lookup by id records a refusal only when the caller may see what the id names.
+            let denied = useCase.records && (!useCase.hidesExistence || who.allows(.read, useCase.needs.first?.model))
             #expect(fixture.store.generation - writesBefore == (denied ? 1 : 0), "\(who.label)")
             #expect(Array(events.prefix(eventsBefore.count)) == eventsBefore)
             #expect(events.count == eventsBefore.count + (denied ? 1 : 0), "\(who.label)")
@@ -78,7 +79,8 @@ struct AuthorizationEnforcementTests {
     /// Anonymous callers are asked to sign in; a lookup by id hides what the caller may not read; else 403.
     private func expectedCode(_ useCase: EnforcementCase, _ who: Who) -> RegistryError.Code {
         if who.principal.kind == .anonymous { return .unauthenticated }
-        return useCase.hidesExistence ? .notFound : .permissionDenied
+        let readable = who.allows(.read, useCase.needs.first?.model)
+        return useCase.hidesExistence && !readable ? .notFound : .permissionDenied
     }
 
     @Test("the use-case list names every public func of RegistryService+*.swift, each once")
@@ -106,6 +108,7 @@ struct AuthorizationEnforcementTests {
             case .global(let action): #expect(first.action == action && first.model == nil, "\(useCase.signature)")
             case .onModelOrGlobal(let action): #expect(first.action == action, "\(useCase.signature)")
             case .administerOrSelf: #expect(first.action == .administer && first.model == nil)
+            case .administerOrRequester: #expect(first.action == .administer && first.model != nil)
             case .system, .unguarded: Issue.record("\(useCase.signature) takes no actor")
             }
             if useCase.records { #expect(rule.recordsDenial, "\(useCase.signature) records, the list says not") }

@@ -82,9 +82,9 @@ struct RegistryServiceEventTests {
             #expect(event.actor == step.actor.name)
             #expect(event.time == clock.now())
         }
-        #expect(try await service.verifyEventChain(actor: alice) == nil)
-        #expect(try await service.verifyEventChain(batchSize: 2, actor: alice) == nil)
-        #expect(try await service.verifyEventChain(batchSize: 1, actor: alice) == nil)
+        #expect(try await service.verifyEventChain(actor: alice).broken == nil)
+        #expect(try await service.verifyEventChain(batchSize: 2, actor: alice).broken == nil)
+        #expect(try await service.verifyEventChain(batchSize: 1, actor: alice).broken == nil)
     }
 
     @Test("payloads are canonical JSON and carry the details of the change")

@@ -41,7 +41,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [2, 3])
+                #expect(upgraded.migrationsAppliedAtOpen == [2, 3, 4])
                 let (byRun, all) = try await upgraded.read { reader in
                     (
                         try await reader.versions(modelID: nil, runID: "r-1", limit: 10).map(\.id),
@@ -52,6 +52,89 @@ struct SQLiteMigrationTests {
                 #expect(all == ["v2", "v1"])
                 #expect(try await upgraded.read { try await $0.version(id: "v1") }?.lineage.runID == "r-1")
             }
+        }
+    }
+
+    @Test("migration 4 keeps the events written under schema 3, without a model id, and their chain intact")
+    func eventsSurviveGovernanceMigration() async throws {
+        try await withTemporaryDirectory { directory throws in
+            let path = directory.appendingPathComponent("metadata.sqlite").path
+            let first = EventChain.next(
+                after: nil,
+                time: ManualClock.defaultStart,
+                actor: "alice",
+                action: "model.created",
+                subject: "model/fraud",
+                payload: "{}"
+            )
+            try await withStore(path: path, migratingUpTo: 3) { old in
+                // Schema 3 has no model_id column, so the row is written the way release 3 wrote it.
+                try await old.writer.withConnection { connection in
+                    _ = try await SQLiteExecutor(connection: connection).query(
+                        """
+                        INSERT INTO events (sequence, time, actor, action, subject, payload, prev_hash, hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [
+                            .integer(first.sequence), .integer(SQLTime.millis(first.time)), .text(first.actor),
+                            .text(first.action), .text(first.subject), .text(first.payload), .text(first.prevHash),
+                            .text(first.hash),
+                        ]
+                    )
+                }
+            }
+            try await withStore(path: path, migratingUpTo: .max) { upgraded in
+                #expect(upgraded.migrationsAppliedAtOpen == [4])
+                #expect(try await upgraded.read { try await $0.events(afterSequence: 0, limit: 10) } == [first])
+                let second = EventChain.next(
+                    after: first,
+                    time: ManualClock.defaultStart.addingTimeInterval(1),
+                    actor: "alice",
+                    action: "model.renamed",
+                    subject: "model/fraud-v2",
+                    payload: "{}",
+                    modelID: "m1"
+                )
+                try await upgraded.write { try await $0.appendEvent(second) }
+                let all = try await upgraded.read { try await $0.events(afterSequence: 0, limit: 10) }
+                #expect(all == [first, second])
+                #expect(EventChain.verify(all) == nil)
+                let byModel = try await upgraded.read {
+                    try await $0.events(matching: EventQuery(modelID: "m1"), afterSequence: 0, limit: 10)
+                }
+                #expect(byModel == [second])
+            }
+        }
+    }
+
+    @Test("event queries by model or actor, and request listings by model or state, use indexes")
+    func governanceQueriesUseIndexes() async throws {
+        try await withTemporaryStore { store, _ throws in
+            let plans = try await store.readers.withConnection { connection in
+                var plans: [String] = []
+                for statement in [
+                    "SELECT sequence FROM events WHERE sequence > 0 AND model_id = 'm' ORDER BY sequence LIMIT 9",
+                    "SELECT sequence FROM events WHERE sequence > 0 AND actor = 'a' ORDER BY sequence LIMIT 9",
+                    """
+                    SELECT r.id FROM transition_requests r JOIN models m ON m.id = r.model_id
+                    WHERE r.model_id = 'm' AND r.state = 'pending' ORDER BY r.created_at DESC, r.id DESC LIMIT 9
+                    """,
+                    """
+                    SELECT r.id FROM transition_requests r JOIN models m ON m.id = r.model_id
+                    WHERE r.state = 'pending' AND r.created_at < 5 ORDER BY r.created_at DESC, r.id DESC LIMIT 9
+                    """,
+                    "SELECT document FROM model_cards WHERE version_id = 'v'",
+                    "SELECT document FROM policies WHERE scope = '*'",
+                ] {
+                    let rows = try await SQLiteExecutor(connection: connection).query(
+                        "EXPLAIN QUERY PLAN " + statement,
+                        []
+                    )
+                    plans.append(rows.map { if case .text(let detail) = $0["detail"] { detail } else { "" } }.joined())
+                }
+                return plans
+            }
+            for plan in plans { #expect(!plan.contains("SCAN"), "a full scan in: \(plan)") }
         }
     }
 

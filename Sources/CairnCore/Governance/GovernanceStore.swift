@@ -1,0 +1,87 @@
+import Foundation
+
+/// A filter over the event log. Every set field must match; `nil` matches anything.
+public struct EventQuery: Hashable, Sendable {
+    /// Events that concern this model (by id, so renames do not hide its history).
+    public var modelID: String?
+    /// Events whose subject is `model/NAME` or under it: for a model that no longer exists.
+    public var modelSubject: String?
+    /// Events about this version number (subject ending in `/version/N`).
+    public var versionNumber: Int?
+    /// Exactly this actor.
+    public var actor: String?
+    /// This action, or every action under it: `transition` matches `transition.requested`.
+    public var action: String?
+    /// At or after this time.
+    public var since: Date?
+    /// Before this time.
+    public var until: Date?
+
+    public init(
+        modelID: String? = nil,
+        modelSubject: String? = nil,
+        versionNumber: Int? = nil,
+        actor: String? = nil,
+        action: String? = nil,
+        since: Date? = nil,
+        until: Date? = nil
+    ) {
+        self.modelID = modelID
+        self.modelSubject = modelSubject
+        self.versionNumber = versionNumber
+        self.actor = actor
+        self.action = action
+        self.since = since
+        self.until = until
+    }
+
+    /// Whether `event` matches: the definition every store's query must agree with. Text compares by code point
+    /// (as the SQL stores and model names do), never by canonical equivalence.
+    public func matches(_ event: AuditEvent) -> Bool {
+        func same(_ a: String?, _ b: String) -> Bool { a.map { $0.utf8.elementsEqual(b.utf8) } ?? false }
+        func starts(_ text: String, _ prefix: String) -> Bool { text.utf8.starts(with: prefix.utf8) }
+        if let modelID, !same(event.modelID, modelID) { return false }
+        if let modelSubject, !same(event.subject, modelSubject), !starts(event.subject, modelSubject + "/") {
+            return false
+        }
+        if let versionNumber, !event.subject.utf8.reversed().starts(with: "/version/\(versionNumber)".utf8.reversed()) {
+            return false
+        }
+        if let actor, !same(event.actor, actor) { return false }
+        if let action, !same(event.action, action), !starts(event.action, action + ".") { return false }
+        if let since, event.time < since { return false }
+        if let until, event.time >= until { return false }
+        return true
+    }
+}
+
+/// Governance queries of the metadata store: policies, transition requests, model cards and filtered events. Part
+/// of ``MetadataReader``, so governance changes commit in the same transaction as their events.
+public protocol GovernanceReader: Sendable {
+    /// The policy of a model (`modelID`), or the registry-wide default (`nil`).
+    func policy(modelID: String?) async throws -> StoredPolicy?
+    /// The request with this id, with the model's current name.
+    func transitionRequest(id: String) async throws -> TransitionRequest?
+    /// Requests of a model (or of every model), optionally in one state, newest first (creation time, then id
+    /// descending), created before `before` when given, at most `limit`.
+    func transitionRequests(modelID: String?, state: TransitionRequest.State?, before: Date?, limit: Int) async throws
+        -> [TransitionRequest]
+    /// The card of a version.
+    func modelCard(versionID: String) async throws -> StoredModelCard?
+    /// Events matching `query` with a sequence above `afterSequence`, ascending, at most `limit`.
+    func events(matching query: EventQuery, afterSequence: Int64, limit: Int) async throws -> [AuditEvent]
+}
+
+/// Governance writes, available inside ``MetadataStore/write(_:)``.
+public protocol GovernanceTransaction: GovernanceReader {
+    /// Sets (or replaces) the policy of `policy.modelID` (`nil`: the default).
+    func setPolicy(_ policy: StoredPolicy) async throws
+    /// Removes a policy; returns whether there was one.
+    func deletePolicy(modelID: String?) async throws -> Bool
+    /// Inserts a request. Throws `.alreadyExists` for a taken id, `.notFound` for an unknown model.
+    func insertTransitionRequest(_ request: TransitionRequest) async throws
+    /// Replaces a stored request (state, decisions, gate results, resolution, updated-at). Throws `.notFound`.
+    func updateTransitionRequest(_ request: TransitionRequest) async throws
+    /// Sets (or replaces) a version's card. Throws `.notFound` for an unknown version.
+    func setModelCard(_ card: StoredModelCard) async throws
+}

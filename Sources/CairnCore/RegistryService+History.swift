@@ -1,0 +1,165 @@
+import Foundation
+
+/// What ``RegistryService/rollback(modelName:reason:actor:)`` did.
+public struct RollbackOutcome: Sendable {
+    /// The version now in Production again.
+    public var restored: ModelVersion
+    /// The versions moved out of Production to Archived.
+    public var archived: [Int]
+}
+
+/// Everything the registry knows about how a version came to be and came to be where it is: the answer to "who
+/// approved it, on what evidence, and what trained it" in one read.
+public struct Provenance: Sendable {
+    /// The version, with its lineage (run, source, datasets with digests, params, metrics, signature).
+    public var version: ModelVersion
+    /// Its model card (revision 0 when none was written).
+    public var card: StoredModelCard
+    /// The transition requests for this version, newest first, with approvers, comments and gate results.
+    public var requests: [TransitionRequest]
+    /// The stage changes that moved it (into a stage, or out to Archived by another's promotion), oldest first.
+    public var stageChanges: [StageChange]
+}
+
+extension RegistryService {
+    /// The stages of a model's versions at `at` (now when `nil`), replayed from the event log, with every stage change
+    /// up to then. Answers "which version was in Production at 10:00 on 3 March". Follows the model across renames.
+    /// Needs ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`.
+    public func stageHistory(modelName: String, at: Date?, actor: Principal) async throws -> StageHistory {
+        try ModelName.validate(modelName)
+        try Authorization.require(actor, .read, model: modelName)
+        let moment = at ?? clock.now()
+        return try await store.read { reader in
+            let model = try await requireModel(reader, modelName)
+            let events = try await lifecycleEvents(reader, modelID: model.id)
+            return StageHistory.replay(modelName: model.name, events: events, at: moment)
+        }
+    }
+
+    /// Re-promotes the version that was in Production before the current one and archives the current one, in one
+    /// transaction, recording `reason`. No file is copied: versions are immutable, so this is a metadata change.
+    ///
+    /// The version restored is the most recent one to have entered Production (per the event log) that is not in
+    /// Production now and still exists and is `READY`. It was approved under the policy when it first got there, so
+    /// a rollback asks for no new approval; it needs ``Action/write`` on the model and a reason, and is recorded as
+    /// `version.stage_changed` with `rollback_reason`. Refusals are recorded.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`, `.invalidArgument` (no reason),
+    ///   `.failedPrecondition` (no earlier Production version).
+    public func rollback(modelName: String, reason: String, actor: Principal) async throws -> RollbackOutcome {
+        try ModelName.validate(modelName)
+        try validateComment(reason)
+        guard !reason.allSatisfy(\.isWhitespace) else {
+            throw RegistryError.invalid("Say why you roll back: give a reason (it goes into the audit log).")
+        }
+        try await authorize(actor, .write, model: modelName, attempted: "roll back '\(modelName)'")
+        let now = clock.now()
+        return try await store.write { tx in
+            let model = try await requireModel(tx, modelName)
+            let versions = try await allVersions(tx, modelID: model.id)
+            let current = versions.filter { $0.stage == .production }.map(\.number)
+            let history = StageHistory.replay(
+                modelName: model.name,
+                events: try await lifecycleEvents(tx, modelID: model.id),
+                at: now
+            )
+            let byNumber = Dictionary(uniqueKeysWithValues: versions.map { ($0.number, $0) })
+            let entries = history.changes.filter { $0.to == .production }.reversed()
+            guard
+                let target = entries.lazy.compactMap({ byNumber[$0.version] }).first(where: {
+                    $0.stage != .production && $0.status == .ready
+                })
+            else {
+                throw RegistryError(
+                    .failedPrecondition,
+                    "'\(modelName)' has no earlier Production version to roll back to (the log shows "
+                        + "\(Set(entries.map(\.version)).count) version(s) ever in Production). Promote one with "
+                        + "`cairn promote`."
+                )
+            }
+            for number in current {
+                guard var version = byNumber[number] else { continue }
+                version.stage = .archived
+                version.updatedAt = now
+                version.updatedBy = actor.name
+                try await tx.updateVersion(version)
+            }
+            var restored = target
+            let previous = restored.stage
+            restored.stage = .production
+            restored.updatedAt = now
+            restored.updatedBy = actor.name
+            try await tx.updateVersion(restored)
+            try await record(
+                tx,
+                actor: actor,
+                action: "version.stage_changed",
+                subject: Self.versionSubject(model.name, restored.number),
+                modelID: model.id,
+                payload: [
+                    "from": previous.rawValue, "to": Stage.production.rawValue, "archived": current.sorted(),
+                    "rollback_reason": reason,
+                ],
+                at: now
+            )
+            return RollbackOutcome(restored: restored, archived: current.sorted())
+        }
+    }
+
+    /// The provenance of the version a `models:/` URI resolves to: lineage, card, requests with approvals and gate
+    /// evidence, and stage changes. Needs ``Action/read`` on the model.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`.
+    public func provenance(_ uri: ModelURI, actor: Principal) async throws -> Provenance {
+        let version = try await resolve(uri, actor: actor).version
+        return try await store.read { reader in
+            let card =
+                try await reader.modelCard(versionID: version.id)
+                ?? StoredModelCard(
+                    versionID: version.id,
+                    card: ModelCard(),
+                    revision: 0,
+                    updatedAt: version.createdAt,
+                    updatedBy: version.createdBy
+                )
+            var requests: [TransitionRequest] = []
+            var before: Date?
+            repeat {
+                let page = try await reader.transitionRequests(
+                    modelID: version.modelID,
+                    state: nil,
+                    before: before,
+                    limit: 500
+                )
+                requests += page.filter { $0.versionID == version.id }
+                before = page.count == 500 ? page.last?.createdAt : nil
+            } while before != nil
+            let changes = StageHistory.replay(
+                modelName: version.modelName,
+                events: try await lifecycleEvents(reader, modelID: version.modelID),
+                at: .distantFuture
+            ).changes.filter { $0.version == version.number || $0.archived.contains(version.number) }
+            return Provenance(version: version, card: card, requests: requests, stageChanges: changes)
+        }
+    }
+
+    /// The events that move versions between stages (and delete them), for one model, ascending.
+    private func lifecycleEvents(_ reader: any MetadataReader, modelID: String) async throws
+        -> [AuditEvent]
+    {
+        var events: [AuditEvent] = []
+        for action in ["version.stage_changed", "version.deleted"] {
+            var after: Int64 = 0
+            while true {
+                let page = try await reader.events(
+                    matching: EventQuery(modelID: modelID, action: action),
+                    afterSequence: after,
+                    limit: 1000
+                )
+                events += page
+                guard page.count == 1000, let last = page.last else { break }
+                after = last.sequence
+            }
+        }
+        return events.sorted { $0.sequence < $1.sequence }
+    }
+}

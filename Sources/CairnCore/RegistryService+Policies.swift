@@ -1,0 +1,99 @@
+import Foundation
+
+/// The policy that governs a model, and where it comes from.
+public struct EffectivePolicy: Sendable {
+    public enum Source: String, Sendable {
+        /// The model's own policy.
+        case model
+        /// The registry-wide default (the model has none of its own).
+        case `default`
+        /// No policy: every transition is immediate.
+        case none
+    }
+
+    public var source: Source
+    /// The stored policy, or `nil` for ``Source/none``.
+    public var stored: StoredPolicy?
+
+    public init(source: Source, stored: StoredPolicy?) {
+        self.source = source
+        self.stored = stored
+    }
+}
+
+extension RegistryService {
+    /// Sets the policy of a model, or (with `modelName` `nil`) the registry-wide default that applies to every model
+    /// without one. A model's policy replaces the default entirely. Pending requests keep the rule they were made
+    /// under. Needs ``Action/administer`` on the model (globally for the default); refusals are recorded.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound` (model).
+    public func setPolicy(modelName: String?, policy: Policy, actor: Principal) async throws -> StoredPolicy {
+        if let modelName { try ModelName.validate(modelName) }
+        let attempted = modelName.map { "set the policy of '\($0)'" } ?? "set the default policy"
+        try await authorize(actor, .administer, model: modelName, attempted: attempted)
+        let now = clock.now()
+        return try await store.write { tx in
+            let model = try await modelName.asyncMap { try await requireModel(tx, $0) }
+            let previous = try await tx.policy(modelID: model?.id)
+            let stored = StoredPolicy(modelID: model?.id, policy: policy, updatedAt: now, updatedBy: actor.name)
+            try await tx.setPolicy(stored)
+            try await record(
+                tx,
+                actor: actor,
+                action: "policy.set",
+                subject: Self.policySubject(modelName),
+                modelID: model?.id,
+                payload: ["policy": policy.document.foundationObject, "replaced": previous != nil],
+                at: now
+            )
+            return stored
+        }
+    }
+
+    /// Removes a model's policy (the default then applies), or the default policy. Needs ``Action/administer``.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound` (model, or no such policy).
+    public func deletePolicy(modelName: String?, actor: Principal) async throws {
+        if let modelName { try ModelName.validate(modelName) }
+        let attempted = modelName.map { "delete the policy of '\($0)'" } ?? "delete the default policy"
+        try await authorize(actor, .administer, model: modelName, attempted: attempted)
+        let now = clock.now()
+        try await store.write { tx in
+            let model = try await modelName.asyncMap { try await requireModel(tx, $0) }
+            guard try await tx.deletePolicy(modelID: model?.id) else {
+                let whose = modelName.map { "Model '\($0)' has no policy of its own" } ?? "There is no default policy"
+                throw RegistryError(.notFound, "\(whose); there is nothing to delete.")
+            }
+            try await record(
+                tx,
+                actor: actor,
+                action: "policy.deleted",
+                subject: Self.policySubject(modelName),
+                modelID: model?.id,
+                at: now
+            )
+        }
+    }
+
+    /// The policy that governs a model (its own, else the default), or with `modelName` `nil` the default policy.
+    /// Needs ``Action/read`` on the model (globally for the default).
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound` (model).
+    public func policy(modelName: String?, actor: Principal) async throws -> EffectivePolicy {
+        if let modelName { try ModelName.validate(modelName) }
+        try Authorization.require(actor, .read, model: modelName)
+        return try await store.read { reader in
+            if let modelName {
+                let model = try await requireModel(reader, modelName)
+                if let own = try await reader.policy(modelID: model.id) {
+                    return EffectivePolicy(source: .model, stored: own)
+                }
+            }
+            guard let fallback = try await reader.policy(modelID: nil) else {
+                return EffectivePolicy(source: .none, stored: nil)
+            }
+            return EffectivePolicy(source: .default, stored: fallback)
+        }
+    }
+
+    static func policySubject(_ modelName: String?) -> String {
+        modelName.map { modelSubject($0) + "/policy" } ?? "policy/default"
+    }
+}

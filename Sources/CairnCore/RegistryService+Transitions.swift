@@ -1,0 +1,575 @@
+import Foundation
+
+extension RegistryService {
+    /// Moves a `READY` version into a stage or points an alias at it — the one entry to every promotion.
+    ///
+    /// Without a policy rule for the target, the move is immediate (as in MLflow). With one, the rule's gates are
+    /// evaluated first: a failing gate refuses the move (`.failedPrecondition` naming the gate; the refusal is
+    /// recorded as `transition.blocked`). Otherwise a request is created (superseding older pending requests for
+    /// the same model and target), and applied at once when the rule needs no approvals.
+    ///
+    /// Needs ``Action/write`` on the model; refusals are recorded as `access.denied`.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`, `.invalidArgument`, `.failedPrecondition`
+    ///   (version not `READY`, already in the guarded target, a gate failed).
+    public func requestTransition(
+        modelName: String,
+        number: Int,
+        to target: TransitionTarget,
+        archiveExisting: Bool,
+        comment: String,
+        actor: Principal
+    ) async throws -> TransitionOutcome {
+        try ModelName.validate(modelName)
+        if case .alias(let alias) = target { try AliasName.validate(alias) }
+        try validateComment(comment)
+        let attempted = "move version \(number) of '\(modelName)' to \(target)"
+        try await authorize(actor, .write, model: modelName, attempted: attempted)
+        let now = clock.now()
+        let step: GovernedStep<TransitionOutcome> = try await store.write { tx in
+            let version = try await requireVersion(tx, modelName, number)
+            try Self.requireReady(version, for: target)
+            guard let rule = try await applicableRule(tx, modelID: version.modelID, target: target) else {
+                let applied = try await applyTransition(
+                    tx,
+                    version,
+                    to: target,
+                    archiveExisting: archiveExisting,
+                    request: nil,
+                    actor: actor,
+                    at: now
+                )
+                return .done(TransitionOutcome(version: applied, request: nil, applied: true))
+            }
+            if try await Self.isAlreadyAt(tx, version, target) {
+                throw RegistryError(
+                    .failedPrecondition,
+                    "Version \(number) of '\(modelName)' is already at \(target); there is nothing to request."
+                )
+            }
+            let results = try await evaluateGates(tx, rule.gates, for: version)
+            if let blocked = try await recordIfBlocked(tx, results, version, target, actor: actor, at: now) {
+                return .refused(blocked)
+            }
+            let id = ids.next()
+            // Superseded requests leave the pending set, so each round reads the pending ones afresh.
+            var superseded: [String] = []
+            while true {
+                let pending = try await tx.transitionRequests(
+                    modelID: version.modelID,
+                    state: .pending,
+                    before: nil,
+                    limit: 1000
+                )
+                let same = pending.filter { $0.target == target }
+                for var old in same {
+                    old.state = .superseded
+                    old.resolvedBy = actor.name
+                    old.resolution = "superseded by request \(id)"
+                    old.updatedAt = now
+                    try await tx.updateTransitionRequest(old)
+                    superseded.append(old.id)
+                }
+                if same.isEmpty || pending.count < 1000 { break }
+            }
+            var request = TransitionRequest(
+                id: id,
+                modelID: version.modelID,
+                modelName: version.modelName,
+                versionID: version.id,
+                versionNumber: version.number,
+                target: target,
+                archiveExisting: archiveExisting || rule.archiveExisting,
+                requestedBy: actor.name,
+                comment: comment,
+                requiredApprovals: rule.approvals,
+                separationOfDuties: rule.separationOfDuties,
+                gateResults: results,
+                rule: Policy.ruleDocument(rule).canonicalJSON,
+                createdAt: now,
+                updatedAt: now
+            )
+            try await tx.insertTransitionRequest(request)
+            try await record(
+                tx,
+                actor: actor,
+                action: "transition.requested",
+                subject: Self.versionSubject(modelName, number),
+                modelID: version.modelID,
+                payload: [
+                    "request": id, "target": target.key, "required_approvals": rule.approvals,
+                    "archive_existing": request.archiveExisting, "comment": comment,
+                    "gates": results.map(\.payload), "superseded": superseded,
+                ],
+                at: now
+            )
+            guard rule.approvals == 0 else {
+                return .done(TransitionOutcome(version: version, request: request, applied: false))
+            }
+            request.state = .approved
+            request.resolvedBy = actor.name
+            request.resolution = "applied: the policy needs no approvals"
+            try await tx.updateTransitionRequest(request)
+            let applied = try await applyTransition(
+                tx,
+                version,
+                to: target,
+                archiveExisting: request.archiveExisting,
+                request: id,
+                actor: actor,
+                at: now
+            )
+            return .done(TransitionOutcome(version: applied, request: request, applied: true))
+        }
+        return try step.get()
+    }
+
+    /// Approves a pending request. When it is the last approval needed, the gates are evaluated again (Production
+    /// may have moved since the request) and the transition is applied in the same transaction — so two approvals
+    /// landing at once apply it exactly once, and a late one finds the request already approved.
+    ///
+    /// Needs ``Action/approve`` on the model. The requester may never approve; with separation of duties, neither may
+    /// the version's creator. Refusals are recorded as `access.denied`; a gate failing at the final approval is
+    /// recorded as `transition.blocked` and leaves the request pending with its earlier approvals.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`, `.failedPrecondition` (not pending, already
+    ///   approved by this approver, version gone, a gate failed).
+    public func approveTransition(requestID: String, comment: String, actor: Principal) async throws
+        -> TransitionOutcome
+    {
+        try validateComment(comment)
+        let found = try await readableRequest(requestID, actor: actor)
+        try await authorize(
+            actor,
+            .approve,
+            model: found.modelName,
+            attempted: "approve transition request \(requestID)"
+        )
+        let now = clock.now()
+        let step: GovernedStep<TransitionOutcome> = try await store.write { tx in
+            var request = try await pendingRequest(tx, requestID, verb: "approve")
+            guard let version = try await tx.version(id: request.versionID) else {
+                throw RegistryError(
+                    .failedPrecondition,
+                    "Version \(request.versionNumber) of '\(request.modelName)' was deleted; cancel request \(requestID)."
+                )
+            }
+            if let refusal = Self.fourEyesRefusal(request, version: version, approver: actor) {
+                try await recordDenial(
+                    tx,
+                    actor: actor,
+                    model: version,
+                    attempted: "approve request \(requestID)",
+                    reason: refusal
+                )
+                return .refused(RegistryError(.permissionDenied, refusal))
+            }
+            guard !request.decisions.contains(where: { $0.approver == actor.name }) else {
+                throw RegistryError(
+                    .failedPrecondition,
+                    "\(actor.name) has already decided on request \(requestID); another approver must add the next approval."
+                )
+            }
+            request.decisions.append(
+                ApprovalDecision(approver: actor.name, verdict: .approve, comment: comment, time: now)
+            )
+            request.updatedAt = now
+            let complete = request.approvals.count >= request.requiredApprovals
+            if complete {
+                let rule = try Policy.rule(document: request.rule, target: request.target)
+                let results = try await evaluateGates(tx, rule.gates, for: version)
+                if let blocked = try await recordIfBlocked(
+                    tx,
+                    results,
+                    version,
+                    request.target,
+                    actor: actor,
+                    at: now,
+                    request: requestID
+                ) {
+                    return .refused(blocked)
+                }
+                request.gateResults = results
+                request.state = .approved
+                request.resolvedBy = actor.name
+                request.resolution = "applied after \(request.approvals.count) approval(s)"
+            }
+            try await tx.updateTransitionRequest(request)
+            try await record(
+                tx,
+                actor: actor,
+                action: "transition.approved",
+                subject: Self.versionSubject(version.modelName, version.number),
+                modelID: version.modelID,
+                payload: [
+                    "request": requestID, "target": request.target.key, "comment": comment,
+                    "approvals": request.approvals.count, "required_approvals": request.requiredApprovals,
+                    "applied": complete, "gates": complete ? request.gateResults.map(\.payload) : [],
+                ],
+                at: now
+            )
+            guard complete else { return .done(TransitionOutcome(version: version, request: request, applied: false)) }
+            let applied = try await applyTransition(
+                tx,
+                version,
+                to: request.target,
+                archiveExisting: request.archiveExisting,
+                request: requestID,
+                actor: actor,
+                at: now
+            )
+            return .done(TransitionOutcome(version: applied, request: request, applied: true))
+        }
+        return try step.get()
+    }
+
+    /// Rejects a pending request with a comment saying why. Needs ``Action/approve`` on the model; the requester
+    /// cancels instead.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`, `.invalidArgument` (no comment),
+    ///   `.failedPrecondition` (not pending).
+    public func rejectTransition(requestID: String, comment: String, actor: Principal) async throws
+        -> TransitionRequest
+    {
+        try validateComment(comment)
+        guard !comment.allSatisfy(\.isWhitespace) else {
+            throw RegistryError.invalid("Say why the request is rejected: give a comment.")
+        }
+        let found = try await readableRequest(requestID, actor: actor)
+        try await authorize(
+            actor,
+            .approve,
+            model: found.modelName,
+            attempted: "reject transition request \(requestID)"
+        )
+        let now = clock.now()
+        return try await store.write { tx in
+            var request = try await pendingRequest(tx, requestID, verb: "reject")
+            guard request.requestedBy != actor.name else {
+                throw RegistryError(
+                    .failedPrecondition,
+                    "\(actor.name) made request \(requestID); cancel it (`cairn requests cancel`) instead of rejecting it."
+                )
+            }
+            request.decisions.append(
+                ApprovalDecision(approver: actor.name, verdict: .reject, comment: comment, time: now)
+            )
+            request.state = .rejected
+            request.resolvedBy = actor.name
+            request.resolution = comment
+            request.updatedAt = now
+            try await tx.updateTransitionRequest(request)
+            try await record(
+                tx,
+                actor: actor,
+                action: "transition.rejected",
+                subject: Self.versionSubject(request.modelName, request.versionNumber),
+                modelID: request.modelID,
+                payload: ["request": requestID, "target": request.target.key, "comment": comment],
+                at: now
+            )
+            return request
+        }
+    }
+
+    /// Withdraws a pending request. Needs ``Action/write`` on the model and to be its requester, or
+    /// ``Action/administer``.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`, `.failedPrecondition` (not pending).
+    public func cancelTransition(requestID: String, comment: String, actor: Principal) async throws
+        -> TransitionRequest
+    {
+        try validateComment(comment)
+        let found = try await readableRequest(requestID, actor: actor)
+        let attempted = "cancel transition request \(requestID)"
+        if found.requestedBy == actor.name, actor.kind != .anonymous {
+            try await authorize(actor, .write, model: found.modelName, attempted: attempted)
+        } else {
+            try await authorize(actor, .administer, model: found.modelName, attempted: attempted)
+        }
+        let now = clock.now()
+        return try await store.write { tx in
+            var request = try await pendingRequest(tx, requestID, verb: "cancel")
+            request.state = .cancelled
+            request.resolvedBy = actor.name
+            request.resolution = comment
+            request.updatedAt = now
+            try await tx.updateTransitionRequest(request)
+            try await record(
+                tx,
+                actor: actor,
+                action: "transition.cancelled",
+                subject: Self.versionSubject(request.modelName, request.versionNumber),
+                modelID: request.modelID,
+                payload: ["request": requestID, "target": request.target.key, "comment": comment],
+                at: now
+            )
+            return request
+        }
+    }
+
+    /// One request. Needs ``Action/read`` on its model; a request the actor may not read is reported as not found.
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`.
+    public func transitionRequest(id: String, actor: Principal) async throws -> TransitionRequest {
+        try await readableRequest(id, actor: actor)
+    }
+
+    /// Requests of one model (or, with `modelName` `nil`, of every model), newest first, optionally in one state.
+    /// Needs ``Action/read`` on the model (globally without one).
+    /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound` (model), `.invalidArgument` (limit).
+    public func transitionRequests(
+        modelName: String?,
+        state: TransitionRequest.State?,
+        before: Date?,
+        limit: Int,
+        actor: Principal
+    ) async throws -> [TransitionRequest] {
+        if let modelName { try ModelName.validate(modelName) }
+        guard (1...1000).contains(limit) else { throw RegistryError.invalid("Use a limit from 1 to 1000.") }
+        try Authorization.require(actor, .read, model: modelName)
+        return try await store.read { reader in
+            let modelID = try await modelName.asyncMap { try await requireModel(reader, $0).id }
+            return try await reader.transitionRequests(modelID: modelID, state: state, before: before, limit: limit)
+        }
+    }
+
+    // MARK: Helpers shared with stages, aliases and rollback
+
+    /// The error for a change a policy turned into a request.
+    static func approvalRequired(_ request: TransitionRequest) -> RegistryError {
+        RegistryError(
+            .approvalRequired,
+            "Moving version \(request.versionNumber) of '\(request.modelName)' to \(request.target) needs approval under "
+                + "its policy: transition request \(request.id) was created and is pending "
+                + "(0 of \(request.requiredApprovals) approvals). An approver runs `cairn requests approve \(request.id)`; "
+                + "the change is applied when the policy is satisfied."
+        )
+    }
+
+    /// The rule guarding `target` for a model: its own policy's, else the default policy's.
+    func applicableRule(_ reader: any MetadataReader, modelID: String, target: TransitionTarget) async throws
+        -> TransitionRule?
+    {
+        if let own = try await reader.policy(modelID: modelID) { return own.policy.rule(for: target) }
+        return try await reader.policy(modelID: nil)?.policy.rule(for: target)
+    }
+
+    /// Applies a move: sets the stage (archiving the others in it when asked) or points the alias, and records it.
+    func applyTransition(
+        _ tx: any MetadataTransaction,
+        _ version: ModelVersion,
+        to target: TransitionTarget,
+        archiveExisting: Bool,
+        request: String?,
+        actor: Principal,
+        at now: Date,
+        extra: [String: any Sendable] = [:]
+    ) async throws -> ModelVersion {
+        switch target {
+        case .stage(let stage):
+            var version = version
+            let previous = version.stage
+            var archived: [Int] = []
+            if archiveExisting, stage == .staging || stage == .production {
+                for var other in try await allVersions(tx, modelID: version.modelID)
+                where other.number != version.number && other.stage == stage {
+                    other.stage = .archived
+                    other.updatedAt = now
+                    other.updatedBy = actor.name
+                    try await tx.updateVersion(other)
+                    archived.append(other.number)
+                }
+            }
+            version.stage = stage
+            version.updatedAt = now
+            version.updatedBy = actor.name
+            try await tx.updateVersion(version)
+            var payload: [String: any Sendable] = ["from": previous.rawValue, "to": stage.rawValue]
+            payload["archived"] = archived.sorted()
+            if let request { payload["request"] = request }
+            payload.merge(extra) { a, _ in a }
+            try await record(
+                tx,
+                actor: actor,
+                action: "version.stage_changed",
+                subject: Self.versionSubject(version.modelName, version.number),
+                modelID: version.modelID,
+                payload: payload,
+                at: now
+            )
+            return version
+        case .alias(let alias):
+            let previous = try await tx.aliases(modelID: version.modelID).first { $0.alias == alias }
+            try await tx.setAlias(modelID: version.modelID, alias: ModelAlias(alias: alias, version: version.number))
+            var payload: [String: any Sendable] = [
+                "version": version.number, "previous_version": previous?.version ?? 0,
+            ]
+            if let request { payload["request"] = request }
+            try await record(
+                tx,
+                actor: actor,
+                action: "alias.set",
+                subject: Self.modelSubject(version.modelName) + "/alias/\(alias)",
+                modelID: version.modelID,
+                payload: payload,
+                at: now
+            )
+            return version
+        }
+    }
+
+    /// Every version of a model, highest number first.
+    func allVersions(_ reader: any MetadataReader, modelID: String) async throws -> [ModelVersion] {
+        var all: [ModelVersion] = []
+        var before: Int?
+        repeat {
+            let page = try await reader.versions(modelID: modelID, beforeNumber: before, limit: 500)
+            all += page
+            before = page.count == 500 ? page.last?.number : nil
+        } while before != nil
+        return all
+    }
+
+    static func requireReady(_ version: ModelVersion, for target: TransitionTarget) throws(RegistryError) {
+        guard version.status == .ready else {
+            let what =
+                if case .alias = target { "can carry an alias. Finalize it first." } else { "change stage." }
+            throw RegistryError(
+                .failedPrecondition,
+                "Version \(version.number) of '\(version.modelName)' is \(version.status.rawValue); only READY versions "
+                    + what
+            )
+        }
+    }
+
+    private static func isAlreadyAt(_ reader: any MetadataReader, _ version: ModelVersion, _ target: TransitionTarget)
+        async throws -> Bool
+    {
+        switch target {
+        case .stage(let stage): return version.stage == stage
+        case .alias(let alias):
+            return try await reader.aliases(modelID: version.modelID).contains {
+                $0.alias == alias && $0.version == version.number
+            }
+        }
+    }
+
+    /// Evaluates `gates` for `version` against its card and the current Production version (the highest-numbered
+    /// other version in Production).
+    func evaluateGates(_ reader: any MetadataReader, _ gates: [Gate], for version: ModelVersion) async throws
+        -> [GateResult]
+    {
+        guard !gates.isEmpty else { return [] }
+        let card = try await reader.modelCard(versionID: version.id)?.card
+        let production = try await allVersions(reader, modelID: version.modelID).first {
+            $0.stage == .production && $0.number != version.number
+        }
+        return GateEvaluator.evaluate(gates, candidate: version, card: card, production: production)
+    }
+
+    /// Records `transition.blocked` and returns the error naming the failing gates, or `nil` when all passed.
+    private func recordIfBlocked(
+        _ tx: any MetadataTransaction,
+        _ results: [GateResult],
+        _ version: ModelVersion,
+        _ target: TransitionTarget,
+        actor: Principal,
+        at now: Date,
+        request: String? = nil
+    ) async throws -> RegistryError? {
+        let failed = results.filter { !$0.passed }
+        guard !failed.isEmpty else { return nil }
+        var payload: [String: any Sendable] = ["target": target.key, "gates": results.map(\.payload)]
+        if let request { payload["request"] = request }
+        try await record(
+            tx,
+            actor: actor,
+            action: "transition.blocked",
+            subject: Self.versionSubject(version.modelName, version.number),
+            modelID: version.modelID,
+            payload: payload,
+            at: now
+        )
+        let gates = failed.map(\.summary).joined(separator: "; ")
+        return RegistryError(
+            .failedPrecondition,
+            "Version \(version.number) of '\(version.modelName)' cannot move to \(target): "
+                + (failed.count == 1 ? "gate " : "\(failed.count) gates ") + gates + "."
+        )
+    }
+
+    private static func fourEyesRefusal(_ request: TransitionRequest, version: ModelVersion, approver: Principal)
+        -> String?
+    {
+        if approver.name == request.requestedBy {
+            return
+                "\(approver.name) requested this transition and may not approve it: another approver must (four eyes)."
+        }
+        if request.separationOfDuties, approver.name == version.createdBy {
+            return "\(approver.name) created version \(version.number) and may not approve its promotion: the policy "
+                + "separates duties. Another approver must approve."
+        }
+        return nil
+    }
+
+    private func readableRequest(_ id: String, actor: Principal) async throws -> TransitionRequest {
+        let request = try await store.read { try await $0.transitionRequest(id: id) }
+        let notFound = RegistryError(.notFound, "No transition request has id '\(id.prefix(80))'.")
+        try requireReadable(actor, model: request?.modelName, notFound: notFound)
+        guard let request else { throw notFound }
+        return request
+    }
+
+    private func pendingRequest(_ tx: any MetadataTransaction, _ id: String, verb: String) async throws
+        -> TransitionRequest
+    {
+        guard let request = try await tx.transitionRequest(id: id) else {
+            throw RegistryError(.notFound, "No transition request has id '\(id.prefix(80))'.")
+        }
+        guard request.state == .pending else {
+            let by = request.resolvedBy.map { " by \($0)" } ?? ""
+            throw RegistryError(
+                .failedPrecondition,
+                "Request \(id) is already \(request.state.rawValue)\(by); only pending requests can be \(verb)d."
+            )
+        }
+        return request
+    }
+
+    /// Appends `access.denied` inside `tx` (for refusals decided inside a transaction).
+    private func recordDenial(
+        _ tx: any MetadataTransaction,
+        actor: Principal,
+        model version: ModelVersion,
+        attempted: String,
+        reason: String
+    ) async throws {
+        try await record(
+            tx,
+            actor: actor,
+            action: "access.denied",
+            subject: Self.versionSubject(version.modelName, version.number),
+            modelID: version.modelID,
+            payload: ["action": Action.approve.rawValue, "attempted": attempted, "reason": reason],
+            at: clock.now()
+        )
+    }
+
+    func validateComment(_ comment: String) throws(RegistryError) {
+        guard comment.utf8.count <= 4096 else {
+            throw .invalid("The comment is \(comment.utf8.count) bytes; the limit is 4096.")
+        }
+        guard !comment.unicodeScalars.contains(where: { $0.value == 0 }) else {
+            throw .invalid("The comment contains a NUL byte.")
+        }
+    }
+}
+
+/// The result of a governed write: done, or refused with an error whose refusal event the transaction committed.
+enum GovernedStep<T: Sendable>: Sendable {
+    case done(T)
+    case refused(RegistryError)
+
+    func get() throws(RegistryError) -> T {
+        switch self {
+        case .done(let value): return value
+        case .refused(let error): throw error
+        }
+    }
+}
