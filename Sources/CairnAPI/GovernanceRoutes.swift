@@ -107,7 +107,7 @@ enum GovernanceRoutes {
             query: [
                 .init(name: "model", description: "Only this model's requests."),
                 .init(name: "state", description: "pending, approved, rejected, cancelled or superseded."),
-                .init(name: "before", description: "Only requests created before this time (paging)."),
+                .init(name: "page_token", description: "The previous page's next_page_token."),
                 .init(name: "limit", description: "At most this many, 1 to 1000 (default 100).", type: "integer"),
             ],
             success: (200, "TransitionRequestList"),
@@ -368,13 +368,13 @@ enum GovernanceRoutes {
         let requests = try await service.transitionRequests(
             modelName: model,
             state: state,
-            before: try QueryValue.time(query["before"], name: "before"),
+            after: try query["page_token"].map { try RequestCursor(token: String($0)) },
             limit: limit,
             actor: context.principal
         )
-        let next = requests.count == limit ? requests.last?.createdAt : nil
+        let next = requests.count == limit ? requests.last.map { RequestCursor(after: $0).token } : nil
         return JSONResponse.make(
-            TransitionRequestListDTO(requests: requests.map(WireMapping.request), nextBefore: next)
+            TransitionRequestListDTO(requests: requests.map(WireMapping.request), nextPageToken: next)
         )
     }
 

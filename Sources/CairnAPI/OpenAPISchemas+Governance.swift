@@ -66,7 +66,7 @@ extension OpenAPISchemas {
             "TransitionRequestList": object(
                 [
                     "requests": array(ref("TransitionRequest")),
-                    "next_before": ["type": ["string", "null"], "format": "date-time"],
+                    "next_page_token": nullableString,
                 ],
                 required: ["requests"]
             ),

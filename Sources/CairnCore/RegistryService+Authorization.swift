@@ -95,7 +95,7 @@ extension RegistryService {
         UseCaseRule("rejectTransition(requestID:comment:actor:)", .onModel(.approve), recordsDenial: true),
         UseCaseRule("cancelTransition(requestID:comment:actor:)", .administerOrRequester, recordsDenial: true),
         UseCaseRule("transitionRequest(id:actor:)", .onModel(.read)),
-        UseCaseRule("transitionRequests(modelName:state:before:limit:actor:)", .onModelOrGlobal(.read)),
+        UseCaseRule("transitionRequests(modelName:state:after:limit:actor:)", .onModelOrGlobal(.read)),
         UseCaseRule("setPolicy(modelName:policy:actor:)", .onModelOrGlobal(.administer), recordsDenial: true),
         UseCaseRule("deletePolicy(modelName:actor:)", .onModelOrGlobal(.administer), recordsDenial: true),
         UseCaseRule("policy(modelName:actor:)", .onModelOrGlobal(.read)),

@@ -122,17 +122,17 @@ extension RegistryService {
                     updatedBy: version.createdBy
                 )
             var requests: [TransitionRequest] = []
-            var before: Date?
+            var after: RequestCursor?
             repeat {
                 let page = try await reader.transitionRequests(
                     modelID: version.modelID,
                     state: nil,
-                    before: before,
+                    after: after,
                     limit: 500
                 )
                 requests += page.filter { $0.versionID == version.id }
-                before = page.count == 500 ? page.last?.createdAt : nil
-            } while before != nil
+                after = page.count == 500 ? page.last.map(RequestCursor.init(after:)) : nil
+            } while after != nil
             let changes = StageHistory.replay(
                 modelName: version.modelName,
                 events: try await lifecycleEvents(reader, modelID: version.modelID),

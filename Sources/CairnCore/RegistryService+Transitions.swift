@@ -57,7 +57,7 @@ extension RegistryService {
                 let pending = try await tx.transitionRequests(
                     modelID: version.modelID,
                     state: .pending,
-                    before: nil,
+                    after: nil,
                     limit: 1000
                 )
                 let same = pending.filter { $0.target == target }
@@ -109,16 +109,7 @@ extension RegistryService {
             request.resolvedBy = actor.name
             request.resolution = "applied: the policy needs no approvals"
             try await tx.updateTransitionRequest(request)
-            let applied = try await applyTransition(
-                tx,
-                version,
-                to: target,
-                archiveExisting: request.archiveExisting,
-                request: id,
-                actor: actor,
-                at: now
-            )
-            return .done(TransitionOutcome(version: applied, request: request, applied: true))
+            return .done(try await apply(tx, request, to: version, actor: actor, at: now))
         }
         return try step.get()
     }
@@ -145,7 +136,7 @@ extension RegistryService {
         )
         let now = clock.now()
         let step: GovernedStep<TransitionOutcome> = try await store.write { tx in
-            var request = try await pendingRequest(tx, requestID, verb: "approve")
+            var request = try await pendingRequest(tx, requestID, toBe: "approved")
             guard let version = try await tx.version(id: request.versionID) else {
                 throw RegistryError(
                     .failedPrecondition,
@@ -207,16 +198,7 @@ extension RegistryService {
                 at: now
             )
             guard complete else { return .done(TransitionOutcome(version: version, request: request, applied: false)) }
-            let applied = try await applyTransition(
-                tx,
-                version,
-                to: request.target,
-                archiveExisting: request.archiveExisting,
-                request: requestID,
-                actor: actor,
-                at: now
-            )
-            return .done(TransitionOutcome(version: applied, request: request, applied: true))
+            return .done(try await apply(tx, request, to: version, actor: actor, at: now))
         }
         return try step.get()
     }
@@ -241,7 +223,7 @@ extension RegistryService {
         )
         let now = clock.now()
         return try await store.write { tx in
-            var request = try await pendingRequest(tx, requestID, verb: "reject")
+            var request = try await pendingRequest(tx, requestID, toBe: "rejected")
             guard request.requestedBy != actor.name else {
                 throw RegistryError(
                     .failedPrecondition,
@@ -285,7 +267,7 @@ extension RegistryService {
         }
         let now = clock.now()
         return try await store.write { tx in
-            var request = try await pendingRequest(tx, requestID, verb: "cancel")
+            var request = try await pendingRequest(tx, requestID, toBe: "cancelled")
             request.state = .cancelled
             request.resolvedBy = actor.name
             request.resolution = comment
@@ -310,13 +292,14 @@ extension RegistryService {
         try await readableRequest(id, actor: actor)
     }
 
-    /// Requests of one model (or, with `modelName` `nil`, of every model), newest first, optionally in one state.
-    /// Needs ``Action/read`` on the model (globally without one).
+    /// Requests of one model (or, with `modelName` `nil`, of every model), newest first, optionally in one state,
+    /// resuming after `after` (the previous page's last request). Needs ``Action/read`` on the model (globally
+    /// without one).
     /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound` (model), `.invalidArgument` (limit).
     public func transitionRequests(
         modelName: String?,
         state: TransitionRequest.State?,
-        before: Date?,
+        after: RequestCursor?,
         limit: Int,
         actor: Principal
     ) async throws -> [TransitionRequest] {
@@ -325,7 +308,7 @@ extension RegistryService {
         try Authorization.require(actor, .read, model: modelName)
         return try await store.read { reader in
             let modelID = try await modelName.asyncMap { try await requireModel(reader, $0).id }
-            return try await reader.transitionRequests(modelID: modelID, state: state, before: before, limit: limit)
+            return try await reader.transitionRequests(modelID: modelID, state: state, after: after, limit: limit)
         }
     }
 
@@ -358,8 +341,7 @@ extension RegistryService {
         archiveExisting: Bool,
         request: String?,
         actor: Principal,
-        at now: Date,
-        extra: [String: any Sendable] = [:]
+        at now: Date
     ) async throws -> ModelVersion {
         switch target {
         case .stage(let stage):
@@ -383,7 +365,6 @@ extension RegistryService {
             var payload: [String: any Sendable] = ["from": previous.rawValue, "to": stage.rawValue]
             payload["archived"] = archived.sorted()
             if let request { payload["request"] = request }
-            payload.merge(extra) { a, _ in a }
             try await record(
                 tx,
                 actor: actor,
@@ -412,6 +393,26 @@ extension RegistryService {
             )
             return version
         }
+    }
+
+    /// Applies an approved request's move.
+    private func apply(
+        _ tx: any MetadataTransaction,
+        _ request: TransitionRequest,
+        to version: ModelVersion,
+        actor: Principal,
+        at now: Date
+    ) async throws -> TransitionOutcome {
+        let applied = try await applyTransition(
+            tx,
+            version,
+            to: request.target,
+            archiveExisting: request.archiveExisting,
+            request: request.id,
+            actor: actor,
+            at: now
+        )
+        return TransitionOutcome(version: applied, request: request, applied: true)
     }
 
     /// Every version of a model, highest number first.
@@ -516,7 +517,7 @@ extension RegistryService {
         return request
     }
 
-    private func pendingRequest(_ tx: any MetadataTransaction, _ id: String, verb: String) async throws
+    private func pendingRequest(_ tx: any MetadataTransaction, _ id: String, toBe done: String) async throws
         -> TransitionRequest
     {
         guard let request = try await tx.transitionRequest(id: id) else {
@@ -526,7 +527,7 @@ extension RegistryService {
             let by = request.resolvedBy.map { " by \($0)" } ?? ""
             throw RegistryError(
                 .failedPrecondition,
-                "Request \(id) is already \(request.state.rawValue)\(by); only pending requests can be \(verb)d."
+                "Request \(id) is already \(request.state.rawValue)\(by); only pending requests can be \(done)."
             )
         }
         return request

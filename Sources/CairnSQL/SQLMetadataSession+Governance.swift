@@ -47,7 +47,7 @@ extension SQLMetadataSession {
     public func transitionRequests(
         modelID: String?,
         state: TransitionRequest.State?,
-        before: Date?,
+        after: RequestCursor?,
         limit: Int
     ) async throws -> [TransitionRequest] {
         guard limit > 0 else { return [] }
@@ -61,11 +61,10 @@ extension SQLMetadataSession {
             conditions.append("r.state = ?")
             binds.append(.text(state.rawValue))
         }
-        if let before {
-            // Stored times are whole milliseconds: created_at < before exactly when created_at < the first
-            // millisecond at or after it.
-            conditions.append("r.created_at < ?")
-            binds.append(.integer(Self.firstMillis(atOrAfter: before)))
+        if let after {
+            // Keyset: strictly after (created_at, id) in the listing's descending order; ids compare by code point.
+            conditions.append("(r.created_at < ? OR (r.created_at = ? AND r.id < ?))")
+            binds += [.millis(after.createdAt), .millis(after.createdAt), .text(after.id)]
         }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let rows = try await run(

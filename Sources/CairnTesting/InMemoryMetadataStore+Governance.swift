@@ -16,13 +16,13 @@ struct GovernanceTables: Sendable {
 extension InMemoryState {
     func transitionRequest(id: String) -> TransitionRequest? { governance.requests[id].flatMap(named) }
 
-    func transitionRequests(modelID: String?, state: TransitionRequest.State?, before: Date?, limit: Int)
+    func transitionRequests(modelID: String?, state: TransitionRequest.State?, after: RequestCursor?, limit: Int)
         -> [TransitionRequest]
     {
         let matching = governance.requests.values.filter { request in
             if let modelID, request.modelID != modelID { return false }
             if let state, request.state != state { return false }
-            if let before, request.createdAt >= before { return false }
+            if let after, !after.precedes(request) { return false }
             return true
         }
         let newestFirst = matching.sorted { a, b in
@@ -97,10 +97,10 @@ extension InMemoryState {
 extension InMemoryMetadataStore.Reader {
     func policy(modelID: String?) async throws -> StoredPolicy? { state.governance.policies[modelID] }
     func transitionRequest(id: String) async throws -> TransitionRequest? { state.transitionRequest(id: id) }
-    func transitionRequests(modelID: String?, state: TransitionRequest.State?, before: Date?, limit: Int)
+    func transitionRequests(modelID: String?, state: TransitionRequest.State?, after: RequestCursor?, limit: Int)
         async throws -> [TransitionRequest]
     {
-        self.state.transitionRequests(modelID: modelID, state: state, before: before, limit: limit)
+        self.state.transitionRequests(modelID: modelID, state: state, after: after, limit: limit)
     }
     func modelCard(versionID: String) async throws -> StoredModelCard? { state.governance.cards[versionID] }
     func events(matching query: EventQuery, afterSequence: Int64, limit: Int) async throws -> [AuditEvent] {
@@ -113,10 +113,10 @@ extension InMemoryMetadataStore.Transaction {
     func transitionRequest(id: String) async throws -> TransitionRequest? {
         try await reader().transitionRequest(id: id)
     }
-    func transitionRequests(modelID: String?, state: TransitionRequest.State?, before: Date?, limit: Int)
+    func transitionRequests(modelID: String?, state: TransitionRequest.State?, after: RequestCursor?, limit: Int)
         async throws -> [TransitionRequest]
     {
-        try await reader().transitionRequests(modelID: modelID, state: state, before: before, limit: limit)
+        try await reader().transitionRequests(modelID: modelID, state: state, after: after, limit: limit)
     }
     func modelCard(versionID: String) async throws -> StoredModelCard? {
         try await reader().modelCard(versionID: versionID)

@@ -61,11 +61,11 @@ extension MetadataStoreConformance {
             try await store.write { [stored] in try await $0.updateTransitionRequest(stored) }
             #expect(try await store.write { try await $0.transitionRequest(id: "r1") } == stored)
             let pending = try await store.read {
-                try await $0.transitionRequests(modelID: model.id, state: .pending, before: nil, limit: 10)
+                try await $0.transitionRequests(modelID: model.id, state: .pending, after: nil, limit: 10)
             }
             #expect(pending.isEmpty)
             let approved = try await store.read {
-                try await $0.transitionRequests(modelID: model.id, state: .approved, before: nil, limit: 10)
+                try await $0.transitionRequests(modelID: model.id, state: .approved, after: nil, limit: 10)
             }
             #expect(approved == [stored])
         },
@@ -85,12 +85,14 @@ extension MetadataStoreConformance {
                 try await store.write { try await $0.updateTransitionRequest(request("r9", version, createdAt: at(4))) }
             }
             let all = try await store.read {
-                try await $0.transitionRequests(modelID: nil, state: nil, before: nil, limit: 10)
+                try await $0.transitionRequests(modelID: nil, state: nil, after: nil, limit: 10)
             }
             #expect(all.map(\.id) == ["r1"])
             #expect(all.first?.createdAt == at(1))
         },
-        .init("requests list newest first (then id descending), filtered by model, state and before, at most a limit") {
+        .init(
+            "requests list newest first (then id descending), filtered by model and state, resuming after a cursor, at most a limit"
+        ) {
             store in
             let a = try await insert(store, model("a"))
             let b = try await insert(store, model("b"))
@@ -106,26 +108,44 @@ extension MetadataStoreConformance {
                 request("req-b", vb, createdAt: at(25)),
             ]
             try await store.write { tx in for request in requests { try await tx.insertTransitionRequest(request) } }
-            func ids(_ modelID: String?, _ state: TransitionRequest.State?, _ before: Date?, _ limit: Int = 10)
-                async throws -> [String]
-            {
+            func ids(
+                _ modelID: String?,
+                _ state: TransitionRequest.State?,
+                _ after: RequestCursor?,
+                _ limit: Int = 10
+            ) async throws -> [String] {
                 try await store.read {
-                    try await $0.transitionRequests(modelID: modelID, state: state, before: before, limit: limit)
+                    try await $0.transitionRequests(modelID: modelID, state: state, after: after, limit: limit)
                 }.map(\.id)
+            }
+            func cursor(_ seconds: Int64, _ id: String) -> RequestCursor {
+                RequestCursor(createdAt: at(seconds), id: id)
             }
             #expect(try await ids(nil, nil, nil) == ["req-4", "req-b", "req-a", "req-Z", "req-1"])
             #expect(try await ids(a.id, nil, nil) == ["req-4", "req-a", "req-Z", "req-1"])
             #expect(try await ids(a.id, .pending, nil) == ["req-a", "req-1"])
             #expect(try await ids(nil, .pending, nil) == ["req-b", "req-a", "req-1"])
             #expect(try await ids(b.id, .approved, nil) == [])
-            #expect(try await ids(nil, nil, at(25)) == ["req-a", "req-Z", "req-1"])
-            #expect(try await ids(nil, nil, at(20)) == ["req-1"])
-            #expect(try await ids(nil, nil, at(20).addingTimeInterval(0.0004)) == ["req-a", "req-Z", "req-1"])
-            #expect(try await ids(a.id, .pending, at(20)) == ["req-1"])
+            #expect(try await ids(nil, nil, cursor(25, "req-b")) == ["req-a", "req-Z", "req-1"])
+            // Two requests of the same millisecond on either side of a page boundary: neither is skipped nor repeated.
+            #expect(try await ids(nil, nil, cursor(20, "req-a")) == ["req-Z", "req-1"])
+            #expect(try await ids(nil, nil, cursor(20, "req-Z")) == ["req-1"])
+            #expect(try await ids(a.id, .pending, cursor(20, "req-a")) == ["req-1"])
+            var paged: [String] = []
+            var after: RequestCursor?
+            repeat {
+                let resume = after
+                let page = try await store.read {
+                    try await $0.transitionRequests(modelID: nil, state: nil, after: resume, limit: 2)
+                }
+                paged += page.map(\.id)
+                after = page.count == 2 ? page.last.map(RequestCursor.init(after:)) : nil
+            } while after != nil
+            #expect(paged == ["req-4", "req-b", "req-a", "req-Z", "req-1"])
             #expect(try await ids(nil, nil, nil, 2) == ["req-4", "req-b"])
             #expect(try await ids(nil, nil, nil, 0) == [])
             let inside = try await store.write {
-                try await $0.transitionRequests(modelID: nil, state: .pending, before: nil, limit: 10)
+                try await $0.transitionRequests(modelID: nil, state: .pending, after: nil, limit: 10)
             }
             #expect(inside.map(\.id) == ["req-b", "req-a", "req-1"])
             #expect(inside.map(\.modelName) == ["b", "a", "a"])
@@ -176,7 +196,7 @@ extension MetadataStoreConformance {
             #expect(try await store.read { try await $0.transitionRequest(id: "ra1") } == nil)
             #expect(try await store.read { try await $0.transitionRequest(id: "ra2") } == nil)
             let left = try await store.read {
-                try await $0.transitionRequests(modelID: nil, state: nil, before: nil, limit: 10)
+                try await $0.transitionRequests(modelID: nil, state: nil, after: nil, limit: 10)
             }
             #expect(left.map(\.id) == ["rb1"])
             #expect(try await store.read { try await $0.policy(modelID: b.id) }?.policy == policy)

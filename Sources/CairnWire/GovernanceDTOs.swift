@@ -124,12 +124,12 @@ public struct TransitionRequestDTO: Codable, Sendable, Hashable {
 /// `GET /api/v1/requests`.
 public struct TransitionRequestListDTO: Codable, Sendable, Hashable {
     public var requests: [TransitionRequestDTO]
-    /// Pass as `before` for the next (older) page; absent on the last page.
-    public var nextBefore: Date?
+    /// Pass as `page_token` for the next (older) page; absent on the last page.
+    public var nextPageToken: String?
 
-    public init(requests: [TransitionRequestDTO], nextBefore: Date?) {
+    public init(requests: [TransitionRequestDTO], nextPageToken: String?) {
         self.requests = requests
-        self.nextBefore = nextBefore
+        self.nextPageToken = nextPageToken
     }
 }
 

@@ -30,8 +30,21 @@ public enum WireJSON {
         return decoder
     }
 
+    /// `2026-03-03T10:00:00.005Z`: UTC, rounded to the nearest millisecond (the precision every store keeps).
+    ///
+    /// `Date.ISO8601FormatStyle` truncates fractional seconds, and a millisecond time is rarely exact in binary, so
+    /// it would write `…04.005` as `…04.004` about half the time; here the millisecond count is computed first and
+    /// written out digit for digit, so formatting a parsed time gives back the same text.
     public static func formatTimestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = millis.quotientAndRemainder(dividingBy: 1000)
+        let (whole, part) = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        // A whole number of seconds is exact in a Date, so formatting it loses nothing.
+        var text = Date(timeIntervalSince1970: TimeInterval(whole)).formatted(Date.ISO8601FormatStyle())
+        guard text.hasSuffix("Z") else { return text }
+        text.removeLast()
+        let digits = String(part)
+        return text + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     public static func parseTimestamp(_ text: String) -> Date? {

@@ -21,6 +21,14 @@ struct CairnCommand: AsyncParsableCommand {
             WhoAmICommand.self,
             UsersCommand.self,
             TokensCommand.self,
+            PolicyCommand.self,
+            PromoteCommand.self,
+            RequestsCommand.self,
+            CardCommand.self,
+            RollbackCommand.self,
+            HistoryCommand.self,
+            ProvenanceCommand.self,
+            AuditCommand.self,
         ]
     )
 

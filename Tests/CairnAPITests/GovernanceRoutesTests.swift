@@ -201,6 +201,7 @@ struct GovernanceRoutesTests {
             ("GET", "/api/v1/audit/verify?head_sequence=3", nil, "both"),
             ("GET", "/api/v1/audit/verify?head_sequence=3&head_hash=xyz", nil, "64 hexadecimal"),
             ("GET", "/api/v1/requests?state=open", nil, "not a request state"),
+            ("GET", "/api/v1/requests?page_token=garbage", nil, "not a page token"),
             ("GET", "/api/v1/models/fraud/versions/1/card?format=pdf", nil, "markdown"),
         ]
     )
@@ -214,5 +215,24 @@ struct GovernanceRoutesTests {
             #expect(text.lowercased().contains(expected.lowercased()), "\(text)")
             #expect(try await harness.service.allEvents() == before)
         }
+    }
+}
+
+@Suite("Wire timestamps")
+struct WireTimestampTests {
+    @Test("every millisecond formats exactly, and parses back to the same text")
+    func exactMilliseconds() throws {
+        let base: Int64 = 1_772_532_000_000  // 2026-03-03T10:00:00Z
+        for offset in Int64(0)..<1000 {
+            let date = Date(timeIntervalSince1970: Double(base + offset) / 1000)
+            let text = WireJSON.formatTimestamp(date)
+            #expect(text.hasSuffix(String(format: ".%03dZ", offset)), "\(text)")
+            let parsed = try #require(WireJSON.parseTimestamp(text))
+            #expect(WireJSON.formatTimestamp(parsed) == text)
+        }
+        #expect(WireTime.parse("2026-03-03T10:00Z") == WireJSON.parseTimestamp("2026-03-03T10:00:00Z"))
+        #expect(WireTime.parse("2026-03-03T12:00+02:00") == WireJSON.parseTimestamp("2026-03-03T10:00:00Z"))
+        #expect(WireTime.parse("2026-03-03") == WireJSON.parseTimestamp("2026-03-03T00:00:00Z"))
+        #expect(WireTime.parse("yesterday") == nil && WireTime.parse("2026-03-03T10Z") == nil)
     }
 }

@@ -32,11 +32,11 @@ extension EnforcementCase {
         on("transitionRequest(id:actor:)", .read, hides: true) {
             _ = try await $0.transitionRequest(id: $2.requestID, actor: $1)
         },
-        on("transitionRequests(modelName:state:before:limit:actor:)", .read) {
-            _ = try await $0.transitionRequests(modelName: "fraud", state: nil, before: nil, limit: 10, actor: $1)
+        on("transitionRequests(modelName:state:after:limit:actor:)", .read) {
+            _ = try await $0.transitionRequests(modelName: "fraud", state: nil, after: nil, limit: 10, actor: $1)
         },
-        global("transitionRequests(modelName:state:before:limit:actor:)", .read) {
-            _ = try await $0.transitionRequests(modelName: nil, state: .pending, before: nil, limit: 10, actor: $1)
+        global("transitionRequests(modelName:state:after:limit:actor:)", .read) {
+            _ = try await $0.transitionRequests(modelName: nil, state: .pending, after: nil, limit: 10, actor: $1)
         },
         on("setPolicy(modelName:policy:actor:)", .administer, records: true) {
             _ = try await $0.setPolicy(modelName: "fraud", policy: Policy(), actor: $1)

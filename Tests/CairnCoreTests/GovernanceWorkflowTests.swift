@@ -153,7 +153,7 @@ struct GovernanceWorkflowTests {
             try await world.service.transitionRequests(
                 modelName: "fraud",
                 state: .pending,
-                before: nil,
+                after: nil,
                 limit: 10,
                 actor: alice
             ).isEmpty

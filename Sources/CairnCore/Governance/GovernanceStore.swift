@@ -55,6 +55,42 @@ public struct EventQuery: Hashable, Sendable {
     }
 }
 
+/// Where a listing of transition requests resumes: after the request created at ``createdAt`` with ``id``, in the
+/// listing's order (creation time, then id by code point, both descending).
+public struct RequestCursor: Hashable, Sendable {
+    public var createdAt: Date
+    public var id: String
+
+    public init(createdAt: Date, id: String) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    /// The cursor after `request`.
+    public init(after request: TransitionRequest) { self.init(createdAt: request.createdAt, id: request.id) }
+
+    /// Whether `request` comes after the cursor in the listing's order.
+    public func precedes(_ request: TransitionRequest) -> Bool {
+        let (a, b) = (Int64((request.createdAt.timeIntervalSince1970 * 1000).rounded()), millis)
+        return a < b || (a == b && request.id.utf8.lexicographicallyPrecedes(id.utf8))
+    }
+
+    var millis: Int64 { Int64((createdAt.timeIntervalSince1970 * 1000).rounded()) }
+
+    /// The cursor as an opaque page token: `<milliseconds>.<id>`.
+    public var token: String { "\(millis).\(id)" }
+
+    /// Reads ``token``.
+    /// - Throws: `.invalidArgument`.
+    public init(token: String) throws(RegistryError) {
+        let parts = token.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let millis = Int64(parts[0]), !parts[1].isEmpty, parts[1].utf8.count <= 128 else {
+            throw .invalid("'\(token.prefix(80))' is not a page token of this listing; pass the previous page's token.")
+        }
+        self.init(createdAt: Date(timeIntervalSince1970: Double(millis) / 1000), id: parts[1])
+    }
+}
+
 /// Governance queries of the metadata store: policies, transition requests, model cards and filtered events. Part
 /// of ``MetadataReader``, so governance changes commit in the same transaction as their events.
 public protocol GovernanceReader: Sendable {
@@ -62,10 +98,15 @@ public protocol GovernanceReader: Sendable {
     func policy(modelID: String?) async throws -> StoredPolicy?
     /// The request with this id, with the model's current name.
     func transitionRequest(id: String) async throws -> TransitionRequest?
-    /// Requests of a model (or of every model), optionally in one state, newest first (creation time, then id
-    /// descending), created before `before` when given, at most `limit`.
-    func transitionRequests(modelID: String?, state: TransitionRequest.State?, before: Date?, limit: Int) async throws
-        -> [TransitionRequest]
+    /// Requests of a model (or of every model), optionally in one state, newest first (creation time, then id by
+    /// code point, both descending), only those after `after` when given (``RequestCursor/precedes(_:)``), at most
+    /// `limit`.
+    func transitionRequests(
+        modelID: String?,
+        state: TransitionRequest.State?,
+        after: RequestCursor?,
+        limit: Int
+    ) async throws -> [TransitionRequest]
     /// The card of a version.
     func modelCard(versionID: String) async throws -> StoredModelCard?
     /// Events matching `query` with a sequence above `afterSequence`, ascending, at most `limit`.
