@@ -115,6 +115,15 @@ public enum SigningKeyFile {
     /// Reads a private key file.
     /// - Throws: ``CairnClientError`` (``CairnClientError/localIO``) when unreadable or not a key.
     public static func privateKey(at url: URL) throws -> Curve25519.Signing.PrivateKey {
+        // A signing key others can read signs nothing they could not forge.
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? Int,
+            mode & 0o077 != 0
+        {
+            throw CairnClientError.local(
+                "'\(url.path)' can be read by other users (mode \(String(mode, radix: 8))); run `chmod 600 \(url.path)` "
+                    + "or make a new key with `cairn audit keygen`."
+            )
+        }
         let bytes = try base64Contents(of: url, what: "private key")
         do {
             return try Curve25519.Signing.PrivateKey(rawRepresentation: bytes)

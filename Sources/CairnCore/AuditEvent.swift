@@ -245,7 +245,9 @@ public enum EventChain {
                 return Break(
                     sequence: event.sequence,
                     kind: .altered,
-                    reason: "prev_hash does not match the hash of the entry before it"
+                    reason:
+                        "prev_hash does not match the hash of entry \(event.sequence - 1): this link was edited, or "
+                        + "entry \(event.sequence - 1) was rewritten with its hash recomputed"
                 )
             }
             if recomputed != event.hash {

@@ -18,8 +18,9 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         public static let alreadyExists = Code("ALREADY_EXISTS")
         /// The resource is not in a state that allows the operation (for example, uploading to a sealed version).
         public static let failedPrecondition = Code("FAILED_PRECONDITION")
-        /// A policy guards the change: a transition request was created (its id is in the message) and the change
-        /// is applied once the request is approved. Nothing else changed.
+        /// A policy guards the change: it waits in a pending transition request (its id is in the message), created
+        /// by this call (superseding older pending requests for the same target) or already pending for the same
+        /// version, and is applied once the request is approved.
         public static let approvalRequired = Code("APPROVAL_REQUIRED")
         /// The content does not match what the client said it would be (digest or length).
         public static let digestMismatch = Code("DIGEST_MISMATCH")

@@ -69,6 +69,7 @@ extension RegistryService {
             if let name = query.modelName {
                 if let model = try await reader.model(named: name) {
                     filter.modelID = model.id
+                    filter.legacySubject = Self.modelSubject(model.name)
                 } else {
                     filter.modelSubject = Self.modelSubject(name)
                 }

@@ -32,7 +32,7 @@ extension RegistryService {
         let moment = at ?? clock.now()
         return try await store.read { reader in
             let model = try await requireModel(reader, modelName)
-            let events = try await lifecycleEvents(reader, modelID: model.id)
+            let events = try await lifecycleEvents(reader, modelID: model.id, name: model.name)
             return StageHistory.replay(modelName: model.name, events: events, at: moment)
         }
     }
@@ -60,7 +60,7 @@ extension RegistryService {
             let current = versions.filter { $0.stage == .production }.map(\.number)
             let history = StageHistory.replay(
                 modelName: model.name,
-                events: try await lifecycleEvents(tx, modelID: model.id),
+                events: try await lifecycleEvents(tx, modelID: model.id, name: model.name),
                 at: now
             )
             let byNumber = Dictionary(uniqueKeysWithValues: versions.map { ($0.number, $0) })
@@ -135,15 +135,16 @@ extension RegistryService {
             } while after != nil
             let changes = StageHistory.replay(
                 modelName: version.modelName,
-                events: try await lifecycleEvents(reader, modelID: version.modelID),
+                events: try await lifecycleEvents(reader, modelID: version.modelID, name: version.modelName),
                 at: .distantFuture
             ).changes.filter { $0.version == version.number || $0.archived.contains(version.number) }
             return Provenance(version: version, card: card, requests: requests, stageChanges: changes)
         }
     }
 
-    /// The events that move versions between stages (and delete them), for one model, ascending.
-    private func lifecycleEvents(_ reader: any MetadataReader, modelID: String) async throws
+    /// The events that move versions between stages (and delete them), for one model, ascending; events written
+    /// before events carried a model id are found by the model's current name.
+    private func lifecycleEvents(_ reader: any MetadataReader, modelID: String, name: String) async throws
         -> [AuditEvent]
     {
         var events: [AuditEvent] = []
@@ -151,7 +152,7 @@ extension RegistryService {
             var after: Int64 = 0
             while true {
                 let page = try await reader.events(
-                    matching: EventQuery(modelID: modelID, action: action),
+                    matching: EventQuery(modelID: modelID, legacySubject: Self.modelSubject(name), action: action),
                     afterSequence: after,
                     limit: 1000
                 )

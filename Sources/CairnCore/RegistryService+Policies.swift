@@ -24,12 +24,13 @@ public struct EffectivePolicy: Sendable {
 extension RegistryService {
     /// Sets the policy of a model, or (with `modelName` `nil`) the registry-wide default that applies to every model
     /// without one. A model's policy replaces the default entirely. Pending requests keep the rule they were made
-    /// under. Needs ``Action/administer`` on the model (globally for the default); refusals are recorded.
+    /// under. Needs ``Action/administer`` globally, also for a model's policy: an admin of one model could otherwise
+    /// lift the governance of the model it administers. Refusals are recorded.
     /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound` (model).
     public func setPolicy(modelName: String?, policy: Policy, actor: Principal) async throws -> StoredPolicy {
         if let modelName { try ModelName.validate(modelName) }
         let attempted = modelName.map { "set the policy of '\($0)'" } ?? "set the default policy"
-        try await authorize(actor, .administer, model: modelName, attempted: attempted)
+        try await authorize(actor, .administer, model: nil, attempted: attempted)
         let now = clock.now()
         return try await store.write { tx in
             let model = try await modelName.asyncMap { try await requireModel(tx, $0) }
@@ -49,12 +50,12 @@ extension RegistryService {
         }
     }
 
-    /// Removes a model's policy (the default then applies), or the default policy. Needs ``Action/administer``.
+    /// Removes a model's policy (the default then applies), or the default policy. Needs ``Action/administer`` globally.
     /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound` (model, or no such policy).
     public func deletePolicy(modelName: String?, actor: Principal) async throws {
         if let modelName { try ModelName.validate(modelName) }
         let attempted = modelName.map { "delete the policy of '\($0)'" } ?? "delete the default policy"
-        try await authorize(actor, .administer, model: modelName, attempted: attempted)
+        try await authorize(actor, .administer, model: nil, attempted: attempted)
         let now = clock.now()
         try await store.write { tx in
             let model = try await modelName.asyncMap { try await requireModel(tx, $0) }

@@ -29,6 +29,25 @@ extension RegistryService {
             let version = try await requireVersion(tx, modelName, number)
             try Self.requireReady(version, for: target)
             guard let rule = try await applicableRule(tx, modelID: version.modelID, target: target) else {
+                // Leaving a guarded stage for an unguarded one takes the version out of what the policy protects
+                // (serving may follow it): an admin's call, as deleting a protected alias is.
+                if case .stage(let stage) = target, stage != version.stage,
+                    try await applicableRule(tx, modelID: version.modelID, target: .stage(version.stage)) != nil,
+                    case .denied(let reason) = Authorization.decide(actor, .administer, model: modelName)
+                {
+                    let why =
+                        "Version \(number) of '\(modelName)' is in \(version.stage.rawValue), which its policy guards: "
+                        + "moving it to \(stage.rawValue) needs the admin role. " + reason
+                    try await recordDenial(
+                        tx,
+                        actor: actor,
+                        action: .administer,
+                        model: version,
+                        attempted: attempted,
+                        reason: why
+                    )
+                    return .refused(Authorization.refusal(actor, .administer, model: modelName, reason: why))
+                }
                 let applied = try await applyTransition(
                     tx,
                     version,
@@ -45,6 +64,16 @@ extension RegistryService {
                     .failedPrecondition,
                     "Version \(number) of '\(modelName)' is already at \(target); there is nothing to request."
                 )
+            }
+            // Asking again for the same move (a retried call) returns the pending request with its approvals.
+            let pending = try await tx.transitionRequests(
+                modelID: version.modelID,
+                state: .pending,
+                after: nil,
+                limit: 1000
+            )
+            if let same = pending.first(where: { $0.target == target && $0.versionID == version.id }) {
+                return .done(TransitionOutcome(version: version, request: same, applied: false))
             }
             let results = try await evaluateGates(tx, rule.gates, for: version)
             if let blocked = try await recordIfBlocked(tx, results, version, target, actor: actor, at: now) {
@@ -143,10 +172,17 @@ extension RegistryService {
                     "Version \(request.versionNumber) of '\(request.modelName)' was deleted; cancel request \(requestID)."
                 )
             }
-            if let refusal = Self.fourEyesRefusal(request, version: version, approver: actor) {
+            let contributors = try await contributors(tx, version)
+            if let refusal = Self.fourEyesRefusal(
+                request,
+                version: version,
+                contributors: contributors,
+                approver: actor
+            ) {
                 try await recordDenial(
                     tx,
                     actor: actor,
+                    action: .approve,
                     model: version,
                     attempted: "approve request \(requestID)",
                     reason: refusal
@@ -319,8 +355,8 @@ extension RegistryService {
         RegistryError(
             .approvalRequired,
             "Moving version \(request.versionNumber) of '\(request.modelName)' to \(request.target) needs approval under "
-                + "its policy: transition request \(request.id) was created and is pending "
-                + "(0 of \(request.requiredApprovals) approvals). An approver runs `cairn requests approve \(request.id)`; "
+                + "its policy: transition request \(request.id) is pending (\(request.approvals.count) of "
+                + "\(request.requiredApprovals) approvals). An approver runs `cairn requests approve \(request.id)`; "
                 + "the change is applied when the policy is satisfied."
         )
     }
@@ -495,18 +531,44 @@ extension RegistryService {
         )
     }
 
-    private static func fourEyesRefusal(_ request: TransitionRequest, version: ModelVersion, approver: Principal)
-        -> String?
-    {
+    private static func fourEyesRefusal(
+        _ request: TransitionRequest,
+        version: ModelVersion,
+        contributors: Set<String>,
+        approver: Principal
+    ) -> String? {
         if approver.name == request.requestedBy {
             return
                 "\(approver.name) requested this transition and may not approve it: another approver must (four eyes)."
         }
-        if request.separationOfDuties, approver.name == version.createdBy {
-            return "\(approver.name) created version \(version.number) and may not approve its promotion: the policy "
-                + "separates duties. Another approver must approve."
+        if request.separationOfDuties, contributors.contains(approver.name) {
+            return
+                "\(approver.name) created, uploaded to or finalized version \(version.number) and may not approve its "
+                + "promotion: the policy separates duties. Another approver must approve."
         }
         return nil
+    }
+
+    /// Who made the version what it is: its creator and whoever uploaded its files, finalized or registered it.
+    private func contributors(_ reader: any MetadataReader, _ version: ModelVersion) async throws -> Set<String> {
+        let made = ["version.created", "version.file_uploaded", "version.finalized", "version.registered"]
+        var names: Set<String> = [version.createdBy]
+        var after: Int64 = 0
+        while true {
+            let page = try await reader.events(
+                matching: EventQuery(
+                    modelID: version.modelID,
+                    legacySubject: Self.modelSubject(version.modelName),
+                    versionNumber: version.number,
+                    action: "version"
+                ),
+                afterSequence: after,
+                limit: 1000
+            )
+            for event in page where made.contains(event.action) { names.insert(event.actor) }
+            guard page.count == 1000, let last = page.last else { return names }
+            after = last.sequence
+        }
     }
 
     private func readableRequest(_ id: String, actor: Principal) async throws -> TransitionRequest {
@@ -537,6 +599,7 @@ extension RegistryService {
     private func recordDenial(
         _ tx: any MetadataTransaction,
         actor: Principal,
+        action: Action,
         model version: ModelVersion,
         attempted: String,
         reason: String
@@ -547,7 +610,7 @@ extension RegistryService {
             action: "access.denied",
             subject: Self.versionSubject(version.modelName, version.number),
             modelID: version.modelID,
-            payload: ["action": Action.approve.rawValue, "attempted": attempted, "reason": reason],
+            payload: ["action": action.rawValue, "attempted": attempted, "reason": reason],
             at: clock.now()
         )
     }

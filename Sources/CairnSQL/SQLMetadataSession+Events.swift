@@ -23,7 +23,10 @@ extension SQLMetadataSession {
         guard limit > 0 else { return [] }
         var conditions = ["sequence > ?"]
         var binds: [SQLValue] = [.integer(afterSequence)]
-        if let modelID = query.modelID {
+        if let modelID = query.modelID, let legacy = query.legacySubject {
+            conditions.append("(model_id = ? OR (model_id IS NULL AND (subject = ? OR \(Self.hasPrefix("subject")))))")
+            binds += [.text(modelID), .text(legacy)] + Self.prefixBinds(legacy + "/")
+        } else if let modelID = query.modelID {
             conditions.append("model_id = ?")
             binds.append(.text(modelID))
         }

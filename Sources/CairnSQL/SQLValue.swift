@@ -23,8 +23,15 @@ extension SQLValue {
 
 /// The one conversion between `Date` and stored timestamps (integer milliseconds since 1970, UTC).
 public enum SQLTime {
-    /// Milliseconds since 1970, rounded to the nearest millisecond (as ``EventChain`` hashes them).
-    public static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    /// Milliseconds since 1970, rounded to the nearest millisecond (as ``EventChain`` hashes them). A date beyond
+    /// what 64 bits of milliseconds hold (only a query bound can be one) is clamped, never a trap.
+    public static func millis(_ date: Date) -> Int64 {
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        guard value.isFinite else { return value > 0 ? .max : .min }
+        if value >= 9.2e18 { return .max }
+        if value <= -9.2e18 { return .min }
+        return Int64(value)
+    }
 
     /// The date of a stored millisecond timestamp.
     public static func date(millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }

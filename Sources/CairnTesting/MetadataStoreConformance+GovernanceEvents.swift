@@ -37,6 +37,14 @@ extension MetadataStoreConformance {
             #expect(try await sequences(EventQuery(modelID: "m2")) == [5, 6])
             #expect(try await sequences(EventQuery(modelID: "m")) == [])
             #expect(try await sequences(EventQuery(modelSubject: "model/fraud")) == [1, 2, 3, 4])
+            // Events without a model id (written before events carried one) join by subject, those with one never.
+            #expect(try await sequences(EventQuery(modelID: "m3", legacySubject: "model/a_b%c")) == [7, 9])
+            #expect(try await sequences(EventQuery(modelID: "m1", legacySubject: "model/a_b%c")) == [1, 2, 3, 4, 9])
+            #expect(try await sequences(EventQuery(modelID: "m9", legacySubject: "model/fraud")) == [])
+            #expect(try await sequences(EventQuery(modelID: "m9", legacySubject: "model/Fraud")) == [10])
+            #expect(
+                try await sequences(EventQuery(modelID: "m1", legacySubject: "model/a_b%c", action: "access")) == [9]
+            )
             #expect(try await sequences(EventQuery(modelSubject: "model/fraud/version/1")) == [2, 3])
             #expect(try await sequences(EventQuery(modelSubject: "model/FRAUD")) == [])
             // LIKE and GLOB wildcards in a name match only themselves.
@@ -173,6 +181,7 @@ extension MetadataStoreConformance {
         let actions = ["model", "transition", "access_denied", "access", "Model", "model.created", "trans", ""]
         queries += actions.map { EventQuery(action: $0) }
         queries += ["m1", "m%", "m"].map { EventQuery(modelID: $0) }
+        queries += subjects.map { EventQuery(modelID: "m1", legacySubject: $0) }
         queries += [
             EventQuery(since: at(10_000)), EventQuery(until: at(10_000)),
             EventQuery(since: at(9_999).addingTimeInterval(0.0006), until: at(20_000).addingTimeInterval(-0.0003)),

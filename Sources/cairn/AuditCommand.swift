@@ -71,9 +71,9 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Have the server re-walk the chain; with --head, also check an exported (signed) head.",
             discussion: """
-                Exits with status 1 when the chain is broken or the head's signature does not verify. Without \
-                --public-key a signature is checked against the key embedded in the head, which proves the head was \
-                not altered but not who signed it.
+                Exits with status 1 when the chain is broken or the head's signature does not verify. A signed \
+                head needs --public-key (the signer's key, kept apart from the head): a key embedded in the head \
+                proves nothing about who signed it, since whoever rewrote the log could re-sign a head with their own.
                 """
         )
         @OptionGroup var options: ClientOptions
@@ -122,13 +122,14 @@ struct AuditCommand: AsyncParsableCommand {
                 }
                 return true
             case .valid:
-                if trusted == nil {
-                    Console.writeError(
-                        "warning: the signature was checked against the public key embedded in the head: that proves "
-                            + "the head is intact, not who signed it. Pass --public-key FILE to check its origin.\n"
+                guard trusted != nil else {
+                    Console.error(
+                        "The head is signed, but only against the key it carries itself, which anyone could have "
+                            + "made. Pass the signer's key with --public-key FILE (from `cairn audit keygen`)."
                     )
+                    return false
                 }
-                if !options.json { print("signature: valid" + (trusted == nil ? " (embedded key)" : "")) }
+                if !options.json { print("signature: valid") }
                 return true
             case .invalid(let reason):
                 Console.error("The head's signature is INVALID: \(reason).")
@@ -152,6 +153,17 @@ struct AuditCommand: AsyncParsableCommand {
             try await options.withClient { client in
                 let key = try signKey.map { try SigningKeyFile.privateKey(at: URL(fileURLWithPath: $0)) }
                 var exported = ExportedChainHead(try await client.chainHead())
+                if key != nil {
+                    // Never vouch for a broken log: verify up to the head before signing it.
+                    let result = try await client.verifyAuditLog(head: exported.head)
+                    if let broken = result.broken {
+                        Console.error(
+                            "The event log is broken at entry \(broken.sequence) (\(broken.kind)): \(broken.reason). "
+                                + "Refusing to sign its head."
+                        )
+                        throw ExitCode(1)
+                    }
+                }
                 if let key { try exported.sign(with: key) }
                 let encoder = WireJSON.encoder()
                 encoder.outputFormatting.insert(.prettyPrinted)

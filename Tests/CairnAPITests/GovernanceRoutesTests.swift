@@ -202,6 +202,9 @@ struct GovernanceRoutesTests {
             ("GET", "/api/v1/audit/verify?head_sequence=3&head_hash=xyz", nil, "64 hexadecimal"),
             ("GET", "/api/v1/requests?state=open", nil, "not a request state"),
             ("GET", "/api/v1/requests?page_token=garbage", nil, "not a page token"),
+            ("GET", "/api/v1/requests?page_token=9223372036854775807.a", nil, "not a page token"),
+            ("GET", "/api/v1/requests?page_token=-5.a", nil, "not a page token"),
+            ("GET", "/api/v1/audit/events?since=9999-12-31T23:59:59Z&until=0001-01-01T00:00:00Z", nil, "empty"),
             ("GET", "/api/v1/models/fraud/versions/1/card?format=pdf", nil, "markdown"),
         ]
     )

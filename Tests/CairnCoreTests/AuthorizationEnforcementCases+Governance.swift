@@ -38,13 +38,13 @@ extension EnforcementCase {
         global("transitionRequests(modelName:state:after:limit:actor:)", .read) {
             _ = try await $0.transitionRequests(modelName: nil, state: .pending, after: nil, limit: 10, actor: $1)
         },
-        on("setPolicy(modelName:policy:actor:)", .administer, records: true) {
+        global("setPolicy(modelName:policy:actor:)", .administer, records: true) {
             _ = try await $0.setPolicy(modelName: "fraud", policy: Policy(), actor: $1)
         },
         global("setPolicy(modelName:policy:actor:)", .administer, records: true) {
             _ = try await $0.setPolicy(modelName: nil, policy: Policy(), actor: $1)
         },
-        on("deletePolicy(modelName:actor:)", .administer, records: true) {
+        global("deletePolicy(modelName:actor:)", .administer, records: true) {
             try await $0.deletePolicy(modelName: "fraud", actor: $1)
         },
         on("policy(modelName:actor:)", .read) { _ = try await $0.policy(modelName: "fraud", actor: $1) },

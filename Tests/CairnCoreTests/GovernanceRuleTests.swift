@@ -37,6 +37,7 @@ struct GovernanceRuleTests {
             (#"{"stage": {}}"#, "stage: unknown field"),
             (#"{"stages": {"Prod": {}}}"#, "stages.Prod: not a guardable stage"),
             (#"{"stages": {"None": {}}}"#, "stages.None: not a guardable stage"),
+            (#"{"stages": {"Archived": {}}}"#, "stages.Archived: not a guardable stage"),
             (
                 #"{"stages": {"Production": {"approvals": 21}}}"#,
                 "stages.Production.approvals must be a whole number from 0 to 20"
@@ -72,6 +73,28 @@ struct GovernanceRuleTests {
     func policyErrors(_ document: String, _ expected: String) {
         let error = expectInvalid { _ = try Policy(document: bytes(document)) }
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    }
+
+    @Test("a policy is refused unless its stored form reads back within the limits")
+    func storedFormLimits() throws {
+        // 964 bytes as written, over 1024 once spaced out in normal form.
+        let long = "a>=0" + String(repeating: "-1", count: 480)
+        let error = expectInvalid {
+            _ = try Policy(document: bytes(#"{"stages": {"Production": {"gates": {"metrics": ["\#(long)"]}}}}"#))
+        }
+        #expect(error?.message.contains("normal form") == true, "\(error?.message ?? "")")
+        let fits = "a>=0" + String(repeating: "-1", count: 200)
+        let policy = try Policy(document: bytes(#"{"stages": {"Production": {"gates": {"metrics": ["\#(fits)"]}}}}"#))
+        #expect(try Policy(document: bytes(policy.document.canonicalJSON)) == policy)
+        // Many small rules grow when their defaults are written out.
+        let aliases = (0..<900).map { #""a\#($0)": {}"# }.joined(separator: ",")
+        let tooLarge = Result { () throws(RegistryError) in try Policy(document: bytes(#"{"aliases": {\#(aliases)}}"#))
+        }
+        guard case .failure(let error) = tooLarge else {
+            Issue.record("a policy larger than the limit in stored form was accepted")
+            return
+        }
+        #expect(error.code == .payloadTooLarge, "\(error)")
     }
 
     @Test("metric expressions: thresholds, arithmetic, Production comparisons, missing values")

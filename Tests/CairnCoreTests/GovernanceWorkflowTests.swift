@@ -91,7 +91,7 @@ struct GovernanceWorkflowTests {
         let own = await expectRegistryError(.permissionDenied) { try await world.approve(request.id, by: Self.max) }
         #expect(own?.message.contains("four eyes") == true)
         let creator = await expectRegistryError(.permissionDenied) { try await world.approve(request.id, by: Self.ian) }
-        #expect(creator?.message.contains("created version 1") == true)
+        #expect(creator?.message.contains("finalized version 1") == true)
         let afterRefusals = try await world.events()
         #expect(
             afterRefusals.count == before + 2 && afterRefusals.suffix(2).allSatisfy { $0.action == "access.denied" }
@@ -113,6 +113,56 @@ struct GovernanceWorkflowTests {
         #expect(actions.suffix(2) == ["transition.approved", "version.stage_changed"])
         let stored = try await world.service.transitionRequest(id: request.id, actor: Self.eve)
         #expect(stored.state == .approved && stored.resolvedBy == "amy" && stored.decisions.count == 2)
+    }
+
+    @Test("whoever uploaded or finalized the version is barred like its creator; asking again returns the request")
+    func contributorsAndRetries() async throws {
+        let world = try await World.make()
+        try await world.setPolicy(#"{"stages": {"Production": {"approvals": 2}}}"#)
+        world.clock.advance(by: 1)
+        _ = try await world.service.createVersion(modelName: "fraud", NewVersion(), actor: Self.ed)
+        try await world.service.upload(bytes("weights"), modelName: "fraud", number: 1, path: "m.bin", actor: Self.max)
+        _ = try await world.service.finalizeVersion(modelName: "fraud", number: 1, actor: Self.ian)
+        let request = try #require(try await world.request(1, by: Self.eve).request)
+        for contributor in [Self.max, Self.ian] {
+            let error = await expectRegistryError(.permissionDenied) {
+                try await world.approve(request.id, by: contributor)
+            }
+            #expect(error?.message.contains("separates duties") == true)
+        }
+        _ = try await world.approve(request.id, by: Self.abe)
+        // A retried request (an MLflow client retrying its call) keeps the approvals gathered so far.
+        let again = try await world.request(1, by: Self.ed)
+        #expect(again.request?.id == request.id && again.request?.approvals.count == 1 && !again.applied)
+        let mlflow = await expectRegistryError(.approvalRequired) {
+            try await world.service.transitionStage(
+                modelName: "fraud",
+                number: 1,
+                to: .production,
+                archiveExisting: false,
+                actor: Self.ed
+            )
+        }
+        #expect(
+            mlflow?.message.contains("\(request.id) is pending (1 of 2 approvals)") == true,
+            "\(mlflow?.message ?? "")"
+        )
+        #expect(try await world.approve(request.id, by: Self.amy).applied)
+    }
+
+    @Test("moving a version out of a guarded stage to an unguarded one needs an admin")
+    func leavingGuardedStage() async throws {
+        let world = try await World.make()
+        try await world.setPolicy(#"{"stages": {"Production": {"approvals": 0}}}"#)
+        try await world.publish(["auc": 0.9])
+        #expect(try await world.request(1).applied)
+        for stage in [Stage.none, .staging, .archived] {
+            let error = await expectRegistryError(.permissionDenied) { try await world.request(1, .stage(stage)) }
+            #expect(error?.message.contains("its policy guards") == true)
+            #expect(try await world.events().last?.action == "access.denied")
+        }
+        #expect(try await world.stage(1) == .production)
+        #expect(try await world.request(1, .stage(.archived), by: alice).applied)
     }
 
     @Test("separation of duties can be relaxed for the creator, never for the requester")
@@ -254,7 +304,7 @@ struct GovernanceWorkflowTests {
         let error = await expectRegistryError(.approvalRequired) {
             try await world.service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: Self.ed)
         }
-        let id = try #require(error?.message.firstMatch(of: /request (\S+) was created/)?.1)
+        let id = try #require(error?.message.firstMatch(of: /request (\S+) is pending/)?.1)
         await expectRegistryError(.permissionDenied) {
             try await world.service.cancelTransition(requestID: String(id), comment: "", actor: Self.eve)
         }
@@ -418,6 +468,35 @@ struct GovernanceWorkflowTests {
             ]
         )
         #expect(log.allSatisfy { $0.subject.hasPrefix("model/fraud/") }, "events keep the name of their time")
+    }
+
+    @Test("events written before events carried a model id still count for history, by the model's name")
+    func legacyEvents() async throws {
+        let world = try await World.make()
+        try await world.publish(["auc": 0.9])
+        let legacy = try await world.service.store.write { tx in
+            let event = EventChain.next(
+                after: try await tx.lastEvent(),
+                time: world.clock.advance(by: 1),
+                actor: "old-admin",
+                action: "version.stage_changed",
+                subject: "model/fraud/version/1",
+                payload: #"{"archived":[],"from":"None","to":"Production"}"#
+            )
+            try await tx.appendEvent(event)
+            return event
+        }
+        #expect(legacy.modelID == nil)
+        let history = try await world.service.stageHistory(modelName: "fraud", at: nil, actor: Self.ed)
+        #expect(history.versions(in: .production) == [1] && history.changes.first?.actor == "old-admin")
+        let log = try await world.service.auditLog(
+            AuditLogQuery(modelName: "fraud", actor: "old-admin"),
+            afterSequence: 0,
+            limit: 10,
+            actor: Self.ed
+        )
+        #expect(log == [legacy])
+        #expect(try await world.service.verifyEventChain(actor: Self.ed).broken == nil)
     }
 
     @Test("provenance: who approved, on what gate evidence, and what trained the version, in one call")

@@ -322,6 +322,11 @@ struct CLIGovernanceTests {
         #expect(again.status == 1 && again.stderr.contains("already exists"), "\(again.stderr)")
 
         let head = files.url.appendingPathComponent("head.json").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        let exposed = try await people.run(["audit", "head", "--sign-key", key, "--out", head], as: people.alice)
+        #expect(exposed.status != 0 && exposed.stderr.contains("chmod 600"), "\(exposed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: head))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
         _ = try await people.ok(["audit", "head", "--sign-key", key, "--out", head], as: people.alice)
         let exported = try WireJSON.decoder().decode(
             ExportedChainHead.self,
@@ -340,7 +345,7 @@ struct CLIGovernanceTests {
             "\(verified.stdout)"
         )
         let embedded = try await people.run(["audit", "verify", "--head", head], as: people.alice)
-        #expect(embedded.status == 0 && embedded.stderr.contains("warning"), "\(embedded.stderr)")
+        #expect(embedded.status == 1 && embedded.stderr.contains("--public-key"), "\(embedded.stderr)")
 
         var forged = exported
         forged.hash = String(repeating: "0", count: 64)

@@ -4,6 +4,9 @@ import Foundation
 public struct EventQuery: Hashable, Sendable {
     /// Events that concern this model (by id, so renames do not hide its history).
     public var modelID: String?
+    /// With ``modelID``: also the events that carry no model id (written before events carried one) whose subject
+    /// is this (`model/NAME`) or under it.
+    public var legacySubject: String?
     /// Events whose subject is `model/NAME` or under it: for a model that no longer exists.
     public var modelSubject: String?
     /// Events about this version number (subject ending in `/version/N`).
@@ -19,6 +22,7 @@ public struct EventQuery: Hashable, Sendable {
 
     public init(
         modelID: String? = nil,
+        legacySubject: String? = nil,
         modelSubject: String? = nil,
         versionNumber: Int? = nil,
         actor: String? = nil,
@@ -27,6 +31,7 @@ public struct EventQuery: Hashable, Sendable {
         until: Date? = nil
     ) {
         self.modelID = modelID
+        self.legacySubject = legacySubject
         self.modelSubject = modelSubject
         self.versionNumber = versionNumber
         self.actor = actor
@@ -40,10 +45,11 @@ public struct EventQuery: Hashable, Sendable {
     public func matches(_ event: AuditEvent) -> Bool {
         func same(_ a: String?, _ b: String) -> Bool { a.map { $0.utf8.elementsEqual(b.utf8) } ?? false }
         func starts(_ text: String, _ prefix: String) -> Bool { text.utf8.starts(with: prefix.utf8) }
-        if let modelID, !same(event.modelID, modelID) { return false }
-        if let modelSubject, !same(event.subject, modelSubject), !starts(event.subject, modelSubject + "/") {
-            return false
+        func under(_ subject: String) -> Bool { same(event.subject, subject) || starts(event.subject, subject + "/") }
+        if let modelID, !same(event.modelID, modelID) {
+            guard let legacySubject, event.modelID == nil, under(legacySubject) else { return false }
         }
+        if let modelSubject, !under(modelSubject) { return false }
         if let versionNumber, !event.subject.utf8.reversed().starts(with: "/version/\(versionNumber)".utf8.reversed()) {
             return false
         }
@@ -71,11 +77,21 @@ public struct RequestCursor: Hashable, Sendable {
 
     /// Whether `request` comes after the cursor in the listing's order.
     public func precedes(_ request: TransitionRequest) -> Bool {
-        let (a, b) = (Int64((request.createdAt.timeIntervalSince1970 * 1000).rounded()), millis)
+        let (a, b) = (Self.millis(request.createdAt), millis)
         return a < b || (a == b && request.id.utf8.lexicographicallyPrecedes(id.utf8))
     }
 
-    var millis: Int64 { Int64((createdAt.timeIntervalSince1970 * 1000).rounded()) }
+    var millis: Int64 { Self.millis(createdAt) }
+
+    /// Milliseconds of a date, clamped to the range a token may carry (years 1970 to 9999).
+    static func millis(_ date: Date) -> Int64 {
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        guard value.isFinite else { return value > 0 ? latest : 0 }
+        return Int64(min(max(value, 0), Double(latest)))
+    }
+
+    /// 9999-12-31T23:59:59.999Z.
+    static let latest: Int64 = 253_402_300_799_999
 
     /// The cursor as an opaque page token: `<milliseconds>.<id>`.
     public var token: String { "\(millis).\(id)" }
@@ -84,7 +100,9 @@ public struct RequestCursor: Hashable, Sendable {
     /// - Throws: `.invalidArgument`.
     public init(token: String) throws(RegistryError) {
         let parts = token.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let millis = Int64(parts[0]), !parts[1].isEmpty, parts[1].utf8.count <= 128 else {
+        guard parts.count == 2, let millis = Int64(parts[0]), (0...Self.latest).contains(millis), !parts[1].isEmpty,
+            parts[1].utf8.count <= 128
+        else {
             throw .invalid("'\(token.prefix(80))' is not a page token of this listing; pass the previous page's token.")
         }
         self.init(createdAt: Date(timeIntervalSince1970: Double(millis) / 1000), id: parts[1])

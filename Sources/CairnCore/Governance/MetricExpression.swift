@@ -85,7 +85,17 @@ public struct MetricExpression: Hashable, Sendable {
         self.left = left
         self.comparison = comparison
         self.right = right
+        // Stored and shown in its normal form, which must read back within the same limit.
+        guard text.utf8.count <= Self.maxTextBytes else {
+            throw .invalid(
+                "Metric gate '\(source.prefix(80))…' is \(text.utf8.count) bytes in normal form; the limit is "
+                    + "\(Self.maxTextBytes)."
+            )
+        }
     }
+
+    /// Longest expression, in its normal form.
+    public static let maxTextBytes = 1024
 
     /// The outcome of evaluating the expression.
     public struct Outcome: Sendable {

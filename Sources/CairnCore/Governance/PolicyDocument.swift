@@ -31,8 +31,11 @@ extension Policy {
         let root = try DocumentObject(value, path: "", allowed: ["stages", "aliases"])
         var stages: [Stage: TransitionRule] = [:]
         for (key, value) in try root.object("stages") ?? [:] {
-            guard let stage = Stage(caseInsensitive: key), stage != .none else {
-                throw .invalid("stages.\(key.prefix(80)): not a guardable stage. Use Staging, Production or Archived.")
+            guard let stage = Stage(caseInsensitive: key), stage == .staging || stage == .production else {
+                throw .invalid(
+                    "stages.\(key.prefix(80)): not a guardable stage. Use Staging or Production (leaving a guarded "
+                        + "stage needs an admin; archiving is never gated)."
+                )
             }
             guard stages[stage] == nil else { throw .invalid("stages: \(stage.rawValue) is given twice.") }
             stages[stage] = try Self.rule(value, path: "stages.\(stage.rawValue)", stage: stage)
@@ -47,6 +50,14 @@ extension Policy {
             aliases[alias] = try Self.rule(value, path: "aliases.\(alias)", stage: nil)
         }
         self.init(stages: stages, aliases: aliases)
+        // The stored form writes every default out; it must stay within the limit it is read back with.
+        let stored = document.canonicalJSON.utf8.count
+        guard stored <= Self.maxDocumentBytes else {
+            throw RegistryError(
+                .payloadTooLarge,
+                "The policy is \(stored) bytes in its stored form; the limit is \(Self.maxDocumentBytes)."
+            )
+        }
     }
 
     static func rule(_ value: DocumentValue, path: String, stage: Stage?) throws(RegistryError)
@@ -117,7 +128,7 @@ extension Policy {
     static func rule(document text: String, target: TransitionTarget) throws(RegistryError) -> TransitionRule {
         let stage: Stage? = if case .stage(let stage) = target { stage } else { nil }
         do {
-            let value = try DocumentValue.parse(Array(text.utf8), what: "stored rule", maxBytes: maxDocumentBytes)
+            let value = try DocumentValue.parse(Array(text.utf8), what: "stored rule", maxBytes: .max)
             return try rule(value, path: "rule", stage: stage)
         } catch {
             throw RegistryError(.internalError, "A stored transition rule is unreadable: \(error.message)")
