@@ -4,7 +4,8 @@ extension OpenAPISchemas {
         let boolean: [String: Any] = ["type": "boolean"]
         let intList = array(integer)
         let gates = object([
-            "metrics": array(string), "model_card": array(string), "signature": boolean, "dataset_digest": boolean,
+            "metrics": array(string), "metrics_source": ["type": "string", "enum": ["version", "run"]],
+            "model_card": array(string), "signature": boolean, "dataset_digest": boolean,
             "tags": array(string),
         ])
         let rule = object([

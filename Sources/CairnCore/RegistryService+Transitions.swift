@@ -75,7 +75,7 @@ extension RegistryService {
             if let same = pending.first(where: { $0.target == target && $0.versionID == version.id }) {
                 return .done(TransitionOutcome(version: version, request: same, applied: false))
             }
-            let results = try await evaluateGates(tx, rule.gates, for: version)
+            let results = try await evaluateGates(tx, rule, for: version)
             if let blocked = try await recordIfBlocked(tx, results, version, target, actor: actor, at: now) {
                 return .refused(blocked)
             }
@@ -202,7 +202,7 @@ extension RegistryService {
             let complete = request.approvals.count >= request.requiredApprovals
             if complete {
                 let rule = try Policy.rule(document: request.rule, target: request.target)
-                let results = try await evaluateGates(tx, rule.gates, for: version)
+                let results = try await evaluateGates(tx, rule, for: version)
                 if let blocked = try await recordIfBlocked(
                     tx,
                     results,
@@ -489,15 +489,26 @@ extension RegistryService {
 
     /// Evaluates `gates` for `version` against its card and the current Production version (the highest-numbered
     /// other version in Production).
-    func evaluateGates(_ reader: any MetadataReader, _ gates: [Gate], for version: ModelVersion) async throws
+    func evaluateGates(_ reader: any MetadataReader, _ rule: TransitionRule, for version: ModelVersion) async throws
         -> [GateResult]
     {
-        guard !gates.isEmpty else { return [] }
+        guard !rule.gates.isEmpty else { return [] }
         let card = try await reader.modelCard(versionID: version.id)?.card
-        let production = try await allVersions(reader, modelID: version.modelID).first {
+        var candidate = version
+        var production = try await allVersions(reader, modelID: version.modelID).first {
             $0.stage == .production && $0.number != version.number
         }
-        return GateEvaluator.evaluate(gates, candidate: version, card: card, production: production)
+        if rule.metricsSource == .run {
+            candidate.lineage.metrics = try await runMetrics(reader, of: version)
+            if let found = production { production?.lineage.metrics = try await runMetrics(reader, of: found) }
+        }
+        return GateEvaluator.evaluate(rule.gates, candidate: candidate, card: card, production: production)
+    }
+
+    /// The latest value of each metric of the run a version names (none without a run, or for a deleted run).
+    private func runMetrics(_ reader: any MetadataReader, of version: ModelVersion) async throws -> [String: Double] {
+        guard let runID = version.lineage.runID, let run = try await reader.run(id: runID) else { return [:] }
+        return run.metrics.mapValues(\.value).filter { $0.value.isFinite }
     }
 
     /// Records `transition.blocked` and returns the error naming the failing gates, or `nil` when all passed.

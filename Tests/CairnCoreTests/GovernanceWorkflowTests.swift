@@ -150,6 +150,52 @@ struct GovernanceWorkflowTests {
         #expect(try await world.approve(request.id, by: Self.amy).applied)
     }
 
+    @Test("with metrics_source run, metric gates read the run's metrics, not what the version's creator typed")
+    func metricsFromRun() async throws {
+        let world = try await World.make()
+        let experiment = try await world.service.createExperiment(name: "exp", tags: [:], actor: Self.ed)
+        let run = try await world.service.createRun(
+            experimentID: experiment.id,
+            name: "r",
+            userID: "ed",
+            startTime: 1,
+            tags: [:],
+            actor: Self.ed
+        )
+        let point = MetricPoint(key: "auc", value: 0.5, timestamp: 1, step: 0)
+        try await world.service.logBatch(runID: run.id, metrics: [point], params: [:], tags: [:], actor: Self.ed)
+        world.clock.advance(by: 1)
+        _ = try await world.service.publishVersion(
+            modelName: "fraud",
+            files: ["m.bin": bytes("w")],
+            NewVersion(lineage: VersionLineage(runID: run.id, metrics: ["auc": 0.99])),
+            actor: Self.ed
+        )
+        try await world.publish(["auc": 0.99])  // version 2: no run at all
+        try await world.setPolicy(#"{"stages": {"Staging": {"approvals": 0, "gates": {"metrics": ["auc >= 0.9"]}}}}"#)
+        #expect(try await world.request(1, .stage(.staging)).applied, "the version's own metrics pass")
+        _ = try await world.service.requestTransition(
+            modelName: "fraud",
+            number: 1,
+            to: .stage(.none),
+            archiveExisting: false,
+            comment: "",
+            actor: alice
+        )
+        try await world.setPolicy(
+            #"{"stages": {"Staging": {"approvals": 0, "gates": {"metrics": ["auc >= 0.9"], "metrics_source": "run"}}}}"#
+        )
+        let fromRun = await expectRegistryError(.failedPrecondition) { try await world.request(1, .stage(.staging)) }
+        #expect(fromRun?.message.contains("auc 0.5") == true, "\(fromRun?.message ?? "")")
+        let noRun = await expectRegistryError(.failedPrecondition) { try await world.request(2, .stage(.staging)) }
+        #expect(noRun?.message.contains("no metric 'auc'") == true)
+        let policy = try await world.service.policy(modelName: "fraud", actor: Self.ed)
+        #expect(policy.stored?.policy.rule(for: .stage(.staging))?.metricsSource == .run)
+        expectInvalid {
+            _ = try Policy(document: bytes(#"{"stages": {"Staging": {"gates": {"metrics_source": "vibes"}}}}"#))
+        }
+    }
+
     @Test("moving a version out of a guarded stage to an unguarded one needs an admin")
     func leavingGuardedStage() async throws {
         let world = try await World.make()

@@ -87,18 +87,36 @@ public enum Gate: Hashable, Sendable {
 public struct TransitionRule: Hashable, Sendable {
     /// How many approvals it needs (0: gates only, applied as soon as they pass).
     public var approvals: Int
-    /// Four eyes: the version's creator may not approve either. The requester never may, whatever this says.
+    /// Four eyes: whoever made the version (created, uploaded to, finalized or registered it) may not approve
+    /// either. The requester never may, whatever this says.
     public var separationOfDuties: Bool
     /// Archive every other version in the target stage when the move is applied (stages Staging and Production).
     public var archiveExisting: Bool
     public var gates: [Gate]
+    /// Where metric gates read metrics from.
+    public var metricsSource: MetricsSource
 
-    public init(approvals: Int = 1, separationOfDuties: Bool = true, archiveExisting: Bool = false, gates: [Gate] = [])
-    {
+    /// Where metric gates read a version's metrics from.
+    public enum MetricsSource: String, Hashable, Sendable, CaseIterable {
+        /// The metrics recorded on the version (from its run at registration, or given when it was created).
+        case version
+        /// The metrics of the run the version names, as the tracking server holds them now: values the version's
+        /// creator cannot have typed in. A version without a run fails every metric gate.
+        case run
+    }
+
+    public init(
+        approvals: Int = 1,
+        separationOfDuties: Bool = true,
+        archiveExisting: Bool = false,
+        gates: [Gate] = [],
+        metricsSource: MetricsSource = .version
+    ) {
         self.approvals = approvals
         self.separationOfDuties = separationOfDuties
         self.archiveExisting = archiveExisting
         self.gates = gates
+        self.metricsSource = metricsSource
     }
 }
 

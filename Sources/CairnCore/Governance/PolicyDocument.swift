@@ -10,6 +10,7 @@ import Foundation
 ///     archive_existing: true    # archive the previous Production version when applied (default false)
 ///     gates:
 ///       metrics: ["accuracy >= 0.9", "auc >= production.auc - 0.005"]
+///       metrics_source: run     # read metrics from the version's run, not the version (default: version)
 ///       model_card: [intended_use, limitations]
 ///       signature: true
 ///       dataset_digest: true
@@ -77,6 +78,12 @@ extension Policy {
         }
         if let gates = object.value("gates") {
             rule.gates = try Self.gates(gates, path: path + ".gates")
+            if case .object(let fields) = gates, let source = fields["metrics_source"], source != .null {
+                guard case .string(let text) = source, let parsed = TransitionRule.MetricsSource(rawValue: text) else {
+                    throw .invalid("\(path).gates.metrics_source must be \"version\" or \"run\".")
+                }
+                rule.metricsSource = parsed
+            }
         }
         return rule
     }
@@ -85,7 +92,7 @@ extension Policy {
         let object = try DocumentObject(
             value,
             path: path,
-            allowed: ["metrics", "model_card", "signature", "dataset_digest", "tags"]
+            allowed: ["metrics", "metrics_source", "model_card", "signature", "dataset_digest", "tags"]
         )
         var gates: [Gate] = []
         for (index, text) in (try object.strings("metrics", maxCount: maxGates) ?? []).enumerated() {
@@ -158,6 +165,7 @@ extension Policy {
             }
         }
         if !metrics.isEmpty { gates["metrics"] = .array(metrics) }
+        if rule.metricsSource != .version { gates["metrics_source"] = .string(rule.metricsSource.rawValue) }
         return .object([
             "approvals": .number(Double(rule.approvals)),
             "separation_of_duties": .bool(rule.separationOfDuties),
