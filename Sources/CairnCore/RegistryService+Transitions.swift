@@ -269,21 +269,7 @@ extension RegistryService {
             request.decisions.append(
                 ApprovalDecision(approver: actor.name, verdict: .reject, comment: comment, time: now)
             )
-            request.state = .rejected
-            request.resolvedBy = actor.name
-            request.resolution = comment
-            request.updatedAt = now
-            try await tx.updateTransitionRequest(request)
-            try await record(
-                tx,
-                actor: actor,
-                action: "transition.rejected",
-                subject: Self.versionSubject(request.modelName, request.versionNumber),
-                modelID: request.modelID,
-                payload: ["request": requestID, "target": request.target.key, "comment": comment],
-                at: now
-            )
-            return request
+            return try await close(tx, request, as: .rejected, by: actor, comment: comment, at: now)
         }
     }
 
@@ -303,23 +289,36 @@ extension RegistryService {
         }
         let now = clock.now()
         return try await store.write { tx in
-            var request = try await pendingRequest(tx, requestID, toBe: "cancelled")
-            request.state = .cancelled
-            request.resolvedBy = actor.name
-            request.resolution = comment
-            request.updatedAt = now
-            try await tx.updateTransitionRequest(request)
-            try await record(
-                tx,
-                actor: actor,
-                action: "transition.cancelled",
-                subject: Self.versionSubject(request.modelName, request.versionNumber),
-                modelID: request.modelID,
-                payload: ["request": requestID, "target": request.target.key, "comment": comment],
-                at: now
-            )
-            return request
+            let request = try await pendingRequest(tx, requestID, toBe: "cancelled")
+            return try await close(tx, request, as: .cancelled, by: actor, comment: comment, at: now)
         }
+    }
+
+    /// Ends a pending request as rejected or cancelled, recording `transition.<state>`.
+    private func close(
+        _ tx: any MetadataTransaction,
+        _ request: TransitionRequest,
+        as state: TransitionRequest.State,
+        by actor: Principal,
+        comment: String,
+        at now: Date
+    ) async throws -> TransitionRequest {
+        var request = request
+        request.state = state
+        request.resolvedBy = actor.name
+        request.resolution = comment
+        request.updatedAt = now
+        try await tx.updateTransitionRequest(request)
+        try await record(
+            tx,
+            actor: actor,
+            action: "transition.\(state.rawValue)",
+            subject: Self.versionSubject(request.modelName, request.versionNumber),
+            modelID: request.modelID,
+            payload: ["request": request.id, "target": request.target.key, "comment": comment],
+            at: now
+        )
+        return request
     }
 
     /// One request. Needs ``Action/read`` on its model; a request the actor may not read is reported as not found.
