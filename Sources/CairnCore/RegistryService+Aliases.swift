@@ -37,21 +37,21 @@ extension RegistryService {
         let now = clock.now()
         let step: GovernedStep<Void> = try await store.write { tx in
             let model = try await requireModel(tx, modelName)
-            if try await applicableRule(tx, modelID: model.id, target: .alias(alias)) != nil,
+            let subject = Self.modelSubject(modelName) + "/alias/\(alias)"
+            if try await effectivePolicy(tx, modelID: model.id).rule(for: .alias(alias)) != nil,
                 case .denied(let reason) = Authorization.decide(actor, .administer, model: modelName)
             {
                 let why =
                     "'\(alias)' is protected by the policy of '\(modelName)': removing it needs the admin role. "
                     + reason
-                try await record(
+                try await recordDenial(
                     tx,
                     actor: actor,
-                    action: "access.denied",
-                    subject: Self.modelSubject(modelName) + "/alias/\(alias)",
+                    action: .administer,
+                    subject: subject,
                     modelID: model.id,
-                    payload: [
-                        "action": Action.administer.rawValue, "attempted": "delete alias '\(alias)'", "reason": why,
-                    ],
+                    attempted: "delete alias '\(alias)'",
+                    reason: why,
                     at: now
                 )
                 return .refused(Authorization.refusal(actor, .administer, model: modelName, reason: why))
@@ -63,7 +63,7 @@ extension RegistryService {
                 tx,
                 actor: actor,
                 action: "alias.deleted",
-                subject: Self.modelSubject(modelName) + "/alias/\(alias)",
+                subject: subject,
                 modelID: model.id,
                 at: now
             )

@@ -133,16 +133,40 @@ extension RegistryService {
         let now = clock.now()
         try await store.write { tx in
             let modelID = try await model.asyncMap { try await tx.model(named: $0)?.id } ?? nil
-            try await record(
+            try await recordDenial(
                 tx,
                 actor: actor,
-                action: "access.denied",
+                action: action,
                 subject: model.map(Self.modelSubject) ?? "server",
                 modelID: modelID,
-                payload: ["action": action.rawValue, "attempted": attempted, "reason": reason],
+                attempted: attempted,
+                reason: reason,
                 at: now
             )
         }
+    }
+
+    /// Appends `access.denied` inside `tx`, for a refusal decided inside a transaction (by the state it reads): it
+    /// commits with the transaction, which then changes nothing else.
+    func recordDenial(
+        _ tx: any MetadataTransaction,
+        actor: Principal,
+        action: Action,
+        subject: String,
+        modelID: String?,
+        attempted: String,
+        reason: String,
+        at now: Date
+    ) async throws {
+        try await record(
+            tx,
+            actor: actor,
+            action: "access.denied",
+            subject: subject,
+            modelID: modelID,
+            payload: ["action": action.rawValue, "attempted": attempted, "reason": reason],
+            at: now
+        )
     }
 }
 

@@ -1,26 +1,5 @@
 import Foundation
 
-/// The policy that governs a model, and where it comes from.
-public struct EffectivePolicy: Sendable {
-    public enum Source: String, Sendable {
-        /// The model's own policy.
-        case model
-        /// The registry-wide default (the model has none of its own).
-        case `default`
-        /// No policy: every transition is immediate.
-        case none
-    }
-
-    public var source: Source
-    /// The stored policy, or `nil` for ``Source/none``.
-    public var stored: StoredPolicy?
-
-    public init(source: Source, stored: StoredPolicy?) {
-        self.source = source
-        self.stored = stored
-    }
-}
-
 extension RegistryService {
     /// Sets the policy of a model, or (with `modelName` `nil`) the registry-wide default that applies to every model
     /// without one. A model's policy replaces the default entirely. Pending requests keep the rule they were made
@@ -81,17 +60,20 @@ extension RegistryService {
         if let modelName { try ModelName.validate(modelName) }
         try Authorization.require(actor, .read, model: modelName)
         return try await store.read { reader in
-            if let modelName {
-                let model = try await requireModel(reader, modelName)
-                if let own = try await reader.policy(modelID: model.id) {
-                    return EffectivePolicy(source: .model, stored: own)
-                }
-            }
-            guard let fallback = try await reader.policy(modelID: nil) else {
-                return EffectivePolicy(source: .none, stored: nil)
-            }
-            return EffectivePolicy(source: .default, stored: fallback)
+            let model = try await modelName.asyncMap { try await requireModel(reader, $0) }
+            return try await effectivePolicy(reader, modelID: model?.id)
         }
+    }
+
+    /// The policy governing a model (`nil`: the default one): its own, else the default — one place decides.
+    func effectivePolicy(_ reader: any MetadataReader, modelID: String?) async throws -> EffectivePolicy {
+        if let modelID, let own = try await reader.policy(modelID: modelID) {
+            return EffectivePolicy(source: .model, stored: own)
+        }
+        guard let fallback = try await reader.policy(modelID: nil) else {
+            return EffectivePolicy(source: .none, stored: nil)
+        }
+        return EffectivePolicy(source: .default, stored: fallback)
     }
 
     static func policySubject(_ modelName: String?) -> String {

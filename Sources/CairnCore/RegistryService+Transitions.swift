@@ -28,11 +28,12 @@ extension RegistryService {
         let step: GovernedStep<TransitionOutcome> = try await store.write { tx in
             let version = try await requireVersion(tx, modelName, number)
             try Self.requireReady(version, for: target)
-            guard let rule = try await applicableRule(tx, modelID: version.modelID, target: target) else {
+            let policy = try await effectivePolicy(tx, modelID: version.modelID)
+            guard let rule = policy.rule(for: target) else {
                 // Leaving a guarded stage for an unguarded one takes the version out of what the policy protects
                 // (serving may follow it): an admin's call, as deleting a protected alias is.
                 if case .stage(let stage) = target, stage != version.stage,
-                    try await applicableRule(tx, modelID: version.modelID, target: .stage(version.stage)) != nil,
+                    policy.rule(for: .stage(version.stage)) != nil,
                     case .denied(let reason) = Authorization.decide(actor, .administer, model: modelName)
                 {
                     let why =
@@ -42,9 +43,11 @@ extension RegistryService {
                         tx,
                         actor: actor,
                         action: .administer,
-                        model: version,
+                        subject: Self.versionSubject(version.modelName, version.number),
+                        modelID: version.modelID,
                         attempted: attempted,
-                        reason: why
+                        reason: why,
+                        at: now
                     )
                     return .refused(Authorization.refusal(actor, .administer, model: modelName, reason: why))
                 }
@@ -66,7 +69,7 @@ extension RegistryService {
                 )
             }
             // Asking again for the same move (a retried call) returns the pending request with its approvals.
-            let pending = try await tx.transitionRequests(
+            var pending = try await tx.transitionRequests(
                 modelID: version.modelID,
                 state: .pending,
                 after: nil,
@@ -80,15 +83,9 @@ extension RegistryService {
                 return .refused(blocked)
             }
             let id = ids.next()
-            // Superseded requests leave the pending set, so each round reads the pending ones afresh.
+            // Superseded requests leave the pending set, so a further round (past the first 1,000) reads it afresh.
             var superseded: [String] = []
             while true {
-                let pending = try await tx.transitionRequests(
-                    modelID: version.modelID,
-                    state: .pending,
-                    after: nil,
-                    limit: 1000
-                )
                 let same = pending.filter { $0.target == target }
                 for var old in same {
                     old.state = .superseded
@@ -99,6 +96,12 @@ extension RegistryService {
                     superseded.append(old.id)
                 }
                 if same.isEmpty || pending.count < 1000 { break }
+                pending = try await tx.transitionRequests(
+                    modelID: version.modelID,
+                    state: .pending,
+                    after: nil,
+                    limit: 1000
+                )
             }
             var request = TransitionRequest(
                 id: id,
@@ -183,9 +186,11 @@ extension RegistryService {
                     tx,
                     actor: actor,
                     action: .approve,
-                    model: version,
+                    subject: Self.versionSubject(version.modelName, version.number),
+                    modelID: version.modelID,
                     attempted: "approve request \(requestID)",
-                    reason: refusal
+                    reason: refusal,
+                    at: now
                 )
                 return .refused(RegistryError(.permissionDenied, refusal))
             }
@@ -358,14 +363,6 @@ extension RegistryService {
                 + "\(request.requiredApprovals) approvals). An approver runs `cairn requests approve \(request.id)`; "
                 + "the change is applied when the policy is satisfied."
         )
-    }
-
-    /// The rule guarding `target` for a model: its own policy's, else the default policy's.
-    func applicableRule(_ reader: any MetadataReader, modelID: String, target: TransitionTarget) async throws
-        -> TransitionRule?
-    {
-        if let own = try await reader.policy(modelID: modelID) { return own.policy.rule(for: target) }
-        return try await reader.policy(modelID: nil)?.policy.rule(for: target)
     }
 
     /// Applies a move: sets the stage (archiving the others in it when asked) or points the alias, and records it.
@@ -603,26 +600,6 @@ extension RegistryService {
             )
         }
         return request
-    }
-
-    /// Appends `access.denied` inside `tx` (for refusals decided inside a transaction).
-    private func recordDenial(
-        _ tx: any MetadataTransaction,
-        actor: Principal,
-        action: Action,
-        model version: ModelVersion,
-        attempted: String,
-        reason: String
-    ) async throws {
-        try await record(
-            tx,
-            actor: actor,
-            action: "access.denied",
-            subject: Self.versionSubject(version.modelName, version.number),
-            modelID: version.modelID,
-            payload: ["action": action.rawValue, "attempted": attempted, "reason": reason],
-            at: clock.now()
-        )
     }
 
     func validateComment(_ comment: String) throws(RegistryError) {

@@ -164,3 +164,27 @@ public struct StoredPolicy: Hashable, Sendable {
         self.updatedBy = updatedBy
     }
 }
+
+/// The policy that governs a model, and where it comes from.
+public struct EffectivePolicy: Sendable {
+    public enum Source: String, Sendable {
+        /// The model's own policy.
+        case model
+        /// The registry-wide default (the model has none of its own).
+        case `default`
+        /// No policy: every transition is immediate.
+        case none
+    }
+
+    public var source: Source
+    /// The stored policy, or `nil` for ``Source/none``.
+    public var stored: StoredPolicy?
+
+    public init(source: Source, stored: StoredPolicy?) {
+        self.source = source
+        self.stored = stored
+    }
+
+    /// The rule guarding `target`, if any.
+    public func rule(for target: TransitionTarget) -> TransitionRule? { stored?.policy.rule(for: target) }
+}

@@ -77,18 +77,14 @@ extension Policy {
             throw .invalid("\(path).archive_existing applies only to the Staging and Production stages.")
         }
         if let gates = object.value("gates") {
-            rule.gates = try Self.gates(gates, path: path + ".gates")
-            if case .object(let fields) = gates, let source = fields["metrics_source"], source != .null {
-                guard case .string(let text) = source, let parsed = TransitionRule.MetricsSource(rawValue: text) else {
-                    throw .invalid("\(path).gates.metrics_source must be \"version\" or \"run\".")
-                }
-                rule.metricsSource = parsed
-            }
+            (rule.gates, rule.metricsSource) = try Self.gates(gates, path: path + ".gates")
         }
         return rule
     }
 
-    private static func gates(_ value: DocumentValue, path: String) throws(RegistryError) -> [Gate] {
+    private static func gates(_ value: DocumentValue, path: String) throws(RegistryError)
+        -> ([Gate], TransitionRule.MetricsSource)
+    {
         let object = try DocumentObject(
             value,
             path: path,
@@ -127,7 +123,11 @@ extension Policy {
             if !tags.isEmpty { gates.append(.tags(tags)) }
         }
         guard gates.count <= maxGates else { throw .invalid("\(path): at most \(maxGates) gates.") }
-        return gates
+        let source = try object.string("metrics_source", maxBytes: 16) ?? TransitionRule.MetricsSource.version.rawValue
+        guard let metricsSource = TransitionRule.MetricsSource(rawValue: source) else {
+            throw .invalid("\(path).metrics_source must be \"version\" or \"run\".")
+        }
+        return (gates, metricsSource)
     }
 
     /// Reads back a rule stored with a request (``ruleDocument(_:)``'s canonical JSON).
