@@ -28,7 +28,7 @@ public struct NativeAPI: Sendable {
     /// Every operation, in documentation order.
     static let endpoints: [Endpoint] =
         SystemRoutes.endpoints + ModelRoutes.endpoints + VersionRoutes.endpoints + FileRoutes.endpoints
-        + AliasRoutes.endpoints + GovernanceRoutes.endpoints + IdentityRoutes.endpoints
+        + AliasRoutes.endpoints + GovernanceRoutes.endpoints + RecordRoutes.endpoints + IdentityRoutes.endpoints
 
     /// The documented operations as (method, OpenAPI path) pairs, for completeness tests.
     public static var documentedOperations: [(method: String, path: String)] {
