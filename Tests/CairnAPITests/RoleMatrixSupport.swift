@@ -1,6 +1,7 @@
 import CairnAPI
 import CairnCore
 import CairnServer
+import CairnTesting
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,44 +9,16 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// One column of the role matrix: a caller without credentials under an anonymous setting, or an account's token.
-enum Caller: String, CaseIterable, Sendable {
-    case anonymousNone = "anon-none"
-    case anonymousViewer = "anon-viewer"
-    case anonymousEditor = "anon-editor"
-    case viewer, editor, approver, admin
+/// A column of the native API's role matrix.
+typealias Caller = RoleMatrixCaller
 
-    /// The server's anonymous setting this column runs under.
-    var anonymous: AnonymousAccess {
-        switch self {
-        case .anonymousViewer: .viewer
-        case .anonymousEditor: .editor
-        default: .none
-        }
-    }
-
-    /// The role of the account whose token the column sends (`nil`: no credentials).
-    var role: Role? {
-        switch self {
-        case .viewer: .viewer
-        case .editor: .editor
-        case .approver: .approver
-        case .admin: .admin
-        default: nil
-        }
-    }
-
-    /// The account's name (the bootstrapped admin for `admin`); anonymous columns name a fixture account.
-    var accountName: String { role == .admin ? "admin" : role.map { "\($0.rawValue)-acct" } ?? "target" }
-
-    /// Whether `rule` lets this caller through (the expectation, computed from the core's role table).
+extension RoleMatrixCaller {
+    /// Whether `rule` lets this caller through.
     func isAllowed(by rule: AccessRule) -> Bool {
         switch rule {
-        case .public: return true
-        case .authenticated: return role != nil
-        case .requires(let action):
-            if let role { return role.allows(action) }
-            return anonymous.role.map { $0.allows(action) && Action.anonymousCeiling.contains(action) } ?? false
+        case .public: true
+        case .authenticated: role != nil
+        case .requires(let action): mayDo(action)
         }
     }
 }

@@ -2,6 +2,7 @@ import CairnAPI
 import CairnCore
 import CairnSQLite
 import CairnServer
+import CairnTesting
 import CairnWire
 import Foundation
 import HTTPTypes

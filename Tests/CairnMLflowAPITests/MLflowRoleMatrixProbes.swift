@@ -1,43 +1,21 @@
 import CairnAPI
 import CairnCore
+import CairnTesting
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
 
-/// A column of the MLflow role matrix (as in the native API's matrix).
-enum MatrixCaller: String, CaseIterable, Sendable {
-    case anonymousNone = "anon-none"
-    case anonymousViewer = "anon-viewer"
-    case anonymousEditor = "anon-editor"
-    case viewer, editor, approver, admin
+/// A column of the MLflow role matrix (the native API's columns).
+typealias MatrixCaller = RoleMatrixCaller
 
-    var anonymous: AnonymousAccess {
-        switch self {
-        case .anonymousViewer: .viewer
-        case .anonymousEditor: .editor
-        default: .none
-        }
-    }
-
-    var role: Role? {
-        switch self {
-        case .viewer: .viewer
-        case .editor: .editor
-        case .approver: .approver
-        case .admin: .admin
-        default: nil
-        }
-    }
-
-    /// Whether `rule` lets this caller through, from the core's role table.
+extension RoleMatrixCaller {
+    /// Whether `rule` lets this caller through.
     func isAllowed(by rule: AccessRule) -> Bool {
         switch rule {
-        case .public: return true
-        case .authenticated: return role != nil
-        case .requires(let action):
-            if let role { return role.allows(action) }
-            return anonymous.role.map { $0.allows(action) && Action.anonymousCeiling.contains(action) } ?? false
+        case .public: true
+        case .authenticated: role != nil
+        case .requires(let action): mayDo(action)
         }
     }
 }

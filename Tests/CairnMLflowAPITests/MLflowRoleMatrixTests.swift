@@ -3,6 +3,7 @@ import CairnCore
 import CairnMLflowAPI
 import CairnSQLite
 import CairnServer
+import CairnTesting
 import Foundation
 import HTTPTypes
 import Hummingbird
