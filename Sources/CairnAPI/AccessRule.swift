@@ -34,7 +34,8 @@ public enum AccessRule: Sendable, Hashable, CustomStringConvertible {
 public enum AccessGuard {
     /// Throws when the request may not reach a route with `rule`.
     ///
-    /// Order: refused credentials first (whatever the rule); then the rule. An account's refused delete or
+    /// Order: the origin guard's refusal (a host or origin not allowed) first, then refused credentials (whatever
+    /// the rule); then the rule. An account's refused delete or
     /// administration is recorded as an `access.denied` event, as the core records its own refusals of those.
     /// - Parameter attempted: the operation, for the audit log (`"DELETE /api/v1/models/{name}"`); no secrets.
     /// - Throws: `.unauthenticated` (bad credentials, or anonymous where its role cannot act), `.permissionDenied`
@@ -45,6 +46,7 @@ public enum AccessGuard {
         service: RegistryService,
         attempted: String
     ) async throws {
+        if let refusal = context.refusal { throw refusal }
         if let error = context.authenticationError { throw error }
         let principal = context.principal
         switch rule {

@@ -109,7 +109,8 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        await authenticator.authenticate(request, context: &context)
+        // A request the origin guard refused is answered with that refusal: no password is hashed for it.
+        if context.refusal == nil { await authenticator.authenticate(request, context: &context) }
         return try await next(request, context)
     }
 }

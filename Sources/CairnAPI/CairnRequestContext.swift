@@ -11,6 +11,9 @@ public struct CairnRequestContext: RequestContext {
     /// Why the credentials the request presented were refused (set by ``AuthenticationMiddleware``). A route answers
     /// with this error before anything else: bad credentials never fall back to anonymous.
     public var authenticationError: RegistryError?
+    /// Why the request is refused whoever sends it (a host or origin the ``OriginPolicy`` refuses), set by
+    /// ``OriginGuardMiddleware``; ``AccessGuard`` raises it before anything else, so no handler runs.
+    public var refusal: RegistryError?
     /// The peer's IP address (`nil` when the channel has none, as in in-process tests): the key of the login
     /// throttle.
     public var remoteIP: String?
@@ -19,6 +22,7 @@ public struct CairnRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.principal = .anonymous
         self.authenticationError = nil
+        self.refusal = nil
         self.remoteIP = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -38,29 +38,18 @@ enum JSONResponse {
     }
 
     /// Decodes a JSON body into `T`.
-    /// - Throws: `.unsupportedMediaType` unless the content type is `application/json`; `.payloadTooLarge` past
-    ///   ``maxBodyBytes``; `.invalidArgument` naming the field when the JSON does not fit `T`.
+    /// - Throws: `.unsupportedMediaType` unless the content type is JSON (``JSONMediaType``); `.payloadTooLarge` past
+    ///   ``maxBodyBytes`` (``RequestBodyReader``); `.invalidArgument` for malformed framing; `.invalidArgument` naming the field when the JSON does not fit `T`.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") else {
+        let contentType = request.headers[.contentType] ?? ""
+        guard JSONMediaType.matches(contentType) else {
+            await RequestBodyReader.discard(request)
             throw RegistryError(
                 .unsupportedMediaType,
-                "Send the request body as JSON with 'Content-Type: application/json' (got '\(contentType)')."
+                "Send the request body as JSON with 'Content-Type: application/json' (got '\(contentType.prefix(80))')."
             )
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw RegistryError(.payloadTooLarge, "JSON bodies are limited to \(maxBodyBytes) bytes.")
-        }
-        var body = request.body
-        var buffer = ByteBuffer()
-        for try await chunk in body {
-            guard buffer.readableBytes + chunk.readableBytes <= maxBodyBytes else {
-                throw RegistryError(.payloadTooLarge, "JSON bodies are limited to \(maxBodyBytes) bytes.")
-            }
-            var chunk = chunk
-            buffer.writeBuffer(&chunk)
-        }
-        body = RequestBody(buffer: ByteBuffer())
+        let buffer = try await RequestBodyReader.collect(request, limit: maxBodyBytes)
         do {
             return try WireJSON.decoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
@@ -126,5 +115,17 @@ enum PercentDecoding {
             throw RegistryError(.invalidArgument, "The \(what) in the URL has malformed percent-encoding.")
         }
         return decoded
+    }
+}
+
+/// Which `Content-Type` values are JSON: `application/json` or a `+json` type, with any parameters. Exact, not a
+/// substring match: `text/plain; x=json`, which a cross-site "simple" request may send, is not JSON.
+public enum JSONMediaType {
+    public static func matches(_ contentType: String) -> Bool {
+        let essence = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard let slash = essence.firstIndex(of: "/") else { return false }
+        let (type, subtype) = (essence[..<slash], essence[essence.index(after: slash)...])
+        return type == "application" && (subtype == "json" || (subtype.hasSuffix("+json") && subtype.count > 5))
     }
 }

@@ -42,7 +42,12 @@ public struct FileSystemBlobStore: BlobStore {
         self.readChunkSize = readChunkSize
         for directory in [blobsDirectory, uploadsDirectory] {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                // Owner only (0700), as the data directory: blobs are the registry's data at rest.
+                try FileManager.default.createDirectory(
+                    atPath: directory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
             } catch {
                 throw RegistryError(
                     .internalError,

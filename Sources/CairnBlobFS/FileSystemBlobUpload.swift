@@ -92,11 +92,12 @@ final class FileSystemBlobUpload: BlobUpload {
             guard fsync(fd) == 0 else { throw FileSystemBlobStore.ioError("fsync upload", path: self.uploadPath) }
         }
         let shard = (destination as NSString).deletingLastPathComponent
-        if mkdir(shard, 0o755) != 0, errno != EEXIST {
+        if mkdir(shard, 0o700) != 0, errno != EEXIST {
             await cancel()
             throw FileSystemBlobStore.ioError("create blob directory", path: shard)
         }
-        fchmod(fd, 0o444)
+        // Sealed content: read-only, and for the owner alone.
+        fchmod(fd, 0o400)
         guard rename(uploadPath, destination) == 0 else {
             let error = FileSystemBlobStore.ioError("move upload into place", path: destination)
             await cancel()

@@ -111,7 +111,7 @@ extension RegistryService {
 
     private static let tracking: [UseCaseRule] = [
         UseCaseRule("bootstrapTracking()", .system),
-        UseCaseRule("createExperiment(name:tags:actor:)", .global(.write)),
+        UseCaseRule("createExperiment(name:tags:artifactLocation:actor:)", .global(.write)),
         UseCaseRule("experiment(id:actor:)", .global(.read)),
         UseCaseRule("experiment(named:actor:)", .global(.read)),
         UseCaseRule("searchExperiments(stages:clauses:order:pageToken:limit:actor:)", .global(.read)),

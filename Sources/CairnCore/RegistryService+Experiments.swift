@@ -32,14 +32,22 @@ extension RegistryService {
     }
 
     /// Creates an active experiment with the next free id ("1", "2"…). Needs ``Action/write`` globally (tracking
-    /// entities belong to no model).
+    /// entities belong to no model). Cairn stores every experiment's artifacts itself (`mlflow-artifacts:/<id>`); a
+    /// requested `artifactLocation` is not used, and refused when ``LocationPolicy`` refuses it (a path on the server,
+    /// an internal address), so no such location is ever accepted.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (name, tags), `.alreadyExists` (the name is taken,
     ///   also by a deleted experiment).
-    public func createExperiment(name: String, tags: [String: String] = [:], actor: Principal) async throws
-        -> Experiment
-    {
+    public func createExperiment(
+        name: String,
+        tags: [String: String] = [:],
+        artifactLocation: String? = nil,
+        actor: Principal
+    ) async throws -> Experiment {
         try Authorization.require(actor, .write, model: nil)
         try TrackingRules.validateName(name, kind: "experiment")
+        if let artifactLocation, !artifactLocation.isEmpty {
+            try locations.check(artifactLocation, field: "artifact_location")
+        }
         try TrackingRules.validateTags(tags)
         let now = clock.now()
         return try await store.write { tx in

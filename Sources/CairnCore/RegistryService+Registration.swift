@@ -8,7 +8,7 @@ extension RegistryService {
     /// `models:/m-<id>` (an MLflow 3 logged model), `runs:/<run>/<path>` (a run's artifacts, falling back to the
     /// run's logged model of that name), `mlflow-artifacts:/<path>`, and `models:/NAME/VERSION|latest|STAGE` or
     /// `models:/NAME@ALIAS` (a copy of another version). Any other URI is recorded as an informational source with no
-    /// files. Lineage (run, params, metrics, datasets, signature from `MLmodel`) is filled from the run and logged
+    /// files. Paths on the server and internal addresses are refused (``LocationPolicy``). Lineage (run, params, metrics, datasets, signature from `MLmodel`) is filled from the run and logged
     /// model the source names; an explicit `runID` wins.
     ///
     /// Needs ``Action/write`` on the model, and ``Action/read`` on what is copied: the source model for a `models:/`
@@ -30,6 +30,7 @@ extension RegistryService {
         guard source.utf8.count <= 8192, !source.unicodeScalars.contains(where: { $0.value == 0 }) else {
             throw RegistryError.invalid("The source URI must be at most 8192 bytes without NUL.")
         }
+        try locations.check(source, field: "source")
         try Authorization.require(actor, .write, model: modelName)
         var snapshot = try await snapshot(of: source, actor: actor)
         snapshot.lineage.source = source

@@ -13,6 +13,9 @@ public struct RegistryService: Sendable {
     public let limits: Limits
     /// Hashes and verifies passwords (production: `PBKDF2PasswordHasher`; default: none accepted, tokens only).
     public let passwords: any PasswordHasher
+    /// Which stored locations (version sources, experiment artifact locations) are refused: paths on the server and
+    /// internal addresses, unless allowed.
+    public let locations: LocationPolicy
     /// Successful password verifications, so HTTP Basic costs one slow hash per password, not one per request.
     let verifiedPasswords = VerifiedPasswordMemo()
 
@@ -35,7 +38,8 @@ public struct RegistryService: Sendable {
         clock: any Clock = SystemClock(),
         ids: any IDGenerator = RandomIDGenerator(),
         limits: Limits = Limits(),
-        passwords: any PasswordHasher = NoPasswordHasher()
+        passwords: any PasswordHasher = NoPasswordHasher(),
+        locations: LocationPolicy = LocationPolicy()
     ) {
         self.store = store
         self.blobs = blobs
@@ -43,6 +47,7 @@ public struct RegistryService: Sendable {
         self.ids = ids
         self.limits = limits
         self.passwords = passwords
+        self.locations = locations
     }
 
     // MARK: Shared helpers

@@ -23,6 +23,7 @@ enum MLflowExperimentRoutes {
         let experiment = try await service.createExperiment(
             name: try input.required("name"),
             tags: try input.tagDictionary("tags"),
+            artifactLocation: try input.string("artifact_location"),
             actor: context.principal
         )
         return MLflowResponse.wrap("experiment_id", .string(experiment.id))

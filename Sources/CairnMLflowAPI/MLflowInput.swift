@@ -1,3 +1,4 @@
+import CairnAPI
 import CairnCore
 import Foundation
 import HTTPTypes
@@ -21,28 +22,27 @@ struct MLflowInput: Sendable {
     static let maxBodyBytes = 4 << 20
 
     /// Reads the arguments of `request`: its query for GET, its JSON body otherwise. An empty body reads as `{}`.
-    /// - Throws: `.invalidArgument` for a body without a Content-Type or that is not a JSON object.
+    /// - Throws: `.invalidArgument` for a non-JSON Content-Type (even with an empty body), a body without one, malformed
+    ///   framing, or a body that is not a JSON object; `.payloadTooLarge` past ``maxBodyBytes``.
     static func read(_ request: Request) async throws -> MLflowInput {
         if request.method == .get {
             return MLflowInput(source: .query(try queryPairs(request.uri.query)))
         }
-        var buffer = ByteBuffer()
-        for try await chunk in request.body {
-            guard buffer.readableBytes + chunk.readableBytes <= maxBodyBytes else {
-                throw RegistryError(.payloadTooLarge, "JSON bodies are limited to \(maxBodyBytes) bytes.")
-            }
-            var chunk = chunk
-            buffer.writeBuffer(&chunk)
+        // A content type, when sent, must be JSON even for an empty body: a cross-site form post is not a call.
+        let contentType = request.headers[.contentType]
+        if let contentType, !contentType.isEmpty, !JSONMediaType.matches(contentType) {
+            await RequestBodyReader.discard(request)
+            throw RegistryError.badValue(
+                "Bad Request. Content-Type must be 'application/json' (got '\(contentType.prefix(80))')."
+            )
         }
+        let buffer = try await RequestBodyReader.collect(request, limit: maxBodyBytes)
         let bytes = Data(buffer.readableBytesView)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return MLflowInput(source: .json(JSONObject()))
         }
-        guard let contentType = request.headers[.contentType], !contentType.isEmpty else {
+        guard let contentType, !contentType.isEmpty else {
             throw RegistryError.badValue("Bad Request. Content-Type header is missing.")
-        }
-        guard contentType.lowercased().contains("json") else {
-            throw RegistryError.badValue("Bad Request. Content-Type must be 'application/json' (got '\(contentType)').")
         }
         guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: bytes) else {
             throw RegistryError.badValue("The request body is not a JSON object.")

@@ -37,7 +37,16 @@ extension SQLiteMetadataStore {
         precondition(readers >= 1, "an SQLite metadata store needs at least one reader connection")
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+            // The database holds password hashes, token digests and the audit chain: owner only. SQLite gives its
+            // -wal and -shm files the database file's mode, so creating it 0600 covers all three.
+            if !FileManager.default.fileExists(atPath: path) {
+                FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
         } catch {
             throw RegistryError(
                 .failedPrecondition,

@@ -6,6 +6,12 @@ import CairnMLflowAPI
 import CairnSQLite
 import Foundation
 import Hummingbird
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Logging
 import ServiceLifecycle
 
@@ -13,19 +19,24 @@ import ServiceLifecycle
 public enum CairnServer {
     /// Builds the router of every API surface over `service`. Used by `run` and by in-process HTTP tests.
     ///
-    /// The ``AuthenticationMiddleware`` comes first, so every route of every surface (native, MLflow) sees the
+    /// The ``OriginGuardMiddleware`` comes first (a request for a foreign host or from a foreign web origin is refused
+    /// before its credentials are even checked), then the ``AuthenticationMiddleware``, so every route of every surface (native, MLflow) sees the
     /// request's principal; each route then applies its own rule.
     /// - Parameters:
     ///   - anonymous: the role of requests without credentials (default: none; `run` applies the configuration).
     ///   - changeGeneration: a `ChangeCountingStore`'s generation, to cache resolve answers between writes.
     ///   - throttle: slows repeated failed logins per client (tests inject a clock and a sleeper).
+    ///   - origins: which `Host` names and web origins may drive the server (default: loopback only), applied by the
+    ///     ``OriginGuardMiddleware`` before anything else.
     public static func makeRouter(
         service: RegistryService,
         anonymous: AnonymousAccess = .none,
         changeGeneration: (@Sendable () -> UInt64)? = nil,
-        throttle: LoginThrottle = LoginThrottle()
+        throttle: LoginThrottle = LoginThrottle(),
+        origins: OriginPolicy = OriginPolicy()
     ) -> Router<CairnRequestContext> {
         let router = Router(context: CairnRequestContext.self)
+        router.add(middleware: OriginGuardMiddleware(origins))
         let authenticator = Authenticator(service: service, anonymous: anonymous, throttle: throttle)
         router.add(middleware: AuthenticationMiddleware(authenticator))
         NativeAPI(service: service, changeGeneration: changeGeneration).register(on: router)
@@ -61,7 +72,11 @@ public enum CairnServer {
         var logger = Logger(label: "cairn")
         logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
         let data = config.dataURL
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let origins = try config.originPolicy()
+        let locations = try config.locationPolicy()
+        // Everything this process creates is the owner's alone (explicit modes say so too; this catches the rest).
+        umask(0o077)
+        try DataDirectory.prepare(data, logger: logger)
         let lock = try DataDirectoryLock(directory: data)
         let (metadata, blobs) = try await openStores(config, logger: logger)
         // Only this process uses the directory (the lock says so): anything in the upload area is a leftover of a
@@ -70,11 +85,24 @@ public enum CairnServer {
         if leftovers > 0 { logger.notice("removed abandoned uploads", metadata: ["count": "\(leftovers)"]) }
         // One process owns this data directory (the lock above), so counting this process's writes is exact.
         let counted = ChangeCountingStore(metadata)
-        let service = RegistryService(store: counted, blobs: blobs, passwords: PBKDF2PasswordHasher())
+        let service = RegistryService(
+            store: counted,
+            blobs: blobs,
+            passwords: PBKDF2PasswordHasher(),
+            locations: locations
+        )
         try await service.bootstrapTracking()
         try await AdminBootstrap.run(service: service, dataURL: data) { logger.notice("\($0)") }
         let anonymous = config.effectiveAnonymous
         logger.info("anonymous access", metadata: ["role": "\(anonymous.rawValue)"])
+        logger.info(
+            "allowed hosts",
+            metadata: [
+                "listen": "\(config.host)", "loopback": "localhost, 127.0.0.0/8, ::1",
+                "extra": "\(config.allowedHosts.joined(separator: ","))",
+                "cors": "\(config.corsAllowedOrigins.isEmpty ? "off" : config.corsAllowedOrigins.joined(separator: ","))",
+            ]
+        )
         let sweeper = PendingVersionSweeper(
             service: service,
             pendingTimeoutSeconds: config.pendingTimeoutSeconds,
@@ -82,7 +110,12 @@ public enum CairnServer {
             logger: logger
         )
         let app = Application(
-            router: makeRouter(service: service, anonymous: anonymous, changeGeneration: { counted.generation }),
+            router: makeRouter(
+                service: service,
+                anonymous: anonymous,
+                changeGeneration: { counted.generation },
+                origins: origins
+            ),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cairn"),
             services: [sweeper],
             onServerRunning: { channel in

@@ -1,3 +1,4 @@
+import CairnAPI
 import CairnCore
 import Foundation
 
@@ -12,6 +13,12 @@ import Foundation
 /// | sweepInterval | `CAIRN_SWEEP_INTERVAL` | `60` | seconds between sweeps for stale PENDING versions |
 /// | logLevel | `CAIRN_LOG_LEVEL` | `info` | trace, debug, info, notice, warning, error, critical |
 /// | anonymous | `CAIRN_ANONYMOUS` | `editor` on a loopback host, else `none` | role of requests without credentials |
+/// | allowedHosts | `CAIRN_ALLOWED_HOSTS` | none | extra `Host` names (`name`, `*.suffix`, `*`) besides the listen address and loopback |
+/// | trustedProxies | `CAIRN_TRUSTED_PROXIES` | none | peers (CIDR) whose `X-Forwarded-Host` / `Forwarded` are believed |
+/// | corsAllowedOrigins | `CAIRN_CORS_ALLOWED_ORIGINS` | none | web origins allowed cross-origin requests (CORS) |
+/// | allowedInternalSources | `CAIRN_ALLOWED_INTERNAL_SOURCES` | none | internal networks (CIDR) or hosts allowed in sources |
+///
+/// List values are comma-separated in the environment and repeatable (or comma-separated) on the command line.
 public struct ServerConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 5000
@@ -21,8 +28,47 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel = "info"
     /// The role of requests without credentials; `nil` picks ``defaultAnonymous(forHost:)``.
     public var anonymous: AnonymousAccess?
+    /// Host names the server answers to besides its listen address and the loopback names (``OriginPolicy``).
+    public var allowedHosts: [String] = []
+    /// Proxies (CIDR blocks or addresses) whose forwarded-host headers stand in for `Host`.
+    public var trustedProxies: [String] = []
+    /// Web origins (`https://ui.example.com`) allowed to call the API from a browser; CORS is off without them.
+    public var corsAllowedOrigins: [String] = []
+    /// Internal networks (CIDR) or host names an admin allows in version sources and artifact locations.
+    public var allowedInternalSources: [String] = []
 
     public init() {}
+
+    /// The host and origin rules of every HTTP surface.
+    /// - Throws: `.invalidArgument` for a trusted proxy that is not an address or CIDR block.
+    public func originPolicy() throws -> OriginPolicy {
+        let proxies = try trustedProxies.map { entry in
+            guard let network = IPNetwork(parsing: entry.trimmingCharacters(in: .whitespaces)) else {
+                throw RegistryError(
+                    .invalidArgument,
+                    "Trusted proxy '\(entry.prefix(80))' is not an address or CIDR block (e.g. 10.0.0.0/8)."
+                )
+            }
+            return network
+        }
+        return OriginPolicy(
+            listenHost: host,
+            allowedHosts: allowedHosts,
+            trustedProxies: proxies,
+            corsOrigins: corsAllowedOrigins
+        )
+    }
+
+    /// Which stored locations the registry refuses (``LocationPolicy``).
+    /// - Throws: `.invalidArgument` for an entry that is neither a network nor a host name.
+    public func locationPolicy() throws -> LocationPolicy {
+        try LocationPolicy(allowing: allowedInternalSources)
+    }
+
+    /// Splits a comma-separated list, dropping blanks.
+    public static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     /// The anonymous access in effect: the explicit setting, else ``defaultAnonymous(forHost:)`` of ``host``.
     public var effectiveAnonymous: AnonymousAccess { anonymous ?? Self.defaultAnonymous(forHost: host) }
@@ -50,6 +96,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let text = environment["CAIRN_ANONYMOUS"] {
             config.anonymous = try parseAnonymous(text, source: "CAIRN_ANONYMOUS")
         }
+        if let text = environment["CAIRN_ALLOWED_HOSTS"] { config.allowedHosts = list(text) }
+        if let text = environment["CAIRN_TRUSTED_PROXIES"] { config.trustedProxies = list(text) }
+        if let text = environment["CAIRN_CORS_ALLOWED_ORIGINS"] { config.corsAllowedOrigins = list(text) }
+        if let text = environment["CAIRN_ALLOWED_INTERNAL_SOURCES"] { config.allowedInternalSources = list(text) }
         try config.validate()
         return config
     }
@@ -66,6 +116,14 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         guard pendingTimeoutSeconds > 0, sweepIntervalSeconds > 0 else {
             throw RegistryError(.invalidArgument, "The pending timeout and sweep interval must be positive seconds.")
+        }
+        _ = try originPolicy()
+        _ = try locationPolicy()
+        for origin in corsAllowedOrigins where OriginPolicy.normalizedOrigin(origin) == nil {
+            throw RegistryError(
+                .invalidArgument,
+                "CORS origin '\(origin.prefix(80))' is not an origin; write it as scheme://host[:port]."
+            )
         }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {

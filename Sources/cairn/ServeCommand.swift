@@ -38,6 +38,38 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var anonymous: String?
 
+    @Option(
+        help: """
+            Host names this server answers to besides its listen address and localhost (name, *.suffix, or * for \
+            any); refuses other Host headers (DNS rebinding). Repeatable or comma-separated. [env: CAIRN_ALLOWED_HOSTS]
+            """
+    )
+    var allowedHosts: [String] = []
+
+    @Option(
+        help: """
+            Proxies (addresses or CIDR blocks) whose X-Forwarded-Host / Forwarded headers stand in for Host. \
+            [env: CAIRN_TRUSTED_PROXIES]
+            """
+    )
+    var trustedProxies: [String] = []
+
+    @Option(
+        help: """
+            Web origins (scheme://host[:port]) allowed to call the API from a browser; CORS is off without them. \
+            [env: CAIRN_CORS_ALLOWED_ORIGINS]
+            """
+    )
+    var corsAllowedOrigins: [String] = []
+
+    @Option(
+        help: """
+            Internal networks (CIDR) or hosts allowed in version sources and artifact locations; refused by \
+            default. [env: CAIRN_ALLOWED_INTERNAL_SOURCES]
+            """
+    )
+    var allowedInternalSources: [String] = []
+
     func run() async throws {
         do {
             try await serve()
@@ -55,6 +87,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let pendingTimeout { config.pendingTimeoutSeconds = pendingTimeout }
         if let logLevel { config.logLevel = logLevel }
         if let anonymous { config.anonymous = try ServerConfiguration.parseAnonymous(anonymous, source: "--anonymous") }
+        let list = { (values: [String]) in values.flatMap(ServerConfiguration.list) }
+        if !allowedHosts.isEmpty { config.allowedHosts = list(allowedHosts) }
+        if !trustedProxies.isEmpty { config.trustedProxies = list(trustedProxies) }
+        if !corsAllowedOrigins.isEmpty { config.corsAllowedOrigins = list(corsAllowedOrigins) }
+        if !allowedInternalSources.isEmpty { config.allowedInternalSources = list(allowedInternalSources) }
         try config.validate()
         try await CairnServer.run(config) { line in
             // Written straight to the descriptor: tests and scripts wait for this line through a pipe.

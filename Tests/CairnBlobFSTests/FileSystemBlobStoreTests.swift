@@ -26,14 +26,18 @@ struct FileSystemBlobStoreTests {
         try await check.run(try harness())
     }
 
-    @Test("blobs live at blobs/sha256/<2 hex>/<64 hex>, read-only, and nowhere else")
+    @Test("blobs live at blobs/sha256/<2 hex>/<64 hex>, read-only for the owner alone, and nowhere else")
     func layout() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try FileSystemBlobStore(root: root)
         let info = try await BlobStoreConformance.upload(Array("layout".utf8), to: store)
         let expected = root.appendingPathComponent("blobs/sha256/\(info.digest.hex.prefix(2))/\(info.digest.hex)").path
         let attributes = try FileManager.default.attributesOfItem(atPath: expected)
-        #expect((attributes[.posixPermissions] as? Int) == 0o444)
+        #expect((attributes[.posixPermissions] as? Int) == 0o400)
+        for directory in ["blobs", "blobs/sha256", "blobs/sha256/\(info.digest.hex.prefix(2))", "uploads"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(directory).path)
+            #expect((mode[.posixPermissions] as? Int) == 0o700, "\(directory)")
+        }
         let all = try FileManager.default.subpathsOfDirectory(atPath: root.path).filter {
             var isDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path, isDirectory: &isDirectory)

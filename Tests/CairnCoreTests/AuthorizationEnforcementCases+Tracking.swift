@@ -4,7 +4,7 @@ import CairnTesting
 extension EnforcementCase {
     /// Tracking belongs to no model: every call needs a global grant.
     static let tracking: [EnforcementCase] = [
-        global("createExperiment(name:tags:actor:)", .write) {
+        global("createExperiment(name:tags:artifactLocation:actor:)", .write) {
             _ = try await $0.createExperiment(name: "exp2", actor: $1)
         },
         global("experiment(id:actor:)", .read) { _ = try await $0.experiment(id: "1", actor: $1) },
