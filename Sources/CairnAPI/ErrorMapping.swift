@@ -36,7 +36,12 @@ struct ErrorMiddleware: RouterMiddleware {
             // Malformed framing is the client's fault: a 400, logged at debug only.
             let fault = RequestBodyReader.clientFault(error)!
             context.logger.debug("malformed request framing", metadata: ["error": "\(error)"])
-            return Self.response(status: .badRequest, code: fault.code.rawValue, message: fault.message, context: context)
+            return Self.response(
+                status: .badRequest,
+                code: fault.code.rawValue,
+                message: fault.message,
+                context: context
+            )
         } catch let error as HTTPError {
             let code: RegistryError.Code =
                 switch error.status {

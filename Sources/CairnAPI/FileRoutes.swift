@@ -221,6 +221,7 @@ enum ByteRange: Equatable {
         guard start < size else { return .unsatisfiable }
         if last.isEmpty { return .partial(start..<size) }
         guard let end = Int64(last), end >= start else { return .whole }
-        return .partial(start..<min(end + 1, size))
+        // `end` is the client's number and may be Int64.max: clamp before adding one, never after.
+        return .partial(start..<(min(end, size - 1) + 1))
     }
 }

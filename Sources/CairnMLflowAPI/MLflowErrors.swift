@@ -47,7 +47,11 @@ enum MLflowErrors {
             return response
         case let error where RequestBodyReader.clientFault(error) != nil:
             context.logger.debug("malformed request framing", metadata: ["error": "\(error)"])
-            return body(code: "INVALID_PARAMETER_VALUE", message: RequestBodyReader.clientFault(error)!.message, status: .badRequest)
+            return body(
+                code: "INVALID_PARAMETER_VALUE",
+                message: RequestBodyReader.clientFault(error)!.message,
+                status: .badRequest
+            )
         case let error as HTTPError where error.status.code < 500:
             let code = error.status == .notFound ? "ENDPOINT_NOT_FOUND" : "INVALID_PARAMETER_VALUE"
             return body(code: code, message: error.body ?? error.status.reasonPhrase, status: error.status)

@@ -6,14 +6,14 @@ import CairnMLflowAPI
 import CairnSQLite
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Logging
-import ServiceLifecycle
 
 /// Composition: configuration → stores → service → routes → one service group, run until SIGINT/SIGTERM.
 public enum CairnServer {
@@ -100,7 +100,8 @@ public enum CairnServer {
             metadata: [
                 "listen": "\(config.host)", "loopback": "localhost, 127.0.0.0/8, ::1",
                 "extra": "\(config.allowedHosts.joined(separator: ","))",
-                "cors": "\(config.corsAllowedOrigins.isEmpty ? "off" : config.corsAllowedOrigins.joined(separator: ","))",
+                "cors":
+                    "\(config.corsAllowedOrigins.isEmpty ? "off" : config.corsAllowedOrigins.joined(separator: ","))",
             ]
         )
         let sweeper = PendingVersionSweeper(

@@ -26,7 +26,11 @@ enum DataDirectory {
         let files = FileManager.default
         guard let attributes = try? files.attributesOfItem(atPath: path) else {
             do {
-                try files.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try files.createDirectory(
+                    at: url,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
                 try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
             } catch {
                 throw RegistryError(

@@ -62,6 +62,7 @@ struct APIHarness {
         throttle: LoginThrottle = LoginThrottle(sleeper: { _ in }),
         countChanges: Bool = false,
         clock: any CairnCore.Clock = SystemClock(),
+        origins: OriginPolicy = OriginPolicy(),
         _ body: @Sendable (APIHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let harness = try await make(countChanges: countChanges, clock: clock)
@@ -70,7 +71,8 @@ struct APIHarness {
                 service: harness.service,
                 anonymous: anonymous,
                 changeGeneration: harness.generation,
-                throttle: throttle
+                throttle: throttle,
+                origins: origins
             )
             try await Application(router: router).test(.router) { client in
                 try await body(harness, AuthorizedClient(base: client, authorization: "Bearer \(harness.adminToken)"))

@@ -53,7 +53,8 @@ public enum InternalAddresses {
         if !name.contains(".") { return "a single-label name, which only a private resolver answers" }
         // A name whose last label is numeric is an IPv4 address to every URL parser, or invalid: never a public name.
         if let last = name.split(separator: ".").last,
-            last.allSatisfy(\.isWholeNumber) || (last.lowercased().hasPrefix("0x") && last.dropFirst(2).allSatisfy(\.isHexDigit))
+            last.allSatisfy(\.isWholeNumber)
+                || (last.lowercased().hasPrefix("0x") && last.dropFirst(2).allSatisfy(\.isHexDigit))
         {
             return "not a valid address"
         }

@@ -32,7 +32,9 @@ public struct LocationPolicy: Sendable, Equatable {
             guard !entry.isEmpty else { continue }
             if let network = IPNetwork(parsing: entry) {
                 allowedNetworks.append(network)
-            } else if entry.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-".unicodeScalars.contains($0)) }) {
+            } else if entry.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-".unicodeScalars.contains($0))
+            }) {
                 allowedHosts.insert(entry.hasSuffix(".") ? String(entry.dropLast()) : entry)
             } else {
                 throw RegistryError.invalid(
