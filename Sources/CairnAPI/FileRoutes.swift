@@ -119,7 +119,12 @@ enum FileRoutes {
             throw RegistryError(.notFound, "Version \(number) of '\(name)' has no file '\(path)'.")
         }
         let etag = "\"\(entry.digest)\""
-        var headers: HTTPFields = [.eTag: etag, .acceptRanges: "bytes", .contentType: entry.mediaType]
+        var headers: HTTPFields = [.eTag: etag, .acceptRanges: "bytes"]
+        DownloadHeaders.apply(
+            to: &headers,
+            fileName: String(path.split(separator: "/").last ?? ""),
+            mediaType: entry.mediaType
+        )
         if let match = request.headers[.ifNoneMatch], match == etag || match == "*" {
             return Response(status: .notModified, headers: headers)
         }
@@ -174,13 +179,8 @@ enum FileRoutes {
         }
         let blobs = service.blobs
         let length = TarArchive.length(of: manifest.entries)
-        let filename = "\(name)-\(number).tar".filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
-        let headers: HTTPFields = [
-            .contentType: "application/x-tar",
-            .contentLength: String(length),
-            .contentDisposition: "attachment; filename=\"\(filename)\"",
-            .eTag: "\"\(manifest.digest)\"",
-        ]
+        var headers: HTTPFields = [.contentLength: String(length), .eTag: "\"\(manifest.digest)\""]
+        DownloadHeaders.apply(to: &headers, fileName: "\(name)-\(number).tar", mediaType: "application/x-tar")
         return Response(
             status: .ok,
             headers: headers,

@@ -49,12 +49,8 @@ enum MLflowArtifactRoutes {
         let path = try tailPath(of: request)
         let (size, digest, stream) = try await service.readArtifact(path: path, range: nil, actor: context.principal)
         let name = String(path.split(separator: "/").last ?? "")
-        let headers: HTTPFields = [
-            .contentType: contentType(of: name),
-            .contentLength: String(size),
-            .contentDisposition: "attachment; filename=\(dispositionName(name))",
-            .eTag: "\"\(digest)\"",
-        ]
+        var headers: HTTPFields = [.contentLength: String(size), .eTag: "\"\(digest)\""]
+        DownloadHeaders.apply(to: &headers, fileName: name, mediaType: contentType(of: name))
         return Response(
             status: .ok,
             headers: headers,
@@ -134,10 +130,5 @@ enum MLflowArtifactRoutes {
         let textExtensions: Set<String> = ["txt", "yaml", "yml", "json", "csv", "md", "py", "log", "html", "xml"]
         let ext = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!).lowercased() : ""
         return name == "MLmodel" || textExtensions.contains(ext) ? "text/plain" : "application/octet-stream"
-    }
-
-    /// A file name safe inside a `Content-Disposition` header.
-    static func dispositionName(_ name: String) -> String {
-        String(name.map { "\";\r\n".contains($0) || !$0.isASCII ? "_" : $0 })
     }
 }

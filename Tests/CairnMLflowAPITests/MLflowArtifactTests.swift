@@ -35,7 +35,7 @@ struct MLflowArtifactTests {
             let file = try await client.raw(.get, "\(Self.base)/\(root)/bin/blob.bin")
             #expect(file.status == 200 && file.text == "0123456789")
             #expect(file.headers[.contentType] == "application/octet-stream")
-            #expect(file.headers[.contentDisposition] == "attachment; filename=blob.bin")
+            #expect(file.headers[.contentDisposition] == "attachment; filename=\"blob.bin\"; filename*=UTF-8''blob.bin")
             #expect(file.headers[.contentLength] == "10")
             let deleted = try await client.mlflow(.delete, "\(Self.base)/\(root)/reports")
             #expect(deleted.status == 200 && deleted.text == "{}")

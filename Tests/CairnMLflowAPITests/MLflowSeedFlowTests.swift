@@ -176,7 +176,7 @@ struct MLflowSeedFlowTests {
             #expect(file.status == 200 && file.text == "artifact_path: x\n")
             #expect(file.headers[.contentType] == "text/plain")
             #expect(file.headers[.contentLength] == "17")
-            #expect(file.headers[.contentDisposition] == "attachment; filename=MLmodel")
+            #expect(file.headers[.contentDisposition] == "attachment; filename=\"MLmodel\"; filename*=UTF-8''MLmodel")
             #expect(file.headers[.eTag] != nil)
         }
     }
