@@ -21,18 +21,22 @@ enum TarArchive {
         [UInt8](repeating: 0, count: Int(padded(size) - size))
     }
 
-    /// The header block(s) for one file: a PAX extended header first when the path needs it.
+    /// Largest size ustar's 12-byte octal field holds (11 digits): 8 GiB - 1. Larger files need a PAX `size=`.
+    static let maxUstarSize: Int64 = 0o77777777777
+
+    /// The header block(s) for one file: a PAX extended header first when the path or the size does not fit ustar.
     static func header(for entry: ManifestEntry, modified: Date) -> [UInt8] {
         let path = Array(entry.path.utf8)
         let mtime = Int64(modified.timeIntervalSince1970)
-        if let (prefix, name) = split(path) {
+        let split = split(path)
+        let sizeFits = entry.size <= maxUstarSize
+        if let (prefix, name) = split, sizeFits {
             return ustar(name: name, prefix: prefix, size: entry.size, mtime: mtime, type: UInt8(ascii: "0"))
         }
-        var record = " path=\(entry.path)\n"
-        var length = record.utf8.count
-        while "\(length)\(record)".utf8.count != length { length = "\(length)\(record)".utf8.count }
-        record = "\(length)\(record)"
-        let data = Array(record.utf8)
+        var records: [String] = []
+        if split == nil { records.append("path=\(entry.path)") }
+        if !sizeFits { records.append("size=\(entry.size)") }
+        let data = records.flatMap(paxRecord)
         var out = ustar(
             name: Array("PaxHeader".utf8),
             prefix: [],
@@ -41,8 +45,28 @@ enum TarArchive {
             type: UInt8(ascii: "x")
         )
         out += data + padding(after: Int64(data.count))
-        out += ustar(name: Array(path.suffix(99)), prefix: [], size: entry.size, mtime: mtime, type: UInt8(ascii: "0"))
+        let (prefix, name) = split ?? ([], fallbackName(path))
+        // With a PAX size the ustar field says 0: readers that ignore PAX then see an empty file, never a header.
+        out += ustar(name: name, prefix: prefix, size: sizeFits ? entry.size : 0, mtime: mtime, type: UInt8(ascii: "0"))
         return out
+    }
+
+    /// One PAX record, `"<length> <key>=<value>\n"`, whose length counts its own digits.
+    static func paxRecord(_ keyValue: String) -> [UInt8] {
+        let record = " \(keyValue)\n"
+        var length = record.utf8.count
+        while "\(length)\(record)".utf8.count != length { length = "\(length)\(record)".utf8.count }
+        return Array("\(length)\(record)".utf8)
+    }
+
+    /// The ustar name of a file whose path only PAX can hold, for readers without PAX: the last component's last 99
+    /// bytes, cut at a UTF-8 boundary. A component has no `/`, so it can never start with `/` or `../`.
+    static func fallbackName(_ path: [UInt8]) -> [UInt8] {
+        let component = path.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? []
+        var tail = Array(component.suffix(99))
+        while let first = tail.first, first & 0xC0 == 0x80 { tail.removeFirst() }
+        while tail.first == UInt8(ascii: "."), tail.allSatisfy({ $0 == UInt8(ascii: ".") }) { tail.removeFirst() }
+        return tail.isEmpty ? Array("file".utf8) : tail
     }
 
     /// Splits a path into ustar's prefix (≤ 155 bytes) and name (≤ 100 bytes) at a `/`, if possible.
