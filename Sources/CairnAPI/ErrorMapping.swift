@@ -23,8 +23,15 @@ struct ErrorMiddleware: RouterMiddleware {
             response.headers[HTTPField.Name(WireHeaders.requestID)!] = context.id
             return response
         } catch let error as RegistryError {
-            if error.code == .internalError {
+            if Self.status(for: error.code) == .internalServerError {
+                // A backend's text (file paths, SQL errors) is for the log, never for the caller.
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                return Self.response(
+                    status: .internalServerError,
+                    code: RegistryError.Code.internalError.rawValue,
+                    message: "An internal error occurred; it has been logged with request id \(context.id).",
+                    context: context
+                )
             }
             return Self.response(
                 status: Self.status(for: error.code),

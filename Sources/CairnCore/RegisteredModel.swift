@@ -57,6 +57,24 @@ public struct ModelFilter: Hashable, Sendable {
     }
 }
 
+extension ModelFilter {
+    /// Longest pattern or compared value (bytes): above the longest tag value, and far enough below SQLite's
+    /// 50,000-byte pattern limit that its GLOB rewrite (at most 3 bytes a character) still fits.
+    public static let maxValueBytes = 8_192
+
+    /// Checks that every value fits ``maxValueBytes``.
+    /// - Throws: `.invalidArgument` naming the limit.
+    public func validate() throws(RegistryError) {
+        let values = [nameContains, namePrefix].compactMap { $0 } + clauses.map(\.value)
+        for value in values where value.utf8.count > Self.maxValueBytes {
+            throw RegistryError(
+                .invalidArgument,
+                "A search value or pattern is \(value.utf8.count) bytes; the limit is \(Self.maxValueBytes)."
+            )
+        }
+    }
+}
+
 /// One condition on a registered model: its name or one tag compared with a string.
 ///
 /// `LIKE` is case-sensitive and `ILIKE` case-insensitive; in both `%` matches any run of characters and `_` one

@@ -63,6 +63,7 @@ extension RegistryService {
         let limit = try PageToken.limit(limit)
         let after = try pageToken.map { token throws(RegistryError) in try PageToken.decode(token) }
         try TagRules.validate(filter.tags)
+        try filter.validate()
         let rows = try await store.read { try await $0.models(matching: filter, afterName: after, limit: limit + 1) }
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map { PageToken.encode($0.name) } : nil

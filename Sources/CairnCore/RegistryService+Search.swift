@@ -18,6 +18,7 @@ extension RegistryService {
         }
         let limit = try PageToken.limit(limit)
         try TagRules.validate(filter.tags)
+        try filter.validate()
         let all = try await store.read { try await $0.models(matching: filter, afterName: nil, limit: 100_000) }
         let sorted = try TrackingSearch.search(all, [], order)
         return try Self.offsetPage(sorted, pageToken: pageToken, limit: limit)

@@ -69,9 +69,11 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Have the server re-walk the chain; with --head, also check an exported (signed) head.",
+            abstract: "Download the log and re-walk its chain here; with --head, also check an exported (signed) head.",
             discussion: """
-                Exits with status 1 when the chain is broken or the head's signature does not verify. A signed \
+                Every link is recomputed on this machine from the events the server sends, so a server that \
+                altered its log cannot vouch for it. Exits with status 1 when the chain is broken or the head's \
+                signature does not verify. A signed \
                 head needs --public-key (the signer's key, kept apart from the head): a key embedded in the head \
                 proves nothing about who signed it, since whoever rewrote the log could re-sign a head with their own.
                 """
@@ -94,7 +96,8 @@ struct AuditCommand: AsyncParsableCommand {
                     exported = found
                     failed = try !checkSignature(found)
                 }
-                let result = try await client.verifyAuditLog(head: exported?.head)
+                // Verified here, from the events themselves: the server's own verdict is not trusted.
+                let result = try await client.verifyAuditLogLocally(head: exported?.head)
                 if options.json {
                     try options.printJSON(result)
                 } else if let broken = result.broken {
@@ -155,7 +158,7 @@ struct AuditCommand: AsyncParsableCommand {
                 var exported = ExportedChainHead(try await client.chainHead())
                 if key != nil {
                     // Never vouch for a broken log: verify up to the head before signing it.
-                    let result = try await client.verifyAuditLog(head: exported.head)
+                    let result = try await client.verifyAuditLogLocally(head: exported.head)
                     if let broken = result.broken {
                         Console.error(
                             "The event log is broken at entry \(broken.sequence) (\(broken.kind)): \(broken.reason). "
