@@ -121,7 +121,8 @@ extension RegistryService {
     }
 
     /// Appends an `access.denied` event: a refused attempt at a guarded action. Subject: the model when there is one,
-    /// else `server`.
+    /// else `server`. At most ``DenialLimiter/limit`` per actor and window are written; the next one written after
+    /// that says how many were `suppressed`.
     /// - Throws: store failures only.
     public func recordDenial(
         actor: Principal,
@@ -131,6 +132,9 @@ extension RegistryService {
         reason: String
     ) async throws {
         let now = clock.now()
+        // Over the actor's bound, the refusal is counted, not written (no transaction at all).
+        let admission = denials.admit(actor: actor.name, now: now.timeIntervalSince1970)
+        guard admission.record else { return }
         try await store.write { tx in
             let modelID = try await model.asyncMap { try await tx.model(named: $0)?.id } ?? nil
             try await recordDenial(
@@ -141,13 +145,15 @@ extension RegistryService {
                 modelID: modelID,
                 attempted: attempted,
                 reason: reason,
-                at: now
+                at: now,
+                suppressedBefore: admission.suppressed
             )
         }
     }
 
     /// Appends `access.denied` inside `tx`, for a refusal decided inside a transaction (by the state it reads): it
-    /// commits with the transaction, which then changes nothing else.
+    /// commits with the transaction, which then changes nothing else. Past the actor's ``DenialLimiter`` bound the
+    /// event is only counted (`suppressedBefore`: the standalone path's admission, already taken).
     func recordDenial(
         _ tx: any MetadataTransaction,
         actor: Principal,
@@ -156,15 +162,24 @@ extension RegistryService {
         modelID: String?,
         attempted: String,
         reason: String,
-        at now: Date
+        at now: Date,
+        suppressedBefore: Int? = nil
     ) async throws {
+        var suppressed = suppressedBefore ?? 0
+        if suppressedBefore == nil {
+            let admission = denials.admit(actor: actor.name, now: now.timeIntervalSince1970)
+            guard admission.record else { return }
+            suppressed = admission.suppressed
+        }
+        var payload: [String: any Sendable] = ["action": action.rawValue, "attempted": attempted, "reason": reason]
+        if suppressed > 0 { payload["suppressed"] = suppressed }
         try await record(
             tx,
             actor: actor,
             action: "access.denied",
             subject: subject,
             modelID: modelID,
-            payload: ["action": action.rawValue, "attempted": attempted, "reason": reason],
+            payload: payload,
             at: now
         )
     }

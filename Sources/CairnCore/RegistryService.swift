@@ -18,6 +18,8 @@ public struct RegistryService: Sendable {
     public let locations: LocationPolicy
     /// Successful password verifications, so HTTP Basic costs one slow hash per password, not one per request.
     let verifiedPasswords = VerifiedPasswordMemo()
+    /// Bounds the `access.denied` events one principal can append (see ``DenialLimiter``).
+    let denials: DenialLimiter
 
     /// Tunables of the domain.
     public struct Limits: Sendable {
@@ -39,7 +41,8 @@ public struct RegistryService: Sendable {
         ids: any IDGenerator = RandomIDGenerator(),
         limits: Limits = Limits(),
         passwords: any PasswordHasher = NoPasswordHasher(),
-        locations: LocationPolicy = LocationPolicy()
+        locations: LocationPolicy = LocationPolicy(),
+        denials: DenialLimiter = DenialLimiter()
     ) {
         self.store = store
         self.blobs = blobs
@@ -48,6 +51,7 @@ public struct RegistryService: Sendable {
         self.limits = limits
         self.passwords = passwords
         self.locations = locations
+        self.denials = denials
     }
 
     // MARK: Shared helpers
