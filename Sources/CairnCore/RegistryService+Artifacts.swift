@@ -176,12 +176,12 @@ extension RegistryService {
         var expired = 0
         for candidate in stale {
             let now = clock.now()
-            // The reference check and the deletes run under the write lock: no upload can adopt a blob between
-            // "nothing references it" and its removal (an upload re-checks its blob under the same lock).
-            let didExpire: Bool = try await store.write { tx in
+            // The blobs are deleted only once the expiry has committed (``deleteUnreferenced(_:)``), never from
+            // inside a transaction that might still fail.
+            let released: Set<Digest>? = try await store.write { tx in
                 guard var version = try await tx.version(modelID: candidate.modelID, number: candidate.number),
                     version.id == candidate.id, version.status == .pending
-                else { return false }
+                else { return nil }
                 let files = try await tx.files(versionID: version.id)
                 version.status = .failed
                 version.statusMessage =
@@ -199,12 +199,12 @@ extension RegistryService {
                     payload: ["id": version.id, "files": files.count],
                     at: now
                 )
-                for digest in Set(files.map(\.digest)) where try await tx.references(to: digest) == 0 {
-                    try await blobs.delete(digest)
-                }
-                return true
+                return Set(files.map(\.digest))
             }
-            if didExpire { expired += 1 }
+            if let released {
+                expired += 1
+                await deleteUnreferenced(released)
+            }
         }
         return expired
     }

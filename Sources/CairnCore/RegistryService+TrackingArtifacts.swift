@@ -50,7 +50,7 @@ extension RegistryService {
             throw error
         }
         let entry = ArtifactEntry(path: path, digest: info.digest, size: info.size, updatedAt: clock.now())
-        try await store.write { tx in
+        let replaced: ArtifactEntry? = try await store.write { tx in
             try await Self.requireFileSlot(tx, path)
             // Identical bytes may have been stored before this upload; make sure a clean-up did not remove them
             // meanwhile (clean-ups delete under this same lock).
@@ -62,8 +62,9 @@ extension RegistryService {
             }
             let replaced = try await tx.artifact(at: path)
             try await tx.putArtifact(entry)
-            if let replaced, replaced.digest != info.digest { try await deleteUnreferenced([replaced.digest], tx) }
+            return replaced
         }
+        if let replaced, replaced.digest != info.digest { await deleteUnreferenced([replaced.digest]) }
         return entry
     }
 
@@ -105,9 +106,9 @@ extension RegistryService {
         try Self.validateArtifactPath(path)
         try await authorize(actor, .delete, model: nil, attempted: "delete artifacts at '\(path.prefix(200))'")
         let now = clock.now()
-        try await store.write { tx in
+        let removed: [ArtifactEntry] = try await store.write { tx in
             let removed = try await tx.deleteArtifacts(under: path)
-            if removed.isEmpty { return }
+            if removed.isEmpty { return [] }
             try await record(
                 tx,
                 actor: actor,
@@ -116,8 +117,9 @@ extension RegistryService {
                 payload: ["files": removed.count, "size": removed.reduce(Int64(0)) { $0 + $1.size }],
                 at: now
             )
-            try await deleteUnreferenced(Set(removed.map(\.digest)), tx)
+            return removed
         }
+        await deleteUnreferenced(Set(removed.map(\.digest)))
     }
 
     // MARK: Helpers
@@ -152,11 +154,17 @@ extension RegistryService {
         }
     }
 
-    /// Deletes the blobs of `digests` that nothing references any more, inside `tx` (under the write lock, so no
-    /// upload can adopt one in between: uploads re-check their blob under the same lock).
-    func deleteUnreferenced(_ digests: Set<Digest>, _ tx: any MetadataTransaction) async throws {
-        for digest in digests where try await tx.references(to: digest) == 0 {
-            try await blobs.delete(digest)
+    /// Deletes the blobs of `digests` that nothing references any more — only after the transaction that dropped the
+    /// references has committed, so a failed commit can never leave rows naming a deleted blob. The check and the
+    /// delete run under the write lock (a write transaction that changes no row), so no upload can adopt a blob in
+    /// between: uploads re-check their blob under the same lock. A failure leaves an unreferenced blob behind, which
+    /// costs space, never data.
+    func deleteUnreferenced(_ digests: Set<Digest>) async {
+        guard !digests.isEmpty else { return }
+        try? await store.write { tx in
+            for digest in digests where try await tx.references(to: digest) == 0 {
+                try await blobs.delete(digest)
+            }
         }
     }
 }
