@@ -21,7 +21,11 @@ struct CommitOrderTests {
         await expectRegistryError(.unavailable) {
             try await service.deleteArtifacts(path: "1/run", actor: alice)
         }
-        let (entry, stream) = try await service.openArtifact(path: "1/run/artifacts/model.bin", range: nil, actor: alice)
+        let (entry, stream) = try await service.openArtifact(
+            path: "1/run/artifacts/model.bin",
+            range: nil,
+            actor: alice
+        )
         #expect(entry.digest == first && blobs.storedDigests.contains(first))
         var read: [UInt8] = []
         for try await chunk in stream { read += chunk }
