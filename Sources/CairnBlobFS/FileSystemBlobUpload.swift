@@ -83,8 +83,10 @@ final class FileSystemBlobUpload: BlobUpload {
             )
         }
         let destination = store.path(of: digest)
-        if try await store.size(of: digest) == size {
-            await cancel()  // Already stored: identical bytes are kept once.
+        // Already stored: identical bytes are kept once — but only once the stored file is proven to hold them (a
+        // same-sized file with other bytes, damaged on disk, is replaced by this upload instead of trusted).
+        if try await store.size(of: digest) == size, try await Self.digest(ofFileAt: destination) == digest {
+            await cancel()
             return BlobInfo(digest: digest, size: size)
         }
         // Durability before visibility: the data reaches the disk before the rename publishes it.
@@ -92,7 +94,15 @@ final class FileSystemBlobUpload: BlobUpload {
             guard fsync(fd) == 0 else { throw FileSystemBlobStore.ioError("fsync upload", path: self.uploadPath) }
         }
         let shard = (destination as NSString).deletingLastPathComponent
-        if mkdir(shard, 0o700) != 0, errno != EEXIST {
+        if mkdir(shard, 0o700) == 0 {
+            // A new shard directory exists on disk only once its parent's entry for it does.
+            do {
+                try await Self.fsyncDirectory((shard as NSString).deletingLastPathComponent)
+            } catch {
+                await cancel()
+                throw error
+            }
+        } else if errno != EEXIST {
             await cancel()
             throw FileSystemBlobStore.ioError("create blob directory", path: shard)
         }
@@ -107,14 +117,42 @@ final class FileSystemBlobUpload: BlobUpload {
             close(state.fd)
             state.closed = true
         }
-        try await NIOThreadPool.singleton.runIfActive {
-            let dirFD = open(shard, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if dirFD >= 0 {
-                fsync(dirFD)
-                close(dirFD)
-            }
-        }
+        // The rename is durable only once the directory is: a failure here fails the upload (the caller commits
+        // no row naming the blob; the file itself is content-addressed and harmless).
+        try await Self.fsyncDirectory(shard)
         return BlobInfo(digest: digest, size: size)
+    }
+
+    /// `fsync(2)` of a directory, off the cooperative pool.
+    /// - Throws: `.internalError` naming the directory when it cannot be opened or synced.
+    static func fsyncDirectory(_ path: String) async throws {
+        try await NIOThreadPool.singleton.runIfActive {
+            let dirFD = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard dirFD >= 0 else { throw FileSystemBlobStore.ioError("open blob directory", path: path) }
+            defer { close(dirFD) }
+            guard fsync(dirFD) == 0 else { throw FileSystemBlobStore.ioError("fsync blob directory", path: path) }
+        }
+    }
+
+    /// The SHA-256 of the file at `path`, read in chunks off the cooperative pool; `nil` when it cannot be read.
+    static func digest(ofFileAt path: String) async throws -> Digest? {
+        try await NIOThreadPool.singleton.runIfActive {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var hasher = SHA256()
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return nil
+                }
+                if n == 0 { break }
+                buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            }
+            return Digest(rawBytes: hasher.finalize())
+        }
     }
 
     func cancel() async {

@@ -46,6 +46,20 @@ struct FileSystemBlobStoreTests {
         #expect(all == ["blobs/sha256/\(info.digest.hex.prefix(2))/\(info.digest.hex)"])
     }
 
+    @Test("dedup verifies a stored blob's bytes: a damaged one of the same size is replaced, not trusted")
+    func dedupVerifiesContent() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try FileSystemBlobStore(root: root)
+        let info = try await BlobStoreConformance.upload(Array("weights-v1".utf8), to: store)
+        let path = root.appendingPathComponent("blobs/sha256/\(info.digest.hex.prefix(2))/\(info.digest.hex)").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try Data("weights-v2".utf8).write(to: URL(fileURLWithPath: path))  // same size, other bytes: bit rot
+        let again = try await BlobStoreConformance.upload(Array("weights-v1".utf8), to: store)
+        #expect(again.digest == info.digest)
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self) == "weights-v1")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o400)
+    }
+
     @Test("the SHA-256 of swift-crypto and of the core's portable hasher agree")
     func hashersAgree() async throws {
         defer { try? FileManager.default.removeItem(at: root) }
