@@ -83,9 +83,16 @@ extension RegistryService {
     /// nothing, when an account with a global admin grant exists (idempotent: safe on every start and on replicas
     /// starting together, since the check and the creation are one transaction). Records one `account.bootstrapped`
     /// event, acting as ``Principal/system``.
+    ///
+    /// `beforeCommit` runs inside the transaction with the new token, after everything is in place: the server
+    /// writes the token file there, so the account is never committed unless its token is safely on disk (a
+    /// failure rolls the account back).
     /// - Throws: `.failedPrecondition` when no admin exists but the name is taken by another account;
-    ///   `.invalidArgument` (name).
-    public func bootstrapAdmin(name: String = "admin") async throws -> NewAPIToken? {
+    ///   `.invalidArgument` (name); whatever `beforeCommit` throws.
+    public func bootstrapAdmin(
+        name: String = "admin",
+        beforeCommit: @Sendable (NewAPIToken) async throws -> Void = { _ in }
+    ) async throws -> NewAPIToken? {
         try AccountName.validate(name)
         let now = clock.now()
         let account = Account(id: ids.next(), name: name, kind: .user, createdAt: now, createdBy: Principal.system.name)
@@ -116,6 +123,7 @@ extension RegistryService {
                 payload: ["id": account.id, "kind": account.kind.rawValue, "role": "admin", "token_id": new.token.id],
                 at: now
             )
+            try await beforeCommit(new)
             return new
         }
     }

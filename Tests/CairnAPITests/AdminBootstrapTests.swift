@@ -1,10 +1,11 @@
 import CairnBlobFS
 import CairnCore
 import CairnSQLite
-import CairnServer
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CairnServer
 
 /// First start: the admin's token goes to an owner-only file, and only its location is reported.
 @Suite("Admin bootstrap and safe defaults")
@@ -39,6 +40,41 @@ struct AdminBootstrapTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".admin") }
         #expect(leftovers.isEmpty)
         await store.close()
+    }
+
+    @Test("a kill -9 between the admin's commit and the token file's rename still leaves a usable admin token")
+    func crashBetweenCommitAndRename() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-boot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try await SQLiteMetadataStore.open(path: root.appendingPathComponent("cairn.sqlite").path)
+        let service = RegistryService(store: store, blobs: try FileSystemBlobStore(root: root))
+        let pending = root.appendingPathComponent(AdminBootstrap.pendingName)
+        // The first start as far as the commit: the token is on disk (pending), the account committed, then death.
+        let created = try #require(
+            try await service.bootstrapAdmin { new in
+                try AdminBootstrap.writeOwnerOnly(Array((new.secret + "\n").utf8), to: pending)
+            }
+        )
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("admin-token").path))
+        // The next start finishes the job.
+        let file = try #require(try await AdminBootstrap.run(service: service, dataURL: root) { _ in })
+        let secret = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret == created.secret)
+        #expect(try await service.authenticate(.bearer(secret)).grants == [Grant(.admin)])
+        #expect(!FileManager.default.fileExists(atPath: pending.path))
+
+        // A token write that fails commits no account: the next start bootstraps again.
+        await store.close()
+        let root2 = root.appendingPathComponent("second")
+        try FileManager.default.createDirectory(at: root2, withIntermediateDirectories: true)
+        let store2 = try await SQLiteMetadataStore.open(path: root2.appendingPathComponent("cairn.sqlite").path)
+        let service2 = RegistryService(store: store2, blobs: try FileSystemBlobStore(root: root2))
+        await #expect(throws: RegistryError.self) {
+            try await service2.bootstrapAdmin { _ in throw RegistryError(.internalError, "disk full") }
+        }
+        #expect(try await AdminBootstrap.run(service: service2, dataURL: root2) { _ in } != nil)
+        await store2.close()
     }
 
     @Test("anonymous access defaults to editor on loopback hosts and none elsewhere")
