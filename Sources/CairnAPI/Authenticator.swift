@@ -11,7 +11,9 @@ import Logging
 ///   password or a token (the mlflow client sends `MLFLOW_TRACKING_USERNAME`/`PASSWORD` this way).
 /// - No header → the anonymous caller with the server's ``AnonymousAccess`` role.
 /// - Anything else, or credentials the core refuses → ``RegistryService/authenticationFailedMessage``, whatever
-///   failed (never anonymous instead), after the ``LoginThrottle`` delay the client has earned.
+///   failed (never anonymous instead), after the ``LoginThrottle`` delay earned by the client (its IP) or by the
+///   account named (Basic), whichever is longer; a success forgives only that account's series.
+/// - Password checks saturated (``PasswordCheckBudget``) → 503 `.unavailable`, shed before hashing.
 ///
 /// Basic verification may run the slow password hash (the core remembers verified passwords, so that happens once per
 /// password, not per request): it runs on ``BlockingWorkExecutor``, off the cooperative pool. Nothing here logs a
@@ -27,6 +29,9 @@ public final class Authenticator: Sendable {
         self.anonymous = anonymous
         self.throttle = throttle
     }
+
+    /// The throttle's key for failures against one account name (whatever client sends them).
+    static func throttleKey(account: String) -> String { "account:" + account }
 
     /// Parses one `Authorization` header value.
     /// - Throws: `.unauthenticated` for an unknown scheme or malformed value.
@@ -60,16 +65,26 @@ public final class Authenticator: Sendable {
             return
         }
         let client = context.remoteIP ?? "unknown"
+        var account: String?
         do {
             guard values.count == 1 else {
                 throw RegistryError(.unauthenticated, RegistryService.authenticationFailedMessage)
             }
-            context.principal = try await principal(for: try Self.credentials(fromAuthorization: values[0]))
-            throttle.recordSuccess(client: client)
+            let credentials = try Self.credentials(fromAuthorization: values[0])
+            if case .basic(let username, _) = credentials { account = username }
+            context.principal = try await principal(for: credentials)
+            // Only the account's own series is forgiven: a success with one's own credentials must not reset the
+            // failures counted against the client for guessing someone else's.
+            if let account { throttle.recordSuccess(client: Self.throttleKey(account: account)) }
         } catch let error as RegistryError where error.code == .unauthenticated {
             context.principal = .anonymous
             context.authenticationError = RegistryError(.unauthenticated, RegistryService.authenticationFailedMessage)
-            await throttle.failed(client: client)
+            await throttle.failed(clients: [client] + (account.map { [Self.throttleKey(account: $0)] } ?? []))
+        } catch let error as RegistryError where error.code == .unavailable {
+            // Password checks are saturated: the request is shed before any hashing; the client may retry.
+            context.principal = .anonymous
+            context.authenticationError = error
+            context.logger.debug("password check shed", metadata: ["client": "\(client)"])
         } catch {
             context.principal = .anonymous
             context.authenticationError =

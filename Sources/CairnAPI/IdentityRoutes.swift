@@ -210,7 +210,12 @@ enum IdentityRoutes {
     {
         let name = try context.pathParameter("name")
         let body = try await JSONResponse.decode(SetPasswordRequest.self, from: request)
-        try await service.setPassword(accountName: name, password: body.password, actor: context.principal)
+        try await service.setPassword(
+            accountName: name,
+            password: body.password,
+            currentPassword: body.currentPassword,
+            actor: context.principal
+        )
         return JSONResponse.noContent()
     }
 

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Slows down repeated failed logins from one client, in memory.
 ///
-/// A client (its IP address) may fail ``Policy/freeFailures`` times within ``Policy/window``; every further failure
+/// A client (its IP address, or an account name that failures are counted against) may fail ``Policy/freeFailures`` times within ``Policy/window``; every further failure
 /// in that window waits `2^n × base` before its 401 is sent (n = 0 for the first failure past the free ones), capped
 /// at ``Policy/maxDelay``. A success resets the client. At most ``Policy/maxClients`` clients are remembered: when
 /// full, expired windows go first, then the oldest. Time comes from the injected clock and waiting from the injected
@@ -87,7 +87,12 @@ public final class LoginThrottle: Sendable {
 
     /// Records a failure and waits the delay it earns.
     public func failed(client: String) async {
-        let delay = recordFailure(client: client)
+        await failed(clients: [client])
+    }
+
+    /// Records one failure against each key (the client's IP, the account named) and waits the longest delay earned.
+    public func failed(clients: [String]) async {
+        let delay = clients.map { recordFailure(client: $0) }.max() ?? .zero
         if delay > .zero { await sleeper(delay) }
     }
 

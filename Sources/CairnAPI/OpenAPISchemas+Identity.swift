@@ -29,7 +29,10 @@ extension OpenAPISchemas {
                 ["name": string, "kind": ["type": "string", "enum": ["user", "service_account"]]],
                 required: ["name"]
             ),
-            "SetPasswordRequest": object(["password": ["type": "string", "minLength": 12]], required: ["password"]),
+            "SetPasswordRequest": object(
+                ["password": ["type": "string", "minLength": 12], "current_password": ["type": "string"]],
+                required: ["password"]
+            ),
             "Token": token,
             "TokenList": object(["tokens": array(ref("Token"))], required: ["tokens"]),
             "CreateTokenRequest": object(["description": string, "expires_at": timestamp]),

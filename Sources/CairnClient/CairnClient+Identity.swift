@@ -44,8 +44,13 @@ extension CairnClient {
     }
 
     /// `PUT /api/v1/accounts/{name}/password`: sets a user's password (HTTP Basic, e.g. `MLFLOW_TRACKING_PASSWORD`).
-    public func setPassword(account name: String, password: String) async throws {
-        try await sendRaw(.PUT, APIPath("accounts", name, "password"), body: SetPasswordRequest(password: password))
+    /// Changing one's own password needs `currentPassword`; an admin needs none.
+    public func setPassword(account name: String, password: String, currentPassword: String? = nil) async throws {
+        try await sendRaw(
+            .PUT,
+            APIPath("accounts", name, "password"),
+            body: SetPasswordRequest(password: password, currentPassword: currentPassword)
+        )
     }
 
     // MARK: - Grants

@@ -54,12 +54,16 @@ public struct Principal: Hashable, Sendable {
     public var kind: Kind
     /// Every grant the principal holds (for anonymous: the configured role, globally).
     public var grants: [Grant]
+    /// When the credential the request presented stops working: the token's expiry; `nil` for passwords, tokens
+    /// without expiry and the built-in principals. Tokens an account mints for itself never outlive it.
+    public var credentialExpiresAt: Date?
 
-    public init(id: String, name: String, kind: Kind, grants: [Grant] = []) {
+    public init(id: String, name: String, kind: Kind, grants: [Grant] = [], credentialExpiresAt: Date? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.grants = grants
+        self.credentialExpiresAt = credentialExpiresAt
     }
 
     /// A user principal named `name` with no grants (its id is its name): for tests and tools that only record a

@@ -81,11 +81,20 @@ extension RegistryService {
     }
 
     /// Sets a user's password (hashed with ``passwords``; the password is never stored or recorded). A user may set
-    /// their own.
-    /// - Throws: `.permissionDenied`, `.notFound`, `.invalidArgument` (a service account, or a password shorter than
+    /// their own, giving `currentPassword`; an admin needs none.
+    /// - Throws: `.permissionDenied` (also: one's own password without the right current one, or none set yet),
+    ///   `.notFound`, `.unavailable` (password checks saturated), `.invalidArgument` (a service account, or a password shorter than
     ///   ``minimumPasswordLength`` characters or over 1,024 bytes), `.failedPrecondition` (no password hasher).
-    public func setPassword(accountName: String, password: String, actor: Principal) async throws {
-        let account = try await store.read { try await requireAccount($0, accountName) }
+    public func setPassword(
+        accountName: String,
+        password: String,
+        currentPassword: String? = nil,
+        actor: Principal
+    ) async throws {
+        let (account, storedHash) = try await store.read { reader in
+            let account = try await requireAccount(reader, accountName)
+            return (account, try await reader.passwordHash(accountID: account.id))
+        }
         try await authorizeAdminOrSelf(actor, account, attempted: "set the password of '\(accountName)'")
         guard account.kind == .user else {
             throw RegistryError.invalid("'\(accountName)' is a service account; service accounts use tokens only.")
@@ -96,6 +105,21 @@ extension RegistryService {
             throw RegistryError.invalid(
                 "A password must be \(Self.minimumPasswordLength) to 1,024 characters long, without NUL characters."
             )
+        }
+        // An account changing its own password proves it knows the current one (an admin need not): a stolen
+        // short-lived token must not become the account for good.
+        if Authorization.decide(actor, .administer, model: nil) != .allowed {
+            guard let storedHash, let currentPassword,
+                try passwordChecks.run({ passwords.verify(currentPassword, against: storedHash) })
+            else {
+                throw RegistryError(
+                    .permissionDenied,
+                    storedHash == nil
+                        ? "'\(accountName)' has no password yet; an admin must set the first one."
+                        : "Changing your own password needs your current password (`current_password`); it is "
+                            + "missing or wrong."
+                )
+            }
         }
         let encoded = try passwords.hash(password)
         let now = clock.now()

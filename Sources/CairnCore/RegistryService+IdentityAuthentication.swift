@@ -22,7 +22,9 @@ extension RegistryService {
     /// on every replica. Expiry is judged by ``clock``. When the account does not exist, a password check of the same
     /// cost still runs (``PasswordHasher/dummyVerify(_:)``). Password and hash comparisons run in constant time.
     /// Authenticating records no event; a token's `lastUsedAt` is updated at most every ``tokenUseResolution``.
-    /// - Throws: `.unauthenticated` with ``authenticationFailedMessage``, for every kind of failure.
+    /// A check that needs the slow hash runs only within ``passwordChecks``.
+    /// - Throws: `.unauthenticated` with ``authenticationFailedMessage``, for every kind of failure; `.unavailable`
+    ///   when ``passwordChecks`` is exhausted (nothing was hashed).
     public func authenticate(_ credentials: Credentials) async throws -> Principal {
         let now = clock.now()
         switch credentials {
@@ -39,7 +41,9 @@ extension RegistryService {
                 throw Self.authenticationFailed()
             }
             await touch(token, now: now)
-            return Principal(account: account, grants: grants)
+            var principal = Principal(account: account, grants: grants)
+            principal.credentialExpiresAt = token.expiresAt
+            return principal
         case .basic(let username, let secret):
             return try await authenticateBasic(username: username, secret: secret, now: now)
         }
@@ -59,24 +63,26 @@ extension RegistryService {
             )
         }
         guard let (account, grants, token, passwordHash) = found else {
-            passwords.dummyVerify(secret)
+            try passwordChecks.run { passwords.dummyVerify(secret) }
             throw Self.authenticationFailed()
         }
         // A token of this very account authenticates it; anything else is tried as the password.
         if let token, token.accountID == account.id, token.isActive(at: now), !account.disabled {
             await touch(token, now: now)
-            return Principal(account: account, grants: grants)
+            var principal = Principal(account: account, grants: grants)
+            principal.credentialExpiresAt = token.expiresAt
+            return principal
         }
         let matches: Bool
         if let passwordHash, account.kind == .user {
             if verifiedPasswords.contains(accountID: account.id, storedHash: passwordHash, secret: secret) {
                 matches = true
             } else {
-                matches = passwords.verify(secret, against: passwordHash)
+                matches = try passwordChecks.run { passwords.verify(secret, against: passwordHash) }
                 if matches { verifiedPasswords.insert(accountID: account.id, storedHash: passwordHash, secret: secret) }
             }
         } else {
-            passwords.dummyVerify(secret)
+            try passwordChecks.run { passwords.dummyVerify(secret) }
             matches = false
         }
         guard matches, !account.disabled else { throw Self.authenticationFailed() }

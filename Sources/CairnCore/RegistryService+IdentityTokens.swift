@@ -5,7 +5,8 @@ extension RegistryService {
     /// Creates a token for an account and returns its secret, this once. An account may create its own tokens.
     /// - Parameters:
     ///   - description: what the token is for (at most 256 bytes, printable).
-    ///   - expiresAt: when it stops working (must be in the future), or `nil` for never.
+    ///   - expiresAt: when it stops working (must be in the future), or `nil` for never. For the caller's own account,
+    ///     capped at the expiry of the credential the caller presented (``Principal/credentialExpiresAt``).
     /// - Throws: `.permissionDenied`, `.notFound`, `.invalidArgument` (description, expiry in the past).
     public func createToken(
         accountName: String,
@@ -18,6 +19,12 @@ extension RegistryService {
         let now = clock.now()
         if let expiresAt, expiresAt <= now {
             throw RegistryError.invalid("The token's expiry \(expiresAt) is not in the future. Pick a later time.")
+        }
+        // A token minted for one's own account never outlives the credential that minted it: a short-lived token
+        // cannot turn itself into a permanent one.
+        var expiresAt = expiresAt
+        if actor.id == account.id, let cap = actor.credentialExpiresAt {
+            expiresAt = min(expiresAt ?? cap, cap)
         }
         guard description.utf8.count <= 256, !description.unicodeScalars.contains(where: TextRules.isDisallowedScalar)
         else {

@@ -20,6 +20,8 @@ public struct RegistryService: Sendable {
     let verifiedPasswords = VerifiedPasswordMemo()
     /// Bounds the `access.denied` events one principal can append (see ``DenialLimiter``).
     let denials: DenialLimiter
+    /// Bounds the slow password hashes running at once (see ``PasswordCheckBudget``).
+    public let passwordChecks: PasswordCheckBudget
 
     /// Tunables of the domain.
     public struct Limits: Sendable {
@@ -42,7 +44,8 @@ public struct RegistryService: Sendable {
         limits: Limits = Limits(),
         passwords: any PasswordHasher = NoPasswordHasher(),
         locations: LocationPolicy = LocationPolicy(),
-        denials: DenialLimiter = DenialLimiter()
+        denials: DenialLimiter = DenialLimiter(),
+        passwordChecks: PasswordCheckBudget = PasswordCheckBudget()
     ) {
         self.store = store
         self.blobs = blobs
@@ -52,6 +55,7 @@ public struct RegistryService: Sendable {
         self.passwords = passwords
         self.locations = locations
         self.denials = denials
+        self.passwordChecks = passwordChecks
     }
 
     // MARK: Shared helpers

@@ -72,7 +72,12 @@ public struct AccountListDTO: Codable, Sendable, Hashable {
 /// `PUT /api/v1/accounts/{name}/password`.
 public struct SetPasswordRequest: Codable, Sendable, Hashable {
     public var password: String
-    public init(password: String) { self.password = password }
+    /// The account's current password: needed when an account changes its own (an admin needs none).
+    public var currentPassword: String?
+    public init(password: String, currentPassword: String? = nil) {
+        self.password = password
+        self.currentPassword = currentPassword
+    }
 }
 
 /// `POST /api/v1/accounts/{name}/grants` and `POST /api/v1/accounts/{name}/grants/revoke`.

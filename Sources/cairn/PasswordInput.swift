@@ -33,6 +33,27 @@ enum PasswordInput {
         return password
     }
 
+    /// The current and the new password: two lines of standard input when it is piped, else a prompt for the current
+    /// one and the two prompts of ``readNewPassword(for:)``.
+    /// - Throws: `ValidationError` when piped input lacks either line; as ``readNewPassword(for:)``.
+    static func readPasswordChange(for account: String) throws -> (current: String, new: String) {
+        guard isatty(STDIN_FILENO) == 0 else {
+            let current = try prompt("Current password for '\(account)': ")
+            return (current, try readNewPassword(for: account))
+        }
+        let text = try fromStandardInput()
+        guard let newline = text.firstIndex(of: "\n") else {
+            throw ValidationError(
+                "With --current, standard input holds the current password, a newline, then the new one."
+            )
+        }
+        var current = String(text[..<newline])
+        if current.hasSuffix("\r") { current.removeLast() }
+        let new = String(text[text.index(after: newline)...])
+        guard !new.isEmpty else { throw ValidationError("The new password is empty; nothing was changed.") }
+        return (current, new)
+    }
+
     /// Standard input whole, without one trailing `\n` or `\r\n`.
     static func fromStandardInput() throws -> String {
         var data = Data()

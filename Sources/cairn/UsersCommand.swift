@@ -95,17 +95,23 @@ struct UsersCommand: AsyncParsableCommand {
             abstract: "Set a user's password (for HTTP Basic, e.g. MLFLOW_TRACKING_USERNAME/PASSWORD).",
             discussion: """
                 The password is read from standard input when it is piped (one trailing newline is dropped), \
-                else asked for twice on the terminal without echo. It is never taken from the command line.
+                else asked for twice on the terminal without echo. It is never taken from the command line. \
+                Changing your own password needs --current (unless you are an admin): the current password is \
+                asked for first, or read from the first line of standard input.
                 """
         )
 
         @OptionGroup var options: ClientOptions
         @Argument(help: "The user's name.") var name: String
+        @Flag(help: "Give the current password first (needed to change your own, unless you are an admin).")
+        var current = false
 
         func run() async throws {
-            let password = try PasswordInput.readNewPassword(for: name)
+            let (currentPassword, password) =
+                current
+                ? try PasswordInput.readPasswordChange(for: name) : (nil, try PasswordInput.readNewPassword(for: name))
             try await options.withClient { client in
-                try await client.setPassword(account: name, password: password)
+                try await client.setPassword(account: name, password: password, currentPassword: currentPassword)
                 if !options.json { print("Set the password of '\(name)'.") }
             }
         }

@@ -109,12 +109,12 @@ struct AuthenticationTests {
         }
     }
 
-    @Test("failed logins from one client are slowed down after five; a success resets")
+    @Test("failed logins are slowed after five, per client and per account; a success forgives only its account")
     func bruteForce() async throws {
         let clock = ManualClock()
         let waits = Mutex<[Duration]>([])
         let throttle = LoginThrottle(clock: clock, sleeper: { delay in waits.withLock { $0.append(delay) } })
-        try await APIHarness.run(throttle: throttle) { _, client in
+        try await APIHarness.run(throttle: throttle) { harness, client in
             let wrong = (client as! AuthorizedClient).with(Self.basic("admin", "guess"))
             for _ in 0..<9 { _ = try await wrong.send(.get, "/api/v1/whoami") }
             #expect(
@@ -122,10 +122,18 @@ struct AuthenticationTests {
                     .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800),
                 ]
             )
-            #expect(try await client.send(.get, "/api/v1/whoami").status == .ok)
+            // Succeeding with one's own credentials does not wipe what the client earned guessing.
+            let own = (client as! AuthorizedClient).with(Self.basic("admin", harness.adminToken))
+            #expect(try await own.send(.get, "/api/v1/whoami").status == .ok)
             waits.withLock { $0.removeAll() }
-            for _ in 0..<6 { _ = try await wrong.send(.get, "/api/v1/whoami") }
-            #expect(waits.withLock { $0 } == [.milliseconds(100)], "the success reset the count")
+            let other = (client as! AuthorizedClient).with(Self.basic("nobody", "guess"))
+            _ = try await other.send(.get, "/api/v1/whoami")
+            #expect(waits.withLock { $0 } == [.milliseconds(1600)], "the client's series goes on")
         }
+        // Failures against one account count wherever they come from.
+        let spread = LoginThrottle(clock: ManualClock(), sleeper: { _ in })
+        for index in 0..<6 { await spread.failed(clients: ["10.0.0.\(index)", "account:dana"]) }
+        #expect(spread.recordFailure(client: "account:dana") == .milliseconds(200))
+        #expect(spread.recordFailure(client: "10.0.0.99") == .zero)
     }
 }

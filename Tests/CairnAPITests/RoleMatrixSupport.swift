@@ -44,6 +44,8 @@ struct MatrixAccounts: Sendable {
             let name = "\(role.rawValue)-acct"
             _ = try await service.createAccount(name: name, kind: .user, actor: .system)
             try await service.grant(Grant(role), to: name, actor: .system)
+            // Changing one's own password needs the current one (the password probe sends it).
+            try await service.setPassword(accountName: name, password: "the current passphrase", actor: .system)
             tokens[name] = try await service.createToken(accountName: name, actor: .system).secret
         }
         _ = try await service.createAccount(name: "target", kind: .user, actor: .system)

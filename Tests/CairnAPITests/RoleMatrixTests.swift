@@ -70,7 +70,7 @@ struct RoleMatrixTests {
             "POST /api/v1/accounts/:name/enable": Probe(uri: "/api/v1/accounts/target/enable"),
             "PUT /api/v1/accounts/:name/password": Probe(
                 uri: me + "/password",
-                body: #"{"password":"a long passphrase"}"#
+                body: #"{"password":"a long passphrase","current_password":"the current passphrase"}"#
             ),
             "GET /api/v1/accounts/:name/grants": Probe(uri: me + "/grants"),
             "POST /api/v1/accounts/:name/grants": Probe(uri: "/api/v1/accounts/target/grants", body: grant),

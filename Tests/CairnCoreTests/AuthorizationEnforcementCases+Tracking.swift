@@ -121,7 +121,7 @@ extension EnforcementCase {
         global("enableAccount(name:actor:)", .administer, records: true) {
             _ = try await $0.enableAccount(name: "dana", actor: $1)
         },
-        global("setPassword(accountName:password:actor:)", .administer, records: true) {
+        global("setPassword(accountName:password:currentPassword:actor:)", .administer, records: true) {
             try await $0.setPassword(accountName: "dana", password: "a long enough password", actor: $1)
         },
         global("grant(_:to:actor:)", .administer, records: true) {

@@ -90,7 +90,12 @@ struct IdentityTokenTests {
         #expect(!event.payload.contains("correct horse") && !event.payload.contains("fake-sha256"))
         // A user changes their own password; the old one stops working.
         let dana = byPassword
-        try await service.setPassword(accountName: "dana", password: "new and long enough", actor: dana)
+        try await service.setPassword(
+            accountName: "dana",
+            password: "new and long enough",
+            currentPassword: "correct horse battery",
+            actor: dana
+        )
         await expectRegistryError(.unauthenticated) {
             try await service.authenticate(.basic(username: "dana", secret: "correct horse battery"))
         }
