@@ -62,7 +62,8 @@ public protocol MetadataTransaction: MetadataReader, TrackingTransaction, Identi
     /// never goes down, so numbers are never reused.
     func allocateVersionNumber(modelID: String) async throws -> Int
     func insertVersion(_ version: ModelVersion) async throws
-    /// Updates the mutable columns of a version (status, message, stage, description, tags, manifest, updated-at/by).
+    /// Updates the mutable columns of a version (status, message, stage, description, tags, manifest, the sealed
+    /// ``VersionLineage/runMetrics``, updated-at/by); the rest of the lineage never changes.
     func updateVersion(_ version: ModelVersion) async throws
     /// Deletes a version, its files, its card and the aliases pointing at it (not its transition requests).
     func deleteVersion(id: String) async throws

@@ -64,6 +64,10 @@ public struct VersionLineage: Hashable, Sendable, Codable {
     public var params: [String: String]
     public var metrics: [String: Double]
     public var signature: ModelSignature?
+    /// The latest value of each metric of the run ``runID`` names, copied when the version was sealed (`READY`):
+    /// the evidence a `metrics_source: run` gate reads, so metrics logged to the run later change no verdict.
+    /// `nil` when the version names no run (or was sealed before run metrics were frozen).
+    public var runMetrics: [String: Double]? = nil
 
     public init(
         source: String? = nil,
@@ -72,7 +76,8 @@ public struct VersionLineage: Hashable, Sendable, Codable {
         datasets: [DatasetReference] = [],
         params: [String: String] = [:],
         metrics: [String: Double] = [:],
-        signature: ModelSignature? = nil
+        signature: ModelSignature? = nil,
+        runMetrics: [String: Double]? = nil
     ) {
         self.source = source
         self.runID = runID
@@ -81,6 +86,12 @@ public struct VersionLineage: Hashable, Sendable, Codable {
         self.params = params
         self.metrics = metrics
         self.signature = signature
+        self.runMetrics = runMetrics
+    }
+
+    /// ``runMetrics`` is sealed state kept apart from the immutable lineage document (stores persist it on its own).
+    enum CodingKeys: String, CodingKey {
+        case source, runID, runLink, datasets, params, metrics, signature
     }
 }
 

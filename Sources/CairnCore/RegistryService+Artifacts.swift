@@ -24,7 +24,17 @@ extension RegistryService {
         if let expectedSize, expectedSize < 0 { throw RegistryError.invalid("Expected size must not be negative.") }
         try Authorization.require(actor, .write, model: modelName)
         // Refuse early, before reading a byte, when the version cannot take files.
-        let version = try await store.read { try await requireVersion($0, modelName, number) }
+        let version = try await store.read { reader in
+            let version = try await requireVersion(reader, modelName, number)
+            try await refuseAnonymousOnGuarded(
+                reader,
+                actor,
+                modelID: version.modelID,
+                modelName: modelName,
+                doing: "uploading to"
+            )
+            return version
+        }
         try Self.requirePending(version, doing: "upload files to")
 
         let upload = try await blobs.beginUpload()
@@ -78,6 +88,13 @@ extension RegistryService {
         try Authorization.require(actor, .write, model: modelName)
         let (version, files) = try await store.read { reader in
             let version = try await requireVersion(reader, modelName, number)
+            try await refuseAnonymousOnGuarded(
+                reader,
+                actor,
+                modelID: version.modelID,
+                modelName: modelName,
+                doing: "finalizing versions of"
+            )
             return (version, try await reader.files(versionID: version.id))
         }
         if version.status == .ready { return version }
@@ -104,21 +121,24 @@ extension RegistryService {
             }
             let manifest = Manifest(entries: files)
             current.manifest = manifest
+            current.lineage.runMetrics = try await sealedRunMetrics(tx, current.lineage)
             current.status = .ready
             current.statusMessage = ""
             current.updatedAt = now
             current.updatedBy = actor.name
             try await tx.updateVersion(current)
+            var payload: [String: any Sendable] = [
+                "manifest_digest": manifest.digest.description, "files": manifest.entries.count,
+                "size": manifest.totalSize,
+            ]
+            if let sealed = current.lineage.runMetrics { payload["run_metrics"] = sealed }
             try await record(
                 tx,
                 actor: actor,
                 action: "version.finalized",
                 subject: Self.versionSubject(modelName, number),
                 modelID: current.modelID,
-                payload: [
-                    "manifest_digest": manifest.digest.description, "files": manifest.entries.count,
-                    "size": manifest.totalSize,
-                ],
+                payload: payload,
                 at: now
             )
             return current

@@ -46,7 +46,7 @@ extension RegistryService {
         UseCaseRule("model(named:actor:)", .onModel(.read)),
         UseCaseRule("listModels(filter:pageToken:limit:actor:)", .global(.read)),
         UseCaseRule("updateModel(name:description:actor:)", .onModel(.write)),
-        UseCaseRule("renameModel(name:to:actor:)", .onModel(.write)),
+        UseCaseRule("renameModel(name:to:actor:)", .onModel(.write), recordsDenial: true),
         UseCaseRule("deleteModel(name:actor:)", .onModel(.delete), recordsDenial: true),
         UseCaseRule("setModelTag(name:key:value:actor:)", .onModel(.write)),
         UseCaseRule("deleteModelTag(name:key:actor:)", .onModel(.write)),

@@ -41,11 +41,15 @@ extension RegistryService {
     /// transaction, recording `reason`. No file is copied: versions are immutable, so this is a metadata change.
     ///
     /// The version restored is the most recent one to have entered Production (per the event log) that is not in
-    /// Production now and still exists and is `READY`. It was approved under the policy when it first got there, so
-    /// a rollback asks for no new approval; it needs ``Action/write`` on the model and a reason, and is recorded as
-    /// `version.stage_changed` with `rollback_reason`. Refusals are recorded.
+    /// Production now, still exists, is `READY`, and left Production only because another version took its place
+    /// (archived by a promotion or a rollback). A version someone moved out of Production on purpose (an admin
+    /// demoting it from a guarded stage, say) is never restored: bringing it back is a promotion, with the policy's
+    /// approvals and gates. The version restored was approved under the policy when it first got there, so a
+    /// rollback asks for no new approval; it needs ``Action/write`` on the model (and an account when a policy
+    /// guards the model) and a reason, and is recorded as `version.stage_changed` with `rollback_reason`. Refusals
+    /// are recorded.
     /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound`, `.invalidArgument` (no reason),
-    ///   `.failedPrecondition` (no earlier Production version).
+    ///   `.failedPrecondition` (no earlier Production version that may come back).
     public func rollback(modelName: String, reason: String, actor: Principal) async throws -> RollbackOutcome {
         try ModelName.validate(modelName)
         try validateComment(reason)
@@ -53,9 +57,17 @@ extension RegistryService {
             throw RegistryError.invalid("Say why you roll back: give a reason (it goes into the audit log).")
         }
         try await authorize(actor, .write, model: modelName, attempted: "roll back '\(modelName)'")
+        try await refuseAnonymousOnGuarded(actor, modelName: modelName, doing: "rolling back")
         let now = clock.now()
         return try await store.write { tx in
             let model = try await requireModel(tx, modelName)
+            try await refuseAnonymousOnGuarded(
+                tx,
+                actor,
+                modelID: model.id,
+                modelName: model.name,
+                doing: "rolling back"
+            )
             let versions = try await allVersions(tx, modelID: model.id)
             let current = versions.filter { $0.stage == .production }.map(\.number)
             let history = StageHistory.replay(
@@ -64,17 +76,23 @@ extension RegistryService {
                 at: now
             )
             let byNumber = Dictionary(uniqueKeysWithValues: versions.map { ($0.number, $0) })
+            let removed = Self.removedFromProduction(history.changes)
             let entries = history.changes.filter { $0.to == .production }.reversed()
-            guard
-                let target = entries.lazy.compactMap({ byNumber[$0.version] }).first(where: {
-                    $0.stage != .production && $0.status == .ready
-                })
-            else {
+            let candidates = entries.lazy.compactMap { byNumber[$0.version] }.filter {
+                $0.stage != .production && $0.status == .ready
+            }
+            guard let target = candidates.first(where: { removed[$0.number] == nil }) else {
+                let pulled = Set(candidates.map(\.number)).sorted().compactMap { removed[$0] }
                 throw RegistryError(
                     .failedPrecondition,
                     "'\(modelName)' has no earlier Production version to roll back to (the log shows "
-                        + "\(Set(entries.map(\.version)).count) version(s) ever in Production). Promote one with "
-                        + "`cairn promote`."
+                        + "\(Set(entries.map(\.version)).count) version(s) ever in Production"
+                        + (pulled.isEmpty
+                            ? ""
+                            : "; "
+                                + pulled.map { "version \($0.version) was moved out of it by \($0.actor)" }
+                                .joined(separator: ", ") + ", so it comes back only through a promotion")
+                        + "). Promote one with `cairn promote`."
                 )
             }
             for number in current {
@@ -104,6 +122,27 @@ extension RegistryService {
             )
             return RollbackOutcome(restored: restored, archived: current.sorted())
         }
+    }
+
+    /// The versions whose last exit from Production was a move of their own (someone took them out on purpose), with
+    /// that change; versions archived because another version was promoted or rolled back are not listed.
+    static func removedFromProduction(_ changes: [StageChange]) -> [Int: StageChange] {
+        var stages: [Int: Stage] = [:]
+        var removed: [Int: StageChange] = [:]
+        for change in changes {
+            for number in change.archived where stages[number] == .production {
+                removed[number] = nil
+                stages[number] = .archived
+            }
+            let wasInProduction = stages[change.version] == .production || change.from == .production
+            if change.to == .production {
+                removed[change.version] = nil
+            } else if wasInProduction {
+                removed[change.version] = change
+            }
+            stages[change.version] = change.to
+        }
+        return removed
     }
 
     /// The provenance of the version a `models:/` URI resolves to: lineage, card, requests with approvals and gate

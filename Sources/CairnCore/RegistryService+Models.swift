@@ -97,23 +97,45 @@ extension RegistryService {
     }
 
     /// Renames a model. The old name stops resolving at once; versions, aliases and history follow the model.
-    /// Needs ``Action/write`` on both names, so a per-model or prefix grant cannot move a model out of its reach.
+    /// Needs ``Action/write`` on both names, so a per-model or prefix grant cannot move a model out of its reach, and
+    /// the global admin role when the model has its own policy (decision 0011). Refusals are recorded.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.alreadyExists`,
     ///   `.invalidArgument`.
     public func renameModel(name: String, to newName: String, actor: Principal) async throws -> RegisteredModel {
         try ModelName.validate(name)
         try ModelName.validate(newName)
-        try Authorization.require(actor, .write, model: name)
-        try Authorization.require(actor, .write, model: newName)
+        let attempted = "rename model '\(name)' to '\(newName)'"
+        try await authorize(actor, .write, model: name, attempted: attempted)
+        try await authorize(actor, .write, model: newName, attempted: attempted)
         let now = clock.now()
-        return try await store.write { tx in
+        let step: GovernedStep<RegisteredModel> = try await store.write { tx in
             var model = try await requireModel(tx, name)
-            if newName == name { return model }
+            if newName == name { return .done(model) }
             if try await tx.model(named: newName) != nil {
                 throw RegistryError(
                     .alreadyExists,
                     "Cannot rename '\(name)': a model named '\(newName)' already exists."
                 )
+            }
+            // A model's own policy follows the model (it is keyed by id), so renaming it frees the old name for an
+            // unguarded twin that `models:/<old name>/Production` would then serve: an admin's call (decision 0011).
+            if try await tx.policy(modelID: model.id) != nil,
+                case .denied(let reason) = Authorization.decide(actor, .administer, model: nil)
+            {
+                let why =
+                    "'\(name)' has its own policy: renaming it would leave its name, and whatever is registered under "
+                    + "it next, unguarded, so it needs the admin role. " + reason
+                try await recordDenial(
+                    tx,
+                    actor: actor,
+                    action: .administer,
+                    subject: Self.modelSubject(name),
+                    modelID: model.id,
+                    attempted: attempted,
+                    reason: why,
+                    at: now
+                )
+                return .refused(Authorization.refusal(actor, .administer, model: nil, reason: why))
             }
             model.name = newName
             model.updatedAt = now
@@ -128,8 +150,9 @@ extension RegistryService {
                 payload: ["from": name, "to": newName, "id": model.id],
                 at: now
             )
-            return model
+            return .done(model)
         }
+        return try step.get()
     }
 
     /// Deletes a model with all its versions and aliases. Blobs stay until garbage collection; events stay forever.

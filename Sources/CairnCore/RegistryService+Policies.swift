@@ -79,4 +79,36 @@ extension RegistryService {
     static func policySubject(_ modelName: String?) -> String {
         modelName.map { modelSubject($0) + "/policy" } ?? "policy/default"
     }
+
+    /// ``refuseAnonymousOnGuarded(_:_:modelID:modelName:doing:)`` in a read of its own, so that a refusal opens no
+    /// write transaction; the write repeats the check (a policy may land in between). Free for callers with an account.
+    func refuseAnonymousOnGuarded(_ actor: Principal, modelName: String, doing: String) async throws {
+        guard actor.kind == .anonymous else { return }
+        try await store.read { reader in
+            guard let model = try await reader.model(named: modelName) else { return }
+            try await refuseAnonymousOnGuarded(reader, actor, modelID: model.id, modelName: model.name, doing: doing)
+        }
+    }
+
+    /// Refuses an anonymous caller on a model a policy guards: four eyes tells people apart by who they are, and
+    /// every anonymous caller is the same nobody, so on a guarded model anonymous may not create versions, upload,
+    /// finalize or request a transition (whatever role the server grants anonymous access).
+    /// - Throws: `.unauthenticated` saying an account is needed.
+    func refuseAnonymousOnGuarded(
+        _ reader: any MetadataReader,
+        _ actor: Principal,
+        modelID: String,
+        modelName: String,
+        doing: String
+    ) async throws {
+        guard actor.kind == .anonymous, try await effectivePolicy(reader, modelID: modelID).guardsAnything else {
+            return
+        }
+        throw RegistryError(
+            .unauthenticated,
+            "'\(modelName)' is guarded by a policy, so \(doing) it needs an account: approvals must be able to tell "
+                + "the requester, the uploader and the approvers apart. Authenticate with a token "
+                + "(`Authorization: Bearer …`, or MLFLOW_TRACKING_TOKEN)."
+        )
+    }
 }

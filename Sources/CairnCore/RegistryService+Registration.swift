@@ -12,7 +12,8 @@ extension RegistryService {
     /// model the source names; an explicit `runID` wins.
     ///
     /// Needs ``Action/write`` on the model, and ``Action/read`` on what is copied: the source model for a `models:/`
-    /// version, global read for tracking sources (runs, logged models, artifacts).
+    /// version, global read for tracking sources (runs, logged models, artifacts); and an account when a policy guards
+    /// the model. The run's metrics are sealed with the version (``VersionLineage/runMetrics``).
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (model, run, logged model, source version),
     ///   `.invalidArgument`.
     public func registerVersion(
@@ -32,6 +33,7 @@ extension RegistryService {
         }
         try locations.check(source, field: "source")
         try Authorization.require(actor, .write, model: modelName)
+        try await refuseAnonymousOnGuarded(actor, modelName: modelName, doing: "registering versions of")
         var snapshot = try await snapshot(of: source, actor: actor)
         snapshot.lineage.source = source
         if let runID, !runID.isEmpty { snapshot.lineage.runID = runID }
@@ -46,6 +48,13 @@ extension RegistryService {
         let id = ids.next()
         return try await store.write { tx in
             let model = try await requireModel(tx, modelName)
+            try await refuseAnonymousOnGuarded(
+                tx,
+                actor,
+                modelID: model.id,
+                modelName: model.name,
+                doing: "registering versions of"
+            )
             for file in files where try await blobs.size(of: file.digest) != file.size {
                 throw RegistryError(
                     .unavailable,
@@ -53,6 +62,8 @@ extension RegistryService {
                 )
             }
             let number = try await tx.allocateVersionNumber(modelID: model.id)
+            var lineage = lineage
+            lineage.runMetrics = try await sealedRunMetrics(tx, lineage)
             var version = ModelVersion(
                 id: id,
                 modelID: model.id,
@@ -80,7 +91,7 @@ extension RegistryService {
                 modelID: model.id,
                 payload: [
                     "id": id, "source": source, "run_id": lineage.runID ?? "", "files": files.count,
-                    "manifest_digest": manifest.digest.description,
+                    "manifest_digest": manifest.digest.description, "run_metrics": lineage.runMetrics ?? [:],
                 ],
                 at: now
             )

@@ -122,7 +122,7 @@ extension RegistryService {
 
     /// Logs metrics, params and tags to an active run, all or nothing.
     ///
-    /// Metric points are appended to their history (NaN and ±infinity allowed). A param may be logged again with the
+    /// Metric points are appended to their history (NaN and ±infinity allowed) while the run has not ended. A param may be logged again with the
     /// same value but never changed. Tags are set (overwritten); `mlflow.runName` also renames the run. Not recorded in
     /// the event log (telemetry; see decision 0005). Needs ``Action/write`` globally.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (a changed param, a key, a value, more than 1,000 metrics, 100 params or 100 tags),
@@ -143,6 +143,13 @@ extension RegistryService {
         }
         try await store.write { tx in
             var run = try await requireActiveRun(tx, runID, doing: "log to")
+            // A finished run is evidence (versions seal its metrics, gates read them): new points need it resumed.
+            if !points.isEmpty, run.status.isTerminal {
+                throw RegistryError.invalid(
+                    "Run \(runID) is \(run.status.rawValue), so it takes no more metrics. Resume it first "
+                        + "(`mlflow.start_run(run_id=...)` sets it RUNNING again), or log to a new run."
+                )
+            }
             for (key, value) in params.sorted(by: { $0.key < $1.key }) {
                 if let logged = run.params[key], logged != value {
                     throw RegistryError.invalid(

@@ -14,15 +14,19 @@ extension RegistryService {
             $0.stage == .production && $0.number != version.number
         }
         if rule.metricsSource == .run {
-            candidate.lineage.metrics = try await runMetrics(reader, of: version)
-            if let found = production { production?.lineage.metrics = try await runMetrics(reader, of: found) }
+            // The run's metrics as each version sealed them, never the live run: metrics logged to a run after the
+            // version was sealed (by whoever controls the run) change no verdict.
+            candidate.lineage.metrics = version.lineage.runMetrics ?? [:]
+            if let found = production { production?.lineage.metrics = found.lineage.runMetrics ?? [:] }
         }
         return GateEvaluator.evaluate(rule.gates, candidate: candidate, card: card, production: production)
     }
 
-    /// The latest value of each metric of the run a version names (none without a run, or for a deleted run).
-    func runMetrics(_ reader: any MetadataReader, of version: ModelVersion) async throws -> [String: Double] {
-        guard let runID = version.lineage.runID, let run = try await reader.run(id: runID) else { return [:] }
+    /// The run metrics a version seals: the latest finite value of each metric of the run its lineage names, read in
+    /// the sealing transaction (`nil` without a run; empty for a run that is gone).
+    func sealedRunMetrics(_ reader: any MetadataReader, _ lineage: VersionLineage) async throws -> [String: Double]? {
+        guard let runID = lineage.runID else { return nil }
+        guard let run = try await reader.run(id: runID) else { return [:] }
         return run.metrics.mapValues(\.value).filter { $0.value.isFinite }
     }
 

@@ -62,6 +62,13 @@ extension RegistryService {
                 )
                 return .done(TransitionOutcome(version: applied, request: nil, applied: true))
             }
+            try await refuseAnonymousOnGuarded(
+                tx,
+                actor,
+                modelID: version.modelID,
+                modelName: modelName,
+                doing: "requesting transitions of"
+            )
             if try await Self.isAlreadyAt(tx, version, target) {
                 throw RegistryError(
                     .failedPrecondition,

@@ -17,7 +17,8 @@ extension RegistryService {
     /// Creates the next version of a model in `PENDING`; files are then uploaded and the version finalized.
     ///
     /// The number comes from the model's counter, incremented inside this transaction: concurrent creations get
-    /// distinct consecutive numbers and a number is never reused. Needs ``Action/write`` on the model.
+    /// distinct consecutive numbers and a number is never reused. Needs ``Action/write`` on the model, and an account
+    /// when a policy guards the model.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`.
     public func createVersion(modelName: String, _ new: NewVersion, actor: Principal) async throws -> ModelVersion {
         try ModelName.validate(modelName)
@@ -25,10 +26,18 @@ extension RegistryService {
         try validateDescription(new.description)
         try TagRules.validate(new.tags)
         try validate(new.lineage)
+        try await refuseAnonymousOnGuarded(actor, modelName: modelName, doing: "creating versions of")
         let now = clock.now()
         let id = ids.next()
         return try await store.write { tx in
             let model = try await requireModel(tx, modelName)
+            try await refuseAnonymousOnGuarded(
+                tx,
+                actor,
+                modelID: model.id,
+                modelName: model.name,
+                doing: "creating versions of"
+            )
             let number = try await tx.allocateVersionNumber(modelID: model.id)
             let version = ModelVersion(
                 id: id,

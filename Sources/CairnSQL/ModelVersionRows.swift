@@ -6,7 +6,8 @@ enum ModelVersionRows {
     /// from the join because a rename changes it.
     static let columns = """
         v.id, v.model_id, m.name AS model_name, v.number, v.status, v.status_message, v.stage, v.description, \
-        v.tags_json, v.lineage_json, v.manifest_json, v.created_by, v.created_at, v.updated_by, v.updated_at
+        v.tags_json, v.lineage_json, v.manifest_json, v.created_by, v.created_at, v.updated_by, v.updated_at, \
+        v.sealed_run_metrics_json
         """
 
     static func version(_ row: SQLRow, _ json: JSONCodec) throws -> ModelVersion {
@@ -18,6 +19,10 @@ enum ModelVersionRows {
         guard let stage = Stage(rawValue: stageText) else {
             throw SQLRow.mismatch("stage", "holds the unknown stage '\(stageText)'")
         }
+        var lineage = try json.decode(VersionLineage.self, try row.text("lineage_json"), column: "lineage_json")
+        lineage.runMetrics = try row.optionalText("sealed_run_metrics_json").map {
+            try json.decode([String: Double].self, $0, column: "sealed_run_metrics_json")
+        }
         return ModelVersion(
             id: try row.text("id"),
             modelID: try row.text("model_id"),
@@ -28,7 +33,7 @@ enum ModelVersionRows {
             stage: stage,
             description: try row.text("description"),
             tags: try json.decode([String: String].self, try row.text("tags_json"), column: "tags_json"),
-            lineage: try json.decode(VersionLineage.self, try row.text("lineage_json"), column: "lineage_json"),
+            lineage: lineage,
             manifest: try row.optionalText("manifest_json").map {
                 try json.decode(Manifest.self, $0, column: "manifest_json")
             },
@@ -44,7 +49,8 @@ enum ModelVersionRows {
         [
             .text(version.status.rawValue), .text(version.statusMessage), .text(version.stage.rawValue),
             .text(version.description), .text(try json.encode(version.tags)),
-            .text(try version.manifest.map { try json.encode($0) }), .text(version.updatedBy),
+            .text(try version.manifest.map { try json.encode($0) }),
+            .text(try version.lineage.runMetrics.map { try json.encode($0) }), .text(version.updatedBy),
             .millis(version.updatedAt), .text(version.id),
         ]
     }

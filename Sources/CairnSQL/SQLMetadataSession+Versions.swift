@@ -88,8 +88,9 @@ extension SQLMetadataSession {
         _ = try await run(
             """
             INSERT INTO model_versions (id, model_id, number, status, status_message, stage, description, tags_json,
-                lineage_json, manifest_json, created_by, created_at, updated_by, updated_at, run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                lineage_json, manifest_json, created_by, created_at, updated_by, updated_at, run_id,
+                sealed_run_metrics_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(version.id), .text(version.modelID), .int(version.number), .text(version.status.rawValue),
@@ -97,7 +98,7 @@ extension SQLMetadataSession {
                 .text(try json.encode(version.tags)), .text(try json.encode(version.lineage)),
                 .text(try version.manifest.map { try json.encode($0) }), .text(version.createdBy),
                 .millis(version.createdAt), .text(version.updatedBy), .millis(version.updatedAt),
-                .text(version.lineage.runID),
+                .text(version.lineage.runID), .text(try version.lineage.runMetrics.map { try json.encode($0) }),
             ],
             onUnique: RegistryError(
                 .alreadyExists,
@@ -112,7 +113,7 @@ extension SQLMetadataSession {
         let rows = try await run(
             """
             UPDATE model_versions SET status = ?, status_message = ?, stage = ?, description = ?, tags_json = ?,
-                manifest_json = ?, updated_by = ?, updated_at = ?
+                manifest_json = ?, sealed_run_metrics_json = ?, updated_by = ?, updated_at = ?
             WHERE id = ? RETURNING id
             """,
             try ModelVersionRows.updateBinds(version, json)

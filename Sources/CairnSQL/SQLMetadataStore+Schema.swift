@@ -17,12 +17,20 @@ extension SQLMetadataStore {
     ///
     /// Migration 2 adds the tracking tables and `model_versions.run_id` (see ``trackingMigration``); migration 3 the
     /// identity tables (see ``identityMigration``); migration 4 the governance tables and `events.model_id` (see
-    /// ``governanceMigration``).
+    /// ``governanceMigration``); migration 5 `model_versions.sealed_run_metrics_json` (see ``sealedEvidenceMigration``).
     ///
     /// Foreign keys cascade as a safety net only; the store deletes children explicitly.
     public static let migrations: [SQLMigration] = [
-        migration1, trackingMigration, identityMigration, governanceMigration,
+        migration1, trackingMigration, identityMigration, governanceMigration, sealedEvidenceMigration,
     ]
+
+    /// Migration 5: the run metrics a version sealed (``VersionLineage/runMetrics``), outside `lineage_json` so
+    /// that the large, immutable lineage document is never rewritten by a stage or tag change.
+    ///
+    ///     model_versions  + sealed_run_metrics_json (NULL: no run, or sealed before this migration)
+    static let sealedEvidenceMigration = SQLMigration(version: 5, name: "model_versions.sealed_run_metrics_json") {
+        _ in ["ALTER TABLE model_versions ADD COLUMN sealed_run_metrics_json TEXT"]
+    }
 
     static let migration1 = SQLMigration(version: 1, name: "models, versions, files, aliases, events") { dialect in
         let int64 = dialect.int64Type

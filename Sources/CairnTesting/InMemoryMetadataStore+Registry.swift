@@ -184,6 +184,7 @@ struct InMemoryState: Sendable {
         stored.description = version.description
         stored.tags = version.tags
         stored.manifest = version.manifest
+        stored.lineage.runMetrics = version.lineage.runMetrics
         stored.updatedBy = version.updatedBy
         stored.updatedAt = millis(version.updatedAt)
         versions[version.id] = stored

@@ -58,7 +58,7 @@ extension EnforcementCase {
         },
         on("rollback(modelName:reason:actor:)", .write, records: true) {
             _ = try await $0.rollback(modelName: "fraud", reason: "incident 42", actor: $1)
-        },
+        }.refusingAnonymous,
         on("stageHistory(modelName:at:actor:)", .read) {
             _ = try await $0.stageHistory(modelName: "fraud", at: nil, actor: $1)
         },

@@ -2,8 +2,8 @@ import CairnCore
 import CairnTesting
 import Testing
 
-/// A registry with one of everything, seeded by an admin: model `fraud` (READY version 1 with a file, a tag and the
-/// alias `champion`; PENDING version 2), model `other`, experiment `1` with a run, a logged model and an artifact, and
+/// A registry with one of everything, seeded by an admin: model `fraud` (READY versions 1, with a file, a tag and the
+/// alias `champion`, and 2; PENDING version 3), model `other`, experiment `1` with a run, a logged model and an artifact, and
 /// the accounts `admin` (bootstrapped) and `dana` with a viewer grant and a token. Writes go through a ``ChangeCountingStore`` so a test can see
 /// that a refused call wrote nothing.
 struct EnforcementFixture: Sendable {
@@ -38,9 +38,18 @@ struct EnforcementFixture: Sendable {
             archiveExisting: false,
             actor: admin
         )
+        // Version 2 replaced it there (archiving it), then was pulled out by hand, so it is not restored.
+        _ = try await service.publishVersion(modelName: "fraud", files: ["model.bin": bytes("weights 2")])
         _ = try await service.transitionStage(
             modelName: "fraud",
-            number: 1,
+            number: 2,
+            to: .production,
+            archiveExisting: true,
+            actor: admin
+        )
+        _ = try await service.transitionStage(
+            modelName: "fraud",
+            number: 2,
             to: .archived,
             archiveExisting: false,
             actor: admin
@@ -113,10 +122,19 @@ struct EnforcementCase: Sendable, CustomTestStringConvertible {
     var records: Bool
     /// A lookup by id: a caller who may read something, but not this, is told "not found".
     var hidesExistence: Bool
+    /// A write to a model a policy guards, which anonymous callers may not make whatever their role (unrecorded).
+    var refusesAnonymous = false
     var note: String
     var call: @Sendable (RegistryService, Principal, EnforcementFixture) async throws -> Void
 
     var testDescription: String { signature + (note.isEmpty ? "" : " [\(note)]") }
+
+    /// The same case on a model a policy guards: anonymous callers are refused whatever their role.
+    var refusingAnonymous: EnforcementCase {
+        var copy = self
+        copy.refusesAnonymous = true
+        return copy
+    }
 }
 
 extension EnforcementCase {
@@ -183,10 +201,20 @@ extension EnforcementCase {
         },
         EnforcementCase(
             signature: "renameModel(name:to:actor:)",
-            needs: [Need(action: .write, model: "fraud"), Need(action: .write, model: "fraud-renamed")],
-            records: false,
+            needs: [Need(action: .write, model: "other"), Need(action: .write, model: "other-renamed")],
+            records: true,
             hidesExistence: false,
             note: "both names"
+        ) { service, actor, _ in _ = try await service.renameModel(name: "other", to: "other-renamed", actor: actor) },
+        EnforcementCase(
+            signature: "renameModel(name:to:actor:)",
+            needs: [
+                Need(action: .write, model: "fraud"), Need(action: .write, model: "fraud-renamed"),
+                Need(action: .administer, model: nil),
+            ],
+            records: true,
+            hidesExistence: false,
+            note: "own policy: needs admin"
         ) { service, actor, _ in _ = try await service.renameModel(name: "fraud", to: "fraud-renamed", actor: actor) },
         on("deleteModel(name:actor:)", .delete, records: true) { try await $0.deleteModel(name: "fraud", actor: $1) },
         on("setModelTag(name:key:value:actor:)", .write) {
@@ -219,7 +247,7 @@ extension EnforcementCase {
         },
         on("createVersion(modelName:_:actor:)", .write) {
             _ = try await $0.createVersion(modelName: "fraud", NewVersion(), actor: $1)
-        },
+        }.refusingAnonymous,
         on("version(modelName:number:actor:)", .read) {
             _ = try await $0.version(modelName: "fraud", number: 1, actor: $1)
         },
@@ -239,11 +267,11 @@ extension EnforcementCase {
             try await $0.deleteVersion(modelName: "fraud", number: 1, actor: $1)
         },
         on("uploadFile(modelName:number:path:expectedDigest:expectedSize:actor:writeBody:)", .write) {
-            try await $0.upload(bytes("x"), modelName: "fraud", number: 2, path: "x.bin", actor: $1)
-        },
+            try await $0.upload(bytes("x"), modelName: "fraud", number: 3, path: "x.bin", actor: $1)
+        }.refusingAnonymous,
         on("finalizeVersion(modelName:number:actor:)", .write) {
             _ = try await $0.finalizeVersion(modelName: "fraud", number: 1, actor: $1)
-        },
+        }.refusingAnonymous,
         on("files(modelName:number:actor:)", .read) {
             _ = try await $0.files(modelName: "fraud", number: 1, actor: $1)
         },
@@ -282,7 +310,7 @@ extension EnforcementCase {
                 tags: [:],
                 actor: $1
             )
-        },
+        }.refusingAnonymous,
         EnforcementCase(
             signature: "registerVersion(modelName:source:runID:runLink:description:tags:actor:)",
             needs: [Need(action: .write, model: "fraud"), Need(action: .read, model: nil)],
@@ -299,7 +327,7 @@ extension EnforcementCase {
                 tags: [:],
                 actor: $1
             )
-        },
+        }.refusingAnonymous,
         on("downloadURI(modelName:number:actor:)", .read) {
             _ = try await $0.downloadURI(modelName: "fraud", number: 1, actor: $1)
         },

@@ -47,7 +47,10 @@ struct AuthorizationEnforcementTests {
     func enforced(_ useCase: EnforcementCase) async throws {
         for who in Self.everyone {
             let fixture = try await EnforcementFixture.make()
-            let allowed = useCase.needs.allSatisfy { who.allows($0.action, $0.model) }
+            let permitted = useCase.needs.allSatisfy { who.allows($0.action, $0.model) }
+            // Anonymous callers permitted the action are still refused on a guarded model, before anything is recorded.
+            let anonymousOnGuarded = permitted && useCase.refusesAnonymous && who.principal.kind == .anonymous
+            let allowed = permitted && !anonymousOnGuarded
             let writesBefore = fixture.store.generation
             let eventsBefore = try await fixture.service.allEvents()
             let blobsBefore = fixture.blobs.storedDigests
@@ -65,7 +68,9 @@ struct AuthorizationEnforcementTests {
             // A refusal changed nothing: no write but the recorded denial, no blob, no upload left open.
             let events = try await fixture.service.allEvents()
             // A lookup by id records a refusal only when the caller may see what the id names.
-            let denied = useCase.records && (!useCase.hidesExistence || who.allows(.read, useCase.needs.first?.model))
+            let denied =
+                useCase.records && !anonymousOnGuarded
+                && (!useCase.hidesExistence || who.allows(.read, useCase.needs.first?.model))
             #expect(fixture.store.generation - writesBefore == (denied ? 1 : 0), "\(who.label)")
             #expect(Array(events.prefix(eventsBefore.count)) == eventsBefore)
             #expect(events.count == eventsBefore.count + (denied ? 1 : 0), "\(who.label)")

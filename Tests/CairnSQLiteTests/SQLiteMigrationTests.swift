@@ -41,7 +41,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [2, 3, 4])
+                #expect(upgraded.migrationsAppliedAtOpen == [2, 3, 4, 5])
                 let (byRun, all) = try await upgraded.read { reader in
                     (
                         try await reader.versions(modelID: nil, runID: "r-1", limit: 10).map(\.id),
@@ -84,7 +84,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [4])
+                #expect(upgraded.migrationsAppliedAtOpen == [4, 5])
                 #expect(try await upgraded.read { try await $0.events(afterSequence: 0, limit: 10) } == [first])
                 let second = EventChain.next(
                     after: first,

@@ -187,4 +187,10 @@ public struct EffectivePolicy: Sendable {
 
     /// The rule guarding `target`, if any.
     public func rule(for target: TransitionTarget) -> TransitionRule? { stored?.policy.rule(for: target) }
+
+    /// Whether any stage or alias of the model is guarded.
+    public var guardsAnything: Bool {
+        guard let policy = stored?.policy else { return false }
+        return !policy.stages.isEmpty || !policy.aliases.isEmpty
+    }
 }

@@ -10,7 +10,7 @@ import Foundation
 ///     archive_existing: true    # archive the previous Production version when applied (default false)
 ///     gates:
 ///       metrics: ["accuracy >= 0.9", "auc >= production.auc - 0.005"]
-///       metrics_source: run     # read metrics from the version's run, not the version (default: version)
+///       metrics_source: run     # the run's metrics as sealed with the version (default: version)
 ///       model_card: [intended_use, limitations]
 ///       signature: true
 ///       dataset_digest: true

@@ -7,6 +7,9 @@ public enum RunStatus: String, Hashable, Sendable, Codable, CaseIterable {
     case finished = "FINISHED"
     case failed = "FAILED"
     case killed = "KILLED"
+
+    /// Whether the run has ended (`FINISHED`, `FAILED` or `KILLED`).
+    public var isTerminal: Bool { self == .finished || self == .failed || self == .killed }
 }
 
 /// One logged value of a metric. Metrics keep their whole history; a run shows the latest value per key.
