@@ -48,10 +48,11 @@ extension MetadataStoreConformance {
             changed.description = "best"
             changed.tags = ["k": "v"]
             changed.manifest = Manifest(entries: [entry("model.bin")])
+            changed.lineage.runMetrics = ["auc": 0.91, "loss": -1.5e-300]
             changed.updatedAt = at(500)
             changed.updatedBy = "carol"
             var immutable = changed
-            immutable.lineage = VersionLineage(source: "elsewhere")
+            immutable.lineage = VersionLineage(source: "elsewhere", runMetrics: changed.lineage.runMetrics)
             immutable.createdBy = "mallory"
             immutable.createdAt = at(400)
             try await store.write { [immutable] in try await $0.updateVersion(immutable) }
