@@ -15,6 +15,8 @@ public enum AccessRule: Sendable, Hashable, CustomStringConvertible {
     case authenticated
     /// Principals holding a role that allows this action on at least one scope (``Action/allowedRoles``).
     /// Anonymous callers whose configured role cannot do it get 401; accounts holding no such role get 403.
+    /// `requires(.delete)` lets through whoever may read: every delete use case decides delete per model in the core,
+    /// and tells a caller who may see the target that it does not exist before refusing (decision 0012).
     case requires(Action)
 
     /// `public`, `authenticated` or `requires(<action>)`: for tests, logs and the OpenAPI document.
@@ -59,8 +61,9 @@ public enum AccessGuard {
                     "Authentication required: this needs an account. " + howToAuthenticate
                 )
             }
-        case .requires(let action):
+        case .requires(let required):
             if principal.kind == .system { return }
+            let action = required == .delete ? Action.read : required
             let held = principal.grants.contains { $0.role.allows(action) }
             // An account holding the role on some scope passes (the core decides per model); anonymous is capped.
             if held && (principal.kind != .anonymous || Action.anonymousCeiling.contains(action)) { return }

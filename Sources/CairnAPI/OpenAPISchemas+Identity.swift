@@ -1,7 +1,9 @@
+import CairnCore
+
 /// JSON Schemas of the identity bodies (`CairnWire/IdentityDTOs.swift`).
 extension OpenAPISchemas {
     static var identity: [String: Any] {
-        let role: [String: Any] = ["type": "string", "enum": ["viewer", "editor", "approver", "admin"]]
+        let role: [String: Any] = ["type": "string", "enum": Role.allCases.map(\.rawValue)]
         let grant = object(
             ["role": role, "scope": ["type": "string", "enum": ["global", "model", "prefix"]], "target": string],
             required: ["role", "scope"]

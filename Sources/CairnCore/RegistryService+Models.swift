@@ -119,23 +119,8 @@ extension RegistryService {
             }
             // A model's own policy follows the model (it is keyed by id), so renaming it frees the old name for an
             // unguarded twin that `models:/<old name>/Production` would then serve: an admin's call (decision 0011).
-            if try await tx.policy(modelID: model.id) != nil,
-                case .denied(let reason) = Authorization.decide(actor, .administer, model: nil)
-            {
-                let why =
-                    "'\(name)' has its own policy: renaming it would leave its name, and whatever is registered under "
-                    + "it next, unguarded, so it needs the admin role. " + reason
-                try await recordDenial(
-                    tx,
-                    actor: actor,
-                    action: .administer,
-                    subject: Self.modelSubject(name),
-                    modelID: model.id,
-                    attempted: attempted,
-                    reason: why,
-                    at: now
-                )
-                return .refused(Authorization.refusal(actor, .administer, model: nil, reason: why))
+            if let refusal = try await ownPolicyNeedsAdmin(tx, actor, model, doing: "renaming", attempted, at: now) {
+                return .refused(refusal)
             }
             model.name = newName
             model.updatedAt = now
@@ -156,14 +141,24 @@ extension RegistryService {
     }
 
     /// Deletes a model with all its versions and aliases. Blobs stay until garbage collection; events stay forever.
-    /// Needs ``Action/delete`` (admin) on the model; a refusal is recorded as `access.denied`.
+    /// Needs ``Action/delete`` (maintainer or admin) on the model; the global admin role when the model has its own
+    /// policy (deleting it would free the name for an unguarded twin, as a rename would); an account when any policy
+    /// guards it. A caller who may read the model is told first when it does not exist. Refusals are recorded.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func deleteModel(name: String, actor: Principal) async throws {
         try ModelName.validate(name)
-        try await authorize(actor, .delete, model: name, attempted: "delete model '\(name)'")
+        let attempted = "delete model '\(name)'"
+        if Authorization.decide(actor, .read, model: name).isAllowed {
+            _ = try await store.read { try await requireModel($0, name) }
+        }
+        try await authorize(actor, .delete, model: name, attempted: attempted)
         let now = clock.now()
-        try await store.write { tx in
+        let step: GovernedStep<Void> = try await store.write { tx in
             let model = try await requireModel(tx, name)
+            if let refusal = try await ownPolicyNeedsAdmin(tx, actor, model, doing: "deleting", attempted, at: now) {
+                return .refused(refusal)
+            }
+            try await refuseAnonymousOnGuarded(tx, actor, modelID: model.id, modelName: model.name, doing: "deleting")
             try await tx.deleteModel(id: model.id)
             try await record(
                 tx,
@@ -174,7 +169,39 @@ extension RegistryService {
                 payload: ["id": model.id],
                 at: now
             )
+            return .done(())
         }
+        try step.get()
+    }
+
+    /// The refusal (recorded as `access.denied` in `tx`) of `doing` to a model with its own policy by anyone but a
+    /// global admin: its policy is keyed by the model's id, so renaming or deleting the model frees the name for an
+    /// unguarded twin that `models:/<name>/Production` would then serve (decision 0011). `nil` when allowed.
+    func ownPolicyNeedsAdmin(
+        _ tx: any MetadataTransaction,
+        _ actor: Principal,
+        _ model: RegisteredModel,
+        doing: String,
+        _ attempted: String,
+        at now: Date
+    ) async throws -> RegistryError? {
+        guard try await tx.policy(modelID: model.id) != nil,
+            case .denied(let reason) = Authorization.decide(actor, .administer, model: nil)
+        else { return nil }
+        let why =
+            "'\(model.name)' has its own policy: \(doing) it would leave its name, and whatever is registered under "
+            + "it next, unguarded, so it needs the admin role. " + reason
+        try await recordDenial(
+            tx,
+            actor: actor,
+            action: .administer,
+            subject: Self.modelSubject(model.name),
+            modelID: model.id,
+            attempted: attempted,
+            reason: why,
+            at: now
+        )
+        return Authorization.refusal(actor, .administer, model: nil, reason: why)
     }
 
     /// Sets (adds or overwrites) one tag of a model. Needs ``Action/write`` on the model.

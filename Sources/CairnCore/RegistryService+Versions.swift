@@ -138,14 +138,27 @@ extension RegistryService {
     }
 
     /// Deletes a version and the aliases pointing at it. Its number is never given out again. Needs
-    /// ``Action/delete`` (admin) on the model; a refusal is recorded as `access.denied`.
+    /// ``Action/delete`` (maintainer or admin) on the model, and an account when a policy guards the model; a refusal
+    /// is recorded as `access.denied`. A caller who may read the model is told first when the version does not exist
+    /// (as MLflow answers); one who may not gets the refusal either way, so nothing leaks.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func deleteVersion(modelName: String, number: Int, actor: Principal) async throws {
         try ModelName.validate(modelName)
+        if Authorization.decide(actor, .read, model: modelName).isAllowed {
+            _ = try await store.read { try await requireVersion($0, modelName, number) }
+        }
         try await authorize(actor, .delete, model: modelName, attempted: "delete version \(number) of '\(modelName)'")
+        try await refuseAnonymousOnGuarded(actor, modelName: modelName, doing: "deleting versions of")
         let now = clock.now()
         try await store.write { tx in
             let version = try await requireVersion(tx, modelName, number)
+            try await refuseAnonymousOnGuarded(
+                tx,
+                actor,
+                modelID: version.modelID,
+                modelName: modelName,
+                doing: "deleting versions of"
+            )
             try await tx.deleteVersion(id: version.id)
             try await record(
                 tx,

@@ -12,7 +12,7 @@ import Foundation
 /// | pendingTimeout | `CAIRN_PENDING_TIMEOUT` | `86400` | seconds a version may stay PENDING before it becomes FAILED |
 /// | sweepInterval | `CAIRN_SWEEP_INTERVAL` | `60` | seconds between sweeps for stale PENDING versions |
 /// | logLevel | `CAIRN_LOG_LEVEL` | `info` | trace, debug, info, notice, warning, error, critical |
-/// | anonymous | `CAIRN_ANONYMOUS` | `editor` on a loopback host, else `none` | role of requests without credentials |
+/// | anonymous | `CAIRN_ANONYMOUS` | `maintainer` on a loopback host, else `none` | role of requests without credentials |
 /// | allowedHosts | `CAIRN_ALLOWED_HOSTS` | none | extra `Host` names (`name`, `*.suffix`, `*`) besides the listen address and loopback |
 /// | trustedProxies | `CAIRN_TRUSTED_PROXIES` | none | peers (CIDR) whose `X-Forwarded-Host` / `Forwarded` are believed |
 /// | corsAllowedOrigins | `CAIRN_CORS_ALLOWED_ORIGINS` | none | web origins allowed cross-origin requests (CORS) |
@@ -73,10 +73,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The anonymous access in effect: the explicit setting, else ``defaultAnonymous(forHost:)`` of ``host``.
     public var effectiveAnonymous: AnonymousAccess { anonymous ?? Self.defaultAnonymous(forHost: host) }
 
-    /// `editor` when `host` is a loopback address (`127.0.0.0/8`, `::1`, `localhost`), so the local MLflow workflow
-    /// works without credentials; `none` on any other address, where anonymous access must be asked for.
+    /// `maintainer` when `host` is a loopback address (`127.0.0.0/8`, `::1`, `localhost`), so the whole local MLflow
+    /// workflow, deletes included, works without credentials (a single-user registry, decision 0012); `none` on any
+    /// other address, where anonymous access must be asked for.
     public static func defaultAnonymous(forHost host: String) -> AnonymousAccess {
-        LoopbackAddress.contains(host) ? .editor : .none
+        LoopbackAddress.contains(host) ? .maintainer : .none
     }
 
     /// Applies `CAIRN_…` variables from `environment` over the defaults.

@@ -6,13 +6,15 @@ public enum RoleMatrixCaller: String, CaseIterable, Sendable {
     case anonymousNone = "anon-none"
     case anonymousViewer = "anon-viewer"
     case anonymousEditor = "anon-editor"
-    case viewer, editor, approver, admin
+    case anonymousMaintainer = "anon-maintainer"
+    case viewer, editor, maintainer, approver, admin
 
     /// The server's anonymous setting this column runs under.
     public var anonymous: AnonymousAccess {
         switch self {
         case .anonymousViewer: .viewer
         case .anonymousEditor: .editor
+        case .anonymousMaintainer: .maintainer
         default: .none
         }
     }
@@ -22,6 +24,7 @@ public enum RoleMatrixCaller: String, CaseIterable, Sendable {
         switch self {
         case .viewer: .viewer
         case .editor: .editor
+        case .maintainer: .maintainer
         case .approver: .approver
         case .admin: .admin
         default: nil

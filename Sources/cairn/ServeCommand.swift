@@ -32,8 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            Role of requests without credentials: none, viewer or editor. [env: CAIRN_ANONYMOUS] \
-            (default: editor on a loopback host, none otherwise)
+            Role of requests without credentials: none, viewer, editor or maintainer (editor + delete). \
+            [env: CAIRN_ANONYMOUS] (default: maintainer on a loopback host, none otherwise)
             """
     )
     var anonymous: String?

@@ -8,8 +8,8 @@ struct UsersCommand: AsyncParsableCommand {
         commandName: "users",
         abstract: "Create, list, disable and grant roles to accounts (admin only).",
         discussion: """
-            Roles: viewer (read), editor (create models and versions, edit metadata), approver (approve transition \
-            requests), admin (users, grants, deletes). A grant is global, on one model (--model) or on every model \
+            Roles: viewer (read), editor (create models and versions, edit metadata), maintainer (an editor who \
+            also deletes), approver (approve transition requests), admin (users, grants, policies, everything). A grant is global, on one model (--model) or on every model \
             whose name starts with a prefix (--prefix).
             """,
         subcommands: [
@@ -152,10 +152,10 @@ struct UsersCommand: AsyncParsableCommand {
 
 /// `NAME ROLE [--model M | --prefix P]`, shared by `users grant` and `users revoke`.
 struct GrantArguments: ParsableArguments {
-    static let roles = ["viewer", "editor", "approver", "admin"]
+    static let roles = ["viewer", "editor", "maintainer", "approver", "admin"]
 
     @Argument(help: "The account's name.") var name: String
-    @Argument(help: "viewer, editor, approver or admin.") var role: String
+    @Argument(help: "viewer, editor, maintainer, approver or admin.") var role: String
     @Option(help: ArgumentHelp("Only on this model.", valueName: "name")) var model: String?
     @Option(help: ArgumentHelp("Only on models whose name starts with this.", valueName: "prefix")) var prefix: String?
 

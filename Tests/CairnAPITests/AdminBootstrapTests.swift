@@ -77,10 +77,10 @@ struct AdminBootstrapTests {
         await store2.close()
     }
 
-    @Test("anonymous access defaults to editor on loopback hosts and none elsewhere")
+    @Test("anonymous access defaults to maintainer on loopback hosts and none elsewhere")
     func anonymousDefault() throws {
         for host in ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST", "0:0:0:0:0:0:0:1"] {
-            #expect(ServerConfiguration.defaultAnonymous(forHost: host) == .editor, "\(host)")
+            #expect(ServerConfiguration.defaultAnonymous(forHost: host) == .maintainer, "\(host)")
         }
         for host in ["0.0.0.0", "::", "10.0.0.1", "example.com", "128.0.0.1", "localhost.example.com"] {
             #expect(ServerConfiguration.defaultAnonymous(forHost: host) == AnonymousAccess.none, "\(host)")

@@ -40,7 +40,7 @@ struct MatrixAccounts: Sendable {
     static func make(_ service: RegistryService, adminToken: String) async throws -> MatrixAccounts {
         var tokens = ["admin": adminToken]
         var spare: [String: String] = [:]
-        for role in [Role.viewer, .editor, .approver] {
+        for role in Role.allCases where role != .admin {
             let name = "\(role.rawValue)-acct"
             _ = try await service.createAccount(name: name, kind: .user, actor: .system)
             try await service.grant(Grant(role), to: name, actor: .system)
@@ -49,7 +49,7 @@ struct MatrixAccounts: Sendable {
             tokens[name] = try await service.createToken(accountName: name, actor: .system).secret
         }
         _ = try await service.createAccount(name: "target", kind: .user, actor: .system)
-        for name in ["admin", "viewer-acct", "editor-acct", "approver-acct"] {
+        for name in ["admin"] + Role.allCases.filter { $0 != .admin }.map({ "\($0.rawValue)-acct" }) {
             spare[name] = try await service.createToken(accountName: name, description: "spare", actor: .system).token
                 .id
         }

@@ -216,7 +216,16 @@ extension EnforcementCase {
             hidesExistence: false,
             note: "own policy: needs admin"
         ) { service, actor, _ in _ = try await service.renameModel(name: "fraud", to: "fraud-renamed", actor: actor) },
-        on("deleteModel(name:actor:)", .delete, records: true) { try await $0.deleteModel(name: "fraud", actor: $1) },
+        on("deleteModel(name:actor:)", .delete, "other", records: true) {
+            try await $0.deleteModel(name: "other", actor: $1)
+        },
+        EnforcementCase(
+            signature: "deleteModel(name:actor:)",
+            needs: [Need(action: .delete, model: "fraud"), Need(action: .administer, model: nil)],
+            records: true,
+            hidesExistence: false,
+            note: "own policy: needs admin"
+        ) { service, actor, _ in try await service.deleteModel(name: "fraud", actor: actor) },
         on("setModelTag(name:key:value:actor:)", .write) {
             _ = try await $0.setModelTag(name: "fraud", key: "k", value: "v", actor: $1)
         },
@@ -265,7 +274,7 @@ extension EnforcementCase {
         },
         on("deleteVersion(modelName:number:actor:)", .delete, records: true) {
             try await $0.deleteVersion(modelName: "fraud", number: 1, actor: $1)
-        },
+        }.refusingAnonymous,
         on("uploadFile(modelName:number:path:expectedDigest:expectedSize:actor:writeBody:)", .write) {
             try await $0.upload(bytes("x"), modelName: "fraud", number: 3, path: "x.bin", actor: $1)
         }.refusingAnonymous,

@@ -20,7 +20,13 @@ struct AuthorizationEnforcementTests {
         Who(label: "anonymous (editor)", principal: .anonymous(.editor)) { action, _ in
             [.read, .write].contains(action)
         },
+        Who(label: "anonymous (maintainer)", principal: .anonymous(.maintainer)) { action, _ in
+            [.read, .write, .delete].contains(action)
+        },
         Who(label: "viewer", principal: .testUser("vera", Grant(.viewer))) { action, _ in action == .read },
+        Who(label: "maintainer", principal: .testUser("max", Grant(.maintainer))) { action, _ in
+            [.read, .write, .delete].contains(action)
+        },
         Who(label: "editor", principal: .testUser("ed", Grant(.editor))) { action, _ in
             [.read, .write].contains(action)
         },
@@ -136,13 +142,21 @@ struct AuthorizationEnforcementTests {
         } catch {
             #expect(error.code == .unauthenticated)
             #expect(error.message.hasPrefix("Sign in"), "\(error.message)")
-            #expect(error.message.contains("needs the editor or admin role; anonymous access here is viewer"))
+            #expect(
+                error.message.contains("needs the editor, maintainer or admin role; anonymous access here is viewer")
+            )
         }
         do {
             try Authorization.require(.anonymous(.editor), .delete, model: "fraud")
         } catch {
             #expect(error.code == .unauthenticated)
-            #expect(error.message.contains("anonymous access here is editor (anonymous callers never may)"))
+            #expect(error.message.contains("needs the maintainer or admin role; anonymous access here is editor"))
+        }
+        do {
+            try Authorization.require(.anonymous(.maintainer), .approve, model: "fraud")
+        } catch {
+            #expect(error.code == .unauthenticated)
+            #expect(error.message.contains("anonymous access here is maintainer (anonymous callers never may)"))
         }
         do {
             try Authorization.require(.testUser("vera", Grant(.viewer)), .write, model: "fraud")

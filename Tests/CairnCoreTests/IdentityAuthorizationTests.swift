@@ -23,6 +23,7 @@ struct IdentityAuthorizationTests {
         let expected: [Role: Set<Action>] = [
             .viewer: [.read],
             .editor: [.read, .write],
+            .maintainer: [.read, .write, .delete],
             .approver: [.read, .approve],
             .admin: Set(Action.allCases),
         ]
@@ -176,7 +177,7 @@ struct IdentityAuthorizationTests {
         ),
     ]
 
-    /// Anonymous: the configured role, capped at read and write whatever it holds.
+    /// Anonymous: the configured role, capped at read, write and delete whatever it holds.
     static let anonymous: [Rule] = {
         var rules: [Rule] = []
         for access in AnonymousAccess.allCases {
@@ -186,6 +187,7 @@ struct IdentityAuthorizationTests {
                     case .none: false
                     case .viewer: action == .read
                     case .editor: action == .read || action == .write
+                    case .maintainer: action == .read || action == .write || action == .delete
                     }
                 rules.append(
                     Rule(
@@ -198,7 +200,7 @@ struct IdentityAuthorizationTests {
                 )
             }
         }
-        // Even when handed admin grants by mistake, anonymous never approves, deletes or administers.
+        // Even when handed admin grants by mistake, anonymous never approves or administers.
         var forged = Principal.anonymous
         forged.grants = [Grant(.admin), Grant(.approver)]
         for action in Action.allCases {
@@ -208,7 +210,7 @@ struct IdentityAuthorizationTests {
                     principal: forged,
                     action: action,
                     model: "fraud",
-                    allowed: action == .read || action == .write
+                    allowed: action == .read || action == .write || action == .delete
                 )
             )
         }
@@ -249,7 +251,7 @@ struct IdentityAuthorizationTests {
             Issue.record("expected a denial")
         } catch {
             #expect(error.code == .permissionDenied)
-            #expect(error.message.contains("editor or admin"))
+            #expect(error.message.contains("editor, maintainer or admin"))
             #expect(error.message.contains("only viewer"))
         }
         try Authorization.require(viewer, .read, model: "fraud")

@@ -202,20 +202,6 @@ def client(cairn):
 
 
 @pytest.fixture
-def as_admin(cairn, monkeypatch):
-    """Acts as the bootstrap admin through MLFLOW_TRACKING_TOKEN, as a user would.
-
-    Anonymous access on a loopback address is `editor`: the everyday MLflow workflow needs no credentials, but hard
-    deletes (registered models, versions, artifacts) need the admin role. Returns the request headers for raw calls.
-    """
-    if not cairn.data:
-        return {}
-    token = cairn.admin_token()
-    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", token)
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
 def unique(request):
     """unique("model") -> "model-<test name>-<8 hex>": names that never collide between tests or sessions."""
     test = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:40]

@@ -178,3 +178,35 @@ def test_revoked_token_fails_on_the_next_call(cairn, admin_token, no_credentials
     assert revoked["revoked_at"]
     error = expect_error("UNAUTHENTICATED", client.get_registered_model, name)
     assert created["secret"] not in str(error)
+
+
+def test_deletes_on_a_shared_server_need_the_maintainer_role(cairn, admin_token, no_credentials, unique):
+    """With anonymous access off (a shared server), editors do not delete and maintainers do; a caller who may read
+    the model learns that a version is missing (RESOURCE_DOES_NOT_EXIST, as MLflow answers) before being refused,
+    while one who may not read gets the refusal whether or not it exists."""
+    no_credentials.setenv("MLFLOW_TRACKING_TOKEN", admin_token)
+    client = MlflowClient(tracking_uri=cairn.url, registry_uri=cairn.url)
+    name = client.create_registered_model(unique("shared-delete")).name
+    run = client.create_run(client.create_experiment(unique("shared-delete-exp")))
+    client.set_terminated(run.info.run_id)
+    for _ in range(2):
+        client.create_model_version(name, source=f"runs:/{run.info.run_id}/model", run_id=run.info.run_id)
+
+    editor = make_account(cairn, admin_token, "editor")
+    no_credentials.setenv("MLFLOW_TRACKING_TOKEN", make_token(cairn, admin_token, editor)["secret"])
+    error = expect_error("PERMISSION_DENIED", client.delete_model_version, name, "2")
+    assert "maintainer or admin" in str(error), str(error)
+    expect_error("RESOURCE_DOES_NOT_EXIST", client.delete_model_version, name, "999")
+    expect_error("RESOURCE_DOES_NOT_EXIST", client.delete_registered_model, unique("never-was"))
+    expect_error("PERMISSION_DENIED", client.delete_registered_model, name)
+
+    no_credentials.delenv("MLFLOW_TRACKING_TOKEN")
+    expect_error("UNAUTHENTICATED", client.delete_model_version, name, "2")
+    expect_error("UNAUTHENTICATED", client.delete_model_version, name, "999")  # no existence leak
+
+    maintainer = make_account(cairn, admin_token, "maintainer")
+    no_credentials.setenv("MLFLOW_TRACKING_TOKEN", make_token(cairn, admin_token, maintainer)["secret"])
+    client.delete_model_version(name, "2")
+    expect_error("RESOURCE_DOES_NOT_EXIST", client.get_model_version, name, "2")
+    client.delete_registered_model(name)
+    expect_error("RESOURCE_DOES_NOT_EXIST", client.get_registered_model, name)

@@ -83,7 +83,7 @@ def test_cairn_push_of_mlflow_model_dir_loads_with_pyfunc(cairn, client, unique,
 
 
 @cairn_only
-def test_version_loadable_after_logged_artifacts_deleted(cairn, client, unique, workdir, as_admin):
+def test_version_loadable_after_logged_artifacts_deleted(cairn, client, unique, workdir):
     name = unique("lineage-deleted")
     run_id, info, model, X = _log_registered(unique, name)
     if MLFLOW_MAJOR >= 3:  # the files live with the LoggedModel
@@ -98,7 +98,7 @@ def test_version_loadable_after_logged_artifacts_deleted(cairn, client, unique, 
     assert "MLmodel" in files, files
 
     for file in files:
-        deleted = requests.delete(f"{base}/{directory}/{file}", headers=as_admin, timeout=30)
+        deleted = requests.delete(f"{base}/{directory}/{file}", timeout=30)
         assert deleted.status_code == 200, f"DELETE {directory}/{file}: {deleted.status_code} {deleted.text}"
     assert requests.get(f"{base}/{directory}/MLmodel", timeout=30).status_code == 404
     client.delete_run(run_id)

@@ -4,8 +4,8 @@
 /// 2. Anyone else may do an action when one of their grants *applies* to the model (``Grant/applies(to:)``: global,
 ///    exact name, or name prefix) and its role allows the action (``Action/allowedRoles``). Grants combine: every
 ///    applicable grant counts, so the strongest wins.
-/// 3. Anonymous callers are capped at ``Action/anonymousCeiling`` (read, write) whatever they are granted: they can
-///    never approve, delete or administer.
+/// 3. Anonymous callers are capped at ``Action/anonymousCeiling`` (read, write, delete) whatever they are granted:
+///    they can never approve or administer.
 public enum Authorization {
     /// The outcome of ``decide(_:_:model:)``.
     public enum Decision: Hashable, Sendable {

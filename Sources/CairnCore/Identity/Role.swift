@@ -7,12 +7,15 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case viewer
     /// A viewer that also creates models and versions, uploads files and edits metadata.
     case editor
+    /// An editor that also deletes models, versions, logged models and artifacts (MLflow's MANAGE, without
+    /// permissions): the owner of a single-user registry. Deleting a model with its own policy still needs an admin.
+    case maintainer
     /// A viewer that also approves transition requests.
     case approver
     /// Everything: accounts, grants, tokens, policies and deletes.
     case admin
 
-    /// Parses `viewer`, `editor`, `approver` or `admin` (any case).
+    /// Parses `viewer`, `editor`, `maintainer`, `approver` or `admin` (any case).
     /// - Throws: `.invalidArgument` naming the accepted values.
     public init(parsing text: String) throws(RegistryError) {
         guard let role = Role(rawValue: text.lowercased()) else {
@@ -44,29 +47,33 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
     /// The one table of the rules: the roles that allow each action.
     public var allowedRoles: Set<Role> {
         switch self {
-        case .read: [.viewer, .editor, .approver, .admin]
-        case .write: [.editor, .admin]
+        case .read: [.viewer, .editor, .maintainer, .approver, .admin]
+        case .write: [.editor, .maintainer, .admin]
         case .approve: [.approver, .admin]
-        case .delete: [.admin]
+        case .delete: [.maintainer, .admin]
         case .administer: [.admin]
         }
     }
 
-    /// The actions anonymous callers may ever be allowed, whatever role they are configured with.
-    public static let anonymousCeiling: Set<Action> = [.read, .write]
+    /// The actions anonymous callers may ever be allowed, whatever role they are configured with: never approve
+    /// (four eyes needs names) or administer. Delete is allowed for the single-user loopback default (decision 0012).
+    public static let anonymousCeiling: Set<Action> = [.read, .write, .delete]
 }
 
 /// The role anonymous callers (requests without credentials) get: an explicit server setting.
 ///
-/// There is deliberately no `approver` or `admin` case: anonymous can never approve, delete or administer, and
+/// There is deliberately no `approver` or `admin` case: anonymous can never approve or administer, and
 /// ``Authorization`` enforces that again on top of this type.
 public enum AnonymousAccess: String, Sendable, Hashable, Codable, CaseIterable {
     /// Requests without credentials are refused (401).
     case none
     /// Anonymous callers may read.
     case viewer
-    /// Anonymous callers may read and write (the local MLflow workflow with no credentials).
+    /// Anonymous callers may read and write.
     case editor
+    /// Anonymous callers may read, write and delete: a single-user registry, the default on a loopback address, where
+    /// the whole MLflow client API works with no credentials (decision 0012).
+    case maintainer
 
     /// The role granted globally to anonymous callers, or `nil` for ``none``.
     public var role: Role? {
@@ -74,16 +81,17 @@ public enum AnonymousAccess: String, Sendable, Hashable, Codable, CaseIterable {
         case .none: nil
         case .viewer: .viewer
         case .editor: .editor
+        case .maintainer: .maintainer
         }
     }
 
-    /// Parses `none`, `viewer` or `editor` (any case).
+    /// Parses `none`, `viewer`, `editor` or `maintainer` (any case).
     /// - Throws: `.invalidArgument`, naming the accepted values (and why `approver`/`admin` are refused).
     public init(parsing text: String) throws(RegistryError) {
         guard let access = AnonymousAccess(rawValue: text.lowercased()) else {
             throw .invalid(
-                "'\(text.prefix(40))' is not an anonymous access level. Use none, viewer or editor "
-                    + "(anonymous callers can never approve, delete or administer)."
+                "'\(text.prefix(40))' is not an anonymous access level. Use none, viewer, editor or "
+                    + "maintainer (anonymous callers can never approve or administer)."
             )
         }
         self = access
