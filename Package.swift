@@ -26,7 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-        // The CLI only: policy and model-card files may be YAML. The server speaks JSON alone.
+        // YAML: policy and model-card files (the CLI), and MLflow's MLmodel files (CairnMLflowFiles, the server).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
@@ -71,6 +71,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MLflow's files in a model directory (MLmodel), read with a real YAML parser.
+        .target(
+            name: "CairnMLflowFiles",
+            dependencies: ["CairnCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CairnCredentials",
             dependencies: [
@@ -97,6 +103,7 @@ let package = Package(
             name: "CairnServer",
             dependencies: [
                 "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnAPI", "CairnMLflowAPI", "CairnCredentials",
+                "CairnMLflowFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,9 +136,16 @@ let package = Package(
         ),
 
         // Test support: fakes, builders and the backend conformance suites.
-        .target(name: "CairnTesting", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
+        // Services built here read MLmodel files with the real adapter, as the server does.
+        .target(name: "CairnTesting", dependencies: ["CairnCore", "CairnMLflowFiles"], swiftSettings: swiftSettings),
 
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore", "CairnTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CairnMLflowFilesTests",
+            dependencies: ["CairnMLflowFiles", "CairnCore"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CairnSQLiteTests",
             dependencies: ["CairnSQLite", "CairnTesting", "CairnCore"],
@@ -151,6 +165,7 @@ let package = Package(
             name: "CairnAPITests",
             dependencies: [
                 "CairnAPI", "CairnServer", "CairnWire", "CairnCore", "CairnTesting", "CairnSQLite", "CairnBlobFS",
+                "CairnMLflowFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -162,6 +177,7 @@ let package = Package(
             name: "CairnMLflowAPITests",
             dependencies: [
                 "CairnMLflowAPI", "CairnAPI", "CairnServer", "CairnCore", "CairnTesting", "CairnSQLite", "CairnBlobFS",
+                "CairnMLflowFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,5 @@
 // libFuzzer targets for every parser that reads user input. Not a SwiftPM target: scripts/fuzz compiles this file
-// together with the sources of CairnCore and the MLflow filter parser into one instrumented binary
+// together with the sources of CairnCore, the MLflow filter parser and the MLmodel reader into one instrumented binary
 // (`swiftc -sanitize=fuzzer`), so the normal build is untouched. CAIRN_FUZZ_TARGET picks the target.
 //
 // Each target checks properties, not only "no crash": a parser returns a value or throws a RegistryError whose code
@@ -62,7 +62,12 @@ func fuzzOne(_ bytes: [UInt8]) {
             _ = expectValueOrInvalid("uri name") { try ModelName.validate(uri.modelName) }
         }
     case .mlmodel:
-        _ = MLmodelFile.signature(in: text)
+        let parser = YAMLMLmodelParser()
+        if let document = expectValueOrInvalid("mlmodel", { try parser.parse(text) }),
+            expectValueOrInvalid("mlmodel again", { try parser.parse(text) }) != document
+        {
+            fatalError("the same MLmodel text parsed two ways: \(text.debugDescription)")
+        }
     case .location:
         _ = expectValueOrInvalid("location") { try LocationPolicy().check(text, field: "source") }
         if let address = IPAddress(parsing: text), IPAddress(parsing: address.description) != address {

@@ -47,7 +47,7 @@ enum OpenAPISchemas {
                 ["name": string, "digest": string, "uri": nullableString, "context": nullableString],
                 required: ["name", "digest"]
             ),
-            "Signature": object(["inputs": nullableString, "outputs": nullableString]),
+            "Signature": object(["inputs": nullableString, "outputs": nullableString, "params": nullableString]),
             "Version": object(
                 [
                     "model": string, "version": integer, "id": string,

@@ -39,7 +39,9 @@ enum WireMapping {
             },
             params: lineage.params,
             metrics: lineage.metrics,
-            signature: lineage.signature.map { SignatureDTO(inputs: $0.inputs, outputs: $0.outputs) },
+            signature: lineage.signature.map {
+                SignatureDTO(inputs: $0.inputs, outputs: $0.outputs, params: $0.params)
+            },
             manifestDigest: version.manifest?.digest.description,
             fileCount: version.manifest?.entries.count,
             totalSize: version.manifest?.totalSize,
@@ -93,7 +95,9 @@ enum WireMapping {
                 },
                 params: request.params ?? [:],
                 metrics: request.metrics ?? [:],
-                signature: request.signature.map { ModelSignature(inputs: $0.inputs, outputs: $0.outputs) }
+                signature: request.signature.map {
+                    ModelSignature(inputs: $0.inputs, outputs: $0.outputs, params: $0.params)
+                }
             )
         )
     }

@@ -47,10 +47,13 @@ public struct DatasetReference: Hashable, Sendable, Codable {
 public struct ModelSignature: Hashable, Sendable, Codable {
     public var inputs: String?
     public var outputs: String?
+    /// The inference params schema (MLflow 2.6 and later).
+    public var params: String?
 
-    public init(inputs: String? = nil, outputs: String? = nil) {
+    public init(inputs: String? = nil, outputs: String? = nil, params: String? = nil) {
         self.inputs = inputs
         self.outputs = outputs
+        self.params = params
     }
 }
 

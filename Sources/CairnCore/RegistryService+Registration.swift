@@ -222,11 +222,19 @@ extension RegistryService {
         return (object["uri"] ?? object["url"] ?? object["path"]) as? String
     }
 
-    /// Reads the signature from an `MLmodel` file of at most 1 MiB.
+    /// The largest `MLmodel` file read for its signature (a signature of 10,000 columns is about 600 KiB).
+    static let maxMLmodelBytes: Int64 = 4 << 20
+
+    /// Reads the signature from the version's `MLmodel` file. MLflow's server never reads the file, so neither does a
+    /// bad one refuse the registration here: a file that is not YAML, too large, or has a signature beyond the
+    /// lineage limits gives the version no signature (the file itself is sealed with it unchanged).
     func signature(of mlmodel: ManifestEntry) async throws -> ModelSignature? {
-        guard mlmodel.size <= 1 << 20 else { return nil }
+        guard mlmodel.size <= Self.maxMLmodelBytes else { return nil }
         var bytes: [UInt8] = []
         for try await chunk in try await blobs.read(mlmodel.digest, range: nil) { bytes += chunk }
-        return MLmodelFile.signature(in: String(decoding: bytes, as: UTF8.self))
+        guard let document = try? mlmodels.parse(String(decoding: bytes, as: UTF8.self)),
+            let signature = document.signature
+        else { return nil }
+        return (try? validate(VersionLineage(signature: signature))) == nil ? nil : signature
     }
 }

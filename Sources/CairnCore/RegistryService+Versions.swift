@@ -222,7 +222,10 @@ extension RegistryService {
         for (label, text) in [("source", lineage.source), ("run_id", lineage.runID), ("run_link", lineage.runLink)] {
             if let text, text.utf8.count > 8192 { throw .invalid("\(label) is longer than 8192 bytes.") }
         }
-        for (label, json) in [("inputs", lineage.signature?.inputs), ("outputs", lineage.signature?.outputs)] {
+        let signature = lineage.signature
+        for (label, json) in [
+            ("inputs", signature?.inputs), ("outputs", signature?.outputs), ("params", signature?.params),
+        ] {
             guard let json else { continue }
             guard json.utf8.count <= 1_048_576,
                 (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])) != nil

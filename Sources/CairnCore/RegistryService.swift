@@ -22,6 +22,9 @@ public struct RegistryService: Sendable {
     let denials: DenialLimiter
     /// Bounds the slow password hashes running at once (see ``PasswordCheckBudget``).
     public let passwordChecks: PasswordCheckBudget
+    /// Reads MLflow `MLmodel` files for the signature of versions registered from them (production:
+    /// `CairnMLflowFiles.YAMLMLmodelParser`; default: none read).
+    public let mlmodels: any MLmodelParser
 
     /// Tunables of the domain.
     public struct Limits: Sendable {
@@ -45,7 +48,8 @@ public struct RegistryService: Sendable {
         passwords: any PasswordHasher = NoPasswordHasher(),
         locations: LocationPolicy = LocationPolicy(),
         denials: DenialLimiter = DenialLimiter(),
-        passwordChecks: PasswordCheckBudget = PasswordCheckBudget()
+        passwordChecks: PasswordCheckBudget = PasswordCheckBudget(),
+        mlmodels: any MLmodelParser = NoMLmodelParser()
     ) {
         self.store = store
         self.blobs = blobs
@@ -56,6 +60,7 @@ public struct RegistryService: Sendable {
         self.locations = locations
         self.denials = denials
         self.passwordChecks = passwordChecks
+        self.mlmodels = mlmodels
     }
 
     // MARK: Shared helpers

@@ -3,6 +3,7 @@ import CairnBlobFS
 import CairnCore
 import CairnCredentials
 import CairnMLflowAPI
+import CairnMLflowFiles
 import CairnSQLite
 import Foundation
 import Hummingbird
@@ -89,7 +90,8 @@ public enum CairnServer {
             store: counted,
             blobs: blobs,
             passwords: PBKDF2PasswordHasher(),
-            locations: locations
+            locations: locations,
+            mlmodels: YAMLMLmodelParser()
         )
         try await service.bootstrapTracking()
         try await AdminBootstrap.run(service: service, dataURL: data) { logger.notice("\($0)") }

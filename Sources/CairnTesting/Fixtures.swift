@@ -1,11 +1,12 @@
 import CairnCore
+import CairnMLflowFiles
 import Foundation
 
 /// A `RegistryService` over in-memory fakes: `InMemoryMetadataStore`, `InMemoryBlobStore` and a ``ManualClock``.
 ///
 /// Pass the fakes a test wants to inspect or steer (usually the clock and the blob store); the rest are made fresh.
 /// When no blob store is passed, the one made measures upload age with `clock`. Passwords are hashed with the fast
-/// ``FastPasswordHasher`` unless a test passes another.
+/// ``FastPasswordHasher`` unless a test passes another; `MLmodel` files are read with the real YAML adapter.
 public func makeService(
     store: any MetadataStore = InMemoryMetadataStore(),
     blobs: (any BlobStore)? = nil,
@@ -20,7 +21,8 @@ public func makeService(
         clock: clock,
         ids: ids,
         limits: limits,
-        passwords: passwords
+        passwords: passwords,
+        mlmodels: YAMLMLmodelParser()
     )
 }
 

@@ -14,13 +14,15 @@ public struct DatasetDTO: Codable, Sendable, Hashable {
     }
 }
 
-/// Input and output schema, each a JSON document as text.
+/// Input, output and params schema, each a JSON document as text (MLflow's `ModelSignature.to_dict()`).
 public struct SignatureDTO: Codable, Sendable, Hashable {
     public var inputs: String?
     public var outputs: String?
-    public init(inputs: String? = nil, outputs: String? = nil) {
+    public var params: String?
+    public init(inputs: String? = nil, outputs: String? = nil, params: String? = nil) {
         self.inputs = inputs
         self.outputs = outputs
+        self.params = params
     }
 }
 

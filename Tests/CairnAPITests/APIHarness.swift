@@ -1,6 +1,7 @@
 import CairnAPI
 import CairnBlobFS
 import CairnCore
+import CairnMLflowFiles
 import CairnSQLite
 import CairnServer
 import CairnTesting
@@ -39,7 +40,8 @@ struct APIHarness {
             store: counted ?? store,
             blobs: blobs,
             clock: clock,
-            passwords: FastPasswordHasher()
+            passwords: FastPasswordHasher(),
+            mlmodels: YAMLMLmodelParser()
         )
         let admin = try #require(try await service.bootstrapAdmin())
         var generation: (@Sendable () -> UInt64)? = nil

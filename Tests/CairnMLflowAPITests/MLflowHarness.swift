@@ -1,6 +1,7 @@
 import CairnAPI
 import CairnBlobFS
 import CairnCore
+import CairnMLflowFiles
 import CairnSQLite
 import CairnServer
 import CairnTesting
@@ -30,7 +31,12 @@ struct MLflowHarness {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let store = try await SQLiteMetadataStore.open(path: data.appendingPathComponent("cairn.sqlite").path)
         let blobs = try FileSystemBlobStore(root: data)
-        let service = RegistryService(store: store, blobs: blobs, passwords: FastPasswordHasher())
+        let service = RegistryService(
+            store: store,
+            blobs: blobs,
+            passwords: FastPasswordHasher(),
+            mlmodels: YAMLMLmodelParser()
+        )
         do {
             try await service.bootstrapTracking()
             let admin = try #require(try await service.bootstrapAdmin())
