@@ -127,7 +127,7 @@ enum AliasRoutes {
         _ request: Request,
         _ context: CairnRequestContext,
         _ service: RegistryService,
-        _ cache: ResolveCache
+        _ cache: ResponseCache
     ) async throws -> Response {
         let key = request.uri.query ?? ""
         // A hit skips the core, so the core's read rule is applied here first; a caller it refuses takes the uncached

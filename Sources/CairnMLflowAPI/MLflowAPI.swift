@@ -13,9 +13,13 @@ import Hummingbird
 /// wrapper applies the route's ``AccessRule`` to the principal the router's `AuthenticationMiddleware` resolved.
 public struct MLflowAPI: Sendable {
     public let service: RegistryService
+    let cache: ResponseCache?
 
-    public init(service: RegistryService) {
+    /// - Parameter changeGeneration: when given (a `ChangeCountingStore`'s `generation`), the reads of the serving hot
+    ///   path (routes with a ``MLflowRoute/CachedRead``) are answered from memory until the next write.
+    public init(service: RegistryService, changeGeneration: (@Sendable () -> UInt64)? = nil) {
         self.service = service
+        self.cache = changeGeneration.map { ResponseCache(generation: $0) }
     }
 
     /// Every MLflow route, in documentation order.
@@ -87,7 +91,11 @@ public struct MLflowAPI: Sendable {
     public func register(on router: Router<CairnRequestContext>) {
         let service = service
         for route in Self.routes {
-            let (handler, rule, attempted) = (route.handler, route.rule, "\(route.method) \(route.path)")
+            let handler =
+                if let cache, let read = route.cached { read.handler(through: cache, route: route.path) } else {
+                    route.handler
+                }
+            let (rule, attempted) = (route.rule, "\(route.method) \(route.path)")
             router.on(RouterPath(route.path), method: route.method) { request, context in
                 do {
                     try await AccessGuard.check(rule, context: context, service: service, attempted: attempted)
@@ -121,6 +129,52 @@ struct MLflowRoute: Sendable {
     /// Who may call it; checked by `AccessGuard` before ``handler``. Every initializer requires it.
     var rule: AccessRule
     var handler: Handler
+    /// Set for the reads serving fleets make on every model load; cached by ``MLflowAPI`` when it has a generation.
+    var cached: CachedRead?
+
+    /// A read whose answer depends only on its input and the store's contents, so it can be kept until the next
+    /// write and served to every caller allowed to read the model.
+    struct CachedRead: Sendable {
+        typealias Body = @Sendable (MLflowInput, CairnRequestContext, RegistryService) async throws -> JSONObject
+        /// The arguments that determine the answer; the first is the model's `name`.
+        var keys: [String]
+        /// Argument lists that determine the answer too (`stages`).
+        var lists: [String] = []
+        var body: Body
+
+        /// The model named and the cache key of `input`; `nil` when the input cannot be cached (bad or missing
+        /// arguments: the uncached path answers them with their error).
+        func key(_ input: MLflowInput, route: String) -> (model: String, key: String)? {
+            guard let model = try? input.string(keys[0]), !model.isEmpty else { return nil }
+            var key = route
+            for name in keys {
+                guard let value = try? input.string(name) else { return nil }
+                key += "\u{0}" + value
+            }
+            for name in lists {
+                guard let values = try? input.strings(name) else { return nil }
+                key += "\u{0}" + values.joined(separator: "\u{1}")
+            }
+            return (model, key)
+        }
+
+        /// The handler through `cache`. A hit skips the core, so the core's read rule is applied first; a caller it
+        /// refuses takes the uncached path, where the core refuses it. Only successful answers are stored, under
+        /// the generation read before computing them.
+        func handler(through cache: ResponseCache, route: String) -> Handler {
+            { [self] request, context, service in
+                let input = try await MLflowInput.read(request)
+                guard let (model, key) = key(input, route: route),
+                    Authorization.decide(context.principal, .read, model: model).isAllowed
+                else { return MLflowResponse.json(try await body(input, context, service)) }
+                if let hit = cache.lookup(key) { return MLflowResponse.json(body: hit) }
+                let generation = cache.currentGeneration
+                let buffer = ByteBuffer(string: try await body(input, context, service).value.serialized)
+                cache.store(buffer, for: key, generation: generation)
+                return MLflowResponse.json(body: buffer)
+            }
+        }
+    }
 
     /// A route whose handler reads raw requests (artifacts, path parameters).
     init(_ method: HTTPRequest.Method, _ path: String, _ rule: AccessRule, raw handler: @escaping Handler) {
@@ -128,6 +182,14 @@ struct MLflowRoute: Sendable {
         self.path = path
         self.rule = rule
         self.handler = handler
+    }
+
+    /// A cacheable read (see ``CachedRead``). `path` is relative to `/api/2.0/mlflow`.
+    init(_ method: HTTPRequest.Method, _ path: String, _ rule: AccessRule, cached: CachedRead) {
+        self.init(method, path, rule) { input, context, service in
+            MLflowResponse.json(try await cached.body(input, context, service))
+        }
+        self.cached = cached
     }
 
     /// A route whose handler reads ``MLflowInput``. `path` is relative to `/api/2.0/mlflow`.

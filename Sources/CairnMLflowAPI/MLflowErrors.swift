@@ -78,8 +78,12 @@ enum MLflowErrors {
 enum MLflowResponse {
     /// A JSON response with a Content-Length (MLflow never chunks JSON).
     static func json(_ object: JSONObject, status: HTTPResponse.Status = .ok) -> Response {
-        let buffer = ByteBuffer(string: object.value.serialized)
-        return Response(
+        json(body: ByteBuffer(string: object.value.serialized), status: status)
+    }
+
+    /// An encoded JSON body (a cached answer).
+    static func json(body buffer: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status,
             headers: [.contentType: "application/json", .contentLength: String(buffer.readableBytes)],
             body: .init(byteBuffer: buffer)

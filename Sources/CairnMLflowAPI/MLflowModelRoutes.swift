@@ -14,10 +14,15 @@ enum MLflowModelRoutes {
         MLflowRoute(.post, "registered-models/set-tag", .requires(.write), setTag),
         MLflowRoute(.delete, "registered-models/delete-tag", .requires(.write), deleteTag),
         MLflowRoute(.post, "registered-models/alias", .requires(.write), setAlias),
-        MLflowRoute(.get, "registered-models/alias", .requires(.read), getByAlias),
+        MLflowRoute(
+            .get,
+            "registered-models/alias",
+            .requires(.read),
+            cached: .init(keys: ["name", "alias"], body: getByAlias)
+        ),
         MLflowRoute(.delete, "registered-models/alias", .requires(.write), deleteAlias),
-        MLflowRoute(.post, "registered-models/get-latest-versions", .requires(.read), latestVersions),
-        MLflowRoute(.get, "registered-models/get-latest-versions", .requires(.read), latestVersions),
+        MLflowRoute(.post, "registered-models/get-latest-versions", .requires(.read), cached: latestVersionsRead),
+        MLflowRoute(.get, "registered-models/get-latest-versions", .requires(.read), cached: latestVersionsRead),
     ]
 
     /// A registered model with its latest version per stage and its aliases, as `registered-models/get` shows it.
@@ -143,7 +148,7 @@ enum MLflowModelRoutes {
     /// MLflow answers an unknown alias with 400 INVALID_PARAMETER_VALUE, not 404; the client relies on neither, but
     /// the shape is reproduced.
     static func getByAlias(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
-        async throws -> Response
+        async throws -> JSONObject
     {
         let (name, alias) = (try input.required("name"), try input.required("alias"))
         let aliases = try await service.aliases(modelName: name, actor: context.principal)
@@ -151,7 +156,7 @@ enum MLflowModelRoutes {
             throw RegistryError.badValue("Registered model alias \(alias) not found.")
         }
         let version = try await service.version(modelName: name, number: target.version, actor: context.principal)
-        return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version, aliases: aliases))
+        return JSONObject(fields: [("model_version", MLflowEntities.modelVersion(version, aliases: aliases))])
     }
 
     static func deleteAlias(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
@@ -165,8 +170,10 @@ enum MLflowModelRoutes {
         return MLflowResponse.empty
     }
 
+    static let latestVersionsRead = MLflowRoute.CachedRead(keys: ["name"], lists: ["stages"], body: latestVersions)
+
     static func latestVersions(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
-        async throws -> Response
+        async throws -> JSONObject
     {
         let stages = try input.strings("stages").map(MLflowVersionRoutes.stage)
         let versions = try await service.latestVersions(
@@ -176,6 +183,6 @@ enum MLflowModelRoutes {
         )
         var object = JSONObject()
         object.set("model_versions", list: versions.map { MLflowEntities.modelVersion($0) })
-        return MLflowResponse.json(object)
+        return object
     }
 }

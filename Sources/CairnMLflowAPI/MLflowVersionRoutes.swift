@@ -6,13 +6,18 @@ import Hummingbird
 enum MLflowVersionRoutes {
     static let routes: [MLflowRoute] = [
         MLflowRoute(.post, "model-versions/create", .requires(.write), create),
-        MLflowRoute(.get, "model-versions/get", .requires(.read), get),
+        MLflowRoute(.get, "model-versions/get", .requires(.read), cached: .init(keys: ["name", "version"], body: get)),
         MLflowRoute(.patch, "model-versions/update", .requires(.write), update),
         MLflowRoute(.post, "model-versions/transition-stage", .requires(.write), transition),
         MLflowRoute(.delete, "model-versions/delete", .requires(.delete), delete),
         MLflowRoute(.post, "model-versions/set-tag", .requires(.write), setTag),
         MLflowRoute(.delete, "model-versions/delete-tag", .requires(.write), deleteTag),
-        MLflowRoute(.get, "model-versions/get-download-uri", .requires(.read), downloadURI),
+        MLflowRoute(
+            .get,
+            "model-versions/get-download-uri",
+            .requires(.read),
+            cached: .init(keys: ["name", "version"], body: downloadURI)
+        ),
         MLflowRoute(.get, "model-versions/search", .requires(.read), search),
     ]
 
@@ -51,12 +56,12 @@ enum MLflowVersionRoutes {
     }
 
     static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
-        async throws -> Response
+        async throws -> JSONObject
     {
         let name = try input.required("name")
         let version = try await service.version(modelName: name, number: try number(input), actor: context.principal)
         let aliases = try await service.aliases(modelName: name, actor: context.principal)
-        return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version, aliases: aliases))
+        return JSONObject(fields: [("model_version", MLflowEntities.modelVersion(version, aliases: aliases))])
     }
 
     static func update(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
@@ -127,14 +132,14 @@ enum MLflowVersionRoutes {
     }
 
     static func downloadURI(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
-        async throws -> Response
+        async throws -> JSONObject
     {
         let uri = try await service.downloadURI(
             modelName: try input.required("name"),
             number: try number(input),
             actor: context.principal
         )
-        return MLflowResponse.wrap("artifact_uri", .string(uri))
+        return JSONObject(fields: [("artifact_uri", .string(uri))])
     }
 
     /// Searches versions. The service pages at most ``PageToken/maxSearchLimit`` at a time; a larger `max_results` (the

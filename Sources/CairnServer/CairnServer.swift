@@ -41,7 +41,7 @@ public enum CairnServer {
         let authenticator = Authenticator(service: service, anonymous: anonymous, throttle: throttle)
         router.add(middleware: AuthenticationMiddleware(authenticator))
         NativeAPI(service: service, changeGeneration: changeGeneration).register(on: router)
-        MLflowAPI(service: service).register(on: router)
+        MLflowAPI(service: service, changeGeneration: changeGeneration).register(on: router)
         return router
     }
 

@@ -22,8 +22,11 @@ struct MLflowHarness {
     let adminToken: String
 
     /// Runs `body` against the router (anonymous access `anonymous`), then closes the store and removes every file.
+    /// As in the server, writes are counted and the hot-path reads cached until the next write, unless `cached` is
+    /// false.
     static func run(
         anonymous: AnonymousAccess = .none,
+        cached: Bool = true,
         _ body: @Sendable (MLflowHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-mlflow-\(UUID().uuidString)")
@@ -31,8 +34,10 @@ struct MLflowHarness {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let store = try await SQLiteMetadataStore.open(path: data.appendingPathComponent("cairn.sqlite").path)
         let blobs = try FileSystemBlobStore(root: data)
+        let counted = cached ? ChangeCountingStore(store) : nil
+        let generation: (@Sendable () -> UInt64)? = counted.map { counted in { @Sendable in counted.generation } }
         let service = RegistryService(
-            store: store,
+            store: counted ?? store,
             blobs: blobs,
             passwords: FastPasswordHasher(),
             mlmodels: YAMLMLmodelParser()
@@ -44,6 +49,7 @@ struct MLflowHarness {
             let router = CairnServer.makeRouter(
                 service: service,
                 anonymous: anonymous,
+                changeGeneration: generation,
                 throttle: LoginThrottle(sleeper: { _ in })
             )
             try await Application(router: router).test(.router) { client in

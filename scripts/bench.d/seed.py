@@ -1,10 +1,12 @@
-"""Seeds N models for the benchmark: bench-0 … bench-(N-1), each with one finalized version and the alias champion."""
+"""Seeds N models for the benchmark: bench-0 … bench-(N-1), each with V finalized versions (default 5), the alias
+champion on the last one and the last one in Production (what MLflow's serving calls read)."""
 import http.client
 import json
 import sys
 from urllib.parse import urlparse
 
 base, count = urlparse(sys.argv[1]), int(sys.argv[2])
+versions = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 conn = http.client.HTTPConnection(base.hostname, base.port)
 
 
@@ -21,8 +23,11 @@ def call(method, path, body=None, content_type="application/json"):
 for i in range(count):
     name = f"bench-{i}"
     call("POST", "/api/v1/models", json.dumps({"name": name}))
-    call("POST", f"/api/v1/models/{name}/versions", json.dumps({"run_id": f"run-{i}", "metrics": {"auc": 0.9}}))
-    call("PUT", f"/api/v1/models/{name}/versions/1/files/MLmodel", f"model {i}\n".encode(), "application/octet-stream")
-    call("POST", f"/api/v1/models/{name}/versions/1/finalize", b"", "application/json")
-    call("PUT", f"/api/v1/models/{name}/aliases/champion", json.dumps({"version": 1}))
-print(f"seeded {count} models")
+    for v in range(1, versions + 1):
+        call("POST", f"/api/v1/models/{name}/versions", json.dumps({"run_id": f"run-{i}", "metrics": {"auc": 0.9}}))
+        call("PUT", f"/api/v1/models/{name}/versions/{v}/files/MLmodel", f"model {i} {v}\n".encode(),
+             "application/octet-stream")
+        call("POST", f"/api/v1/models/{name}/versions/{v}/finalize", b"", "application/json")
+    call("PUT", f"/api/v1/models/{name}/aliases/champion", json.dumps({"version": versions}))
+    call("POST", f"/api/v1/models/{name}/versions/{versions}/promote", json.dumps({"stage": "Production"}))
+print(f"seeded {count} models x {versions} versions")

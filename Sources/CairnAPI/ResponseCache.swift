@@ -1,12 +1,14 @@
 import NIOCore
 import Synchronization
 
-/// Encoded `/api/v1/resolve` responses, valid for one store generation (see `ChangeCountingStore`).
+/// Encoded read responses of the serving hot path (the native `/api/v1/resolve` and MLflow's alias, latest-versions,
+/// version and download-URI reads), valid for one store generation (see `ChangeCountingStore`).
 ///
-/// Resolving is what serving fleets call most, and its answer changes only when something is written. A hit costs
+/// These are what serving fleets call most, and their answers change only when something is written. A hit costs
 /// one atomic load and one dictionary lookup; any write anywhere invalidates every entry (writes are rare next to
-/// resolves, and exact invalidation per model would need the event's subject parsed on every write).
-final class ResolveCache: Sendable {
+/// reads, and exact invalidation per model would need the event's subject parsed on every write). A cached answer is
+/// the same for every caller allowed to read the model: callers check that rule before a lookup.
+public final class ResponseCache: Sendable {
     private struct Entry {
         var generation: UInt64
         var body: ByteBuffer
@@ -16,15 +18,15 @@ final class ResolveCache: Sendable {
     private let generation: @Sendable () -> UInt64
     private let capacity: Int
 
-    init(capacity: Int = 50_000, generation: @escaping @Sendable () -> UInt64) {
+    public init(capacity: Int = 50_000, generation: @escaping @Sendable () -> UInt64) {
         self.capacity = capacity
         self.generation = generation
     }
 
     /// The current generation; read it before computing a response to store.
-    var currentGeneration: UInt64 { generation() }
+    public var currentGeneration: UInt64 { generation() }
 
-    func lookup(_ key: String) -> ByteBuffer? {
+    public func lookup(_ key: String) -> ByteBuffer? {
         let now = generation()
         return entries.withLock { entries in
             guard let entry = entries[key], entry.generation == now else { return nil }
@@ -32,7 +34,7 @@ final class ResolveCache: Sendable {
         }
     }
 
-    func store(_ body: ByteBuffer, for key: String, generation: UInt64) {
+    public func store(_ body: ByteBuffer, for key: String, generation: UInt64) {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(generation: generation, body: body)
