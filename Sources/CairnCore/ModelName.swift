@@ -73,7 +73,8 @@ public enum AliasName {
 /// Tag keys and values on models and versions.
 public enum TagRules {
     public static let maxKeyLength = 250
-    public static let maxValueLength = 8000
+    /// MLflow's registry limit: prompt templates of the prompt registry live in tag values.
+    public static let maxValueLength = 100_000
 
     /// - Throws: `RegistryError` `.invalidArgument`.
     public static func validate(key: String, value: String) throws(RegistryError) {

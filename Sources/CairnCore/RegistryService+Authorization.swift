@@ -137,6 +137,7 @@ extension RegistryService {
         UseCaseRule("setLoggedModelTags(id:tags:actor:)", .global(.write)),
         UseCaseRule("deleteLoggedModelTag(id:key:actor:)", .global(.write)),
         UseCaseRule("deleteLoggedModel(id:actor:)", .global(.delete), recordsDenial: true),
+        UseCaseRule("logLoggedModelParams(id:params:actor:)", .global(.write)),
         UseCaseRule("searchLoggedModels(experimentIDs:clauses:order:pageToken:limit:actor:)", .global(.read)),
         UseCaseRule("uploadArtifact(path:expectedSize:actor:writeBody:)", .global(.write)),
         UseCaseRule("listArtifacts(directory:actor:)", .global(.read)),

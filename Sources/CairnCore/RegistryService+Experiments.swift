@@ -48,7 +48,7 @@ extension RegistryService {
         if let artifactLocation, !artifactLocation.isEmpty {
             try locations.check(artifactLocation, field: "artifact_location")
         }
-        try TrackingRules.validateTags(tags)
+        try TrackingRules.validateTags(tags, valueLimit: TrackingRules.maxExperimentTagValueLength)
         let now = clock.now()
         return try await store.write { tx in
             if let existing = try await tx.experiment(named: name) {
@@ -145,7 +145,7 @@ extension RegistryService {
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument`, `.failedPrecondition` (deleted).
     public func setExperimentTag(id: String, key: String, value: String, actor: Principal) async throws {
         try TrackingRules.validateKey(key, kind: "tag")
-        try TrackingRules.validateTagValue(value, key: key)
+        try TrackingRules.validateTagValue(value, key: key, limit: TrackingRules.maxExperimentTagValueLength)
         try await changeExperimentTags(
             id: id,
             actor: actor,

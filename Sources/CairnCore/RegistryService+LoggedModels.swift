@@ -112,6 +112,29 @@ extension RegistryService {
         }
     }
 
+    /// Logs params of a logged model beyond those it was created with (the MLflow 3 client sends a run's first 100
+    /// params with the model and the rest here). A param may be logged again with the same value but never changed,
+    /// as for runs. Not recorded in the event log. Needs ``Action/write`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`, `.invalidArgument` (a key, a
+    ///   value, a changed value).
+    public func logLoggedModelParams(id: String, params: [String: String], actor: Principal) async throws {
+        for (key, value) in params { try TrackingRules.validateBatch(metrics: [], params: [key: value], tags: [:]) }
+        try Authorization.require(actor, .write, model: nil)
+        if params.isEmpty { return }
+        try await store.write { tx in
+            let model = try await requireLoggedModel(tx, id)
+            for (key, value) in params.sorted(by: { $0.key < $1.key }) {
+                if let logged = model.params[key], logged != value {
+                    throw RegistryError.invalid(
+                        "Changing param values is not allowed. Param with key='\(key)' was already logged with "
+                            + "value='\(logged)' for logged model ID='\(id)'. Attempted logging new value '\(value)'."
+                    )
+                }
+            }
+            try await tx.putLoggedModelParams(modelID: id, params: params)
+        }
+    }
+
     /// Deletes one tag of a logged model. Not recorded in the event log. Needs ``Action/write`` globally.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (model or tag).
     public func deleteLoggedModelTag(id: String, key: String, actor: Principal) async throws {

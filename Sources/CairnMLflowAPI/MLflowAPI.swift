@@ -74,16 +74,31 @@ public struct MLflowAPI: Sendable {
                     (
                         method, prefix + "/**",
                         { request in
-                            RegistryError(
-                                MLflowErrors.endpointNotFound,
-                                "No MLflow endpoint serves \(request.method) \(request.uri.path)."
-                            )
+                            RegistryError(MLflowErrors.endpointNotFound, notServed(request.method, request.uri.path))
                         }
                     )
                 )
             }
         }
         return out
+    }
+
+    /// The GenAI surfaces of MLflow 3 (tracing, evaluation, the AI gateway): out of scope for a model registry.
+    static let genAIAreas = [
+        "traces", "assessments", "scorers", "datasets", "gateway", "prompt-optimization", "review-queues",
+        "label-schemas",
+    ]
+
+    /// The message of a 404 under the MLflow prefixes: GenAI areas say they are out of scope, anything else that no
+    /// endpoint serves it.
+    static func notServed(_ method: HTTPRequest.Method, _ path: String) -> String {
+        let segments = path.split(separator: "/").map(String.init)
+        if let area = segments.dropFirst(3).first, genAIAreas.contains(area) {
+            return "Cairn is a model registry and does not serve MLflow's \(area) API (\(method) \(path)): tracing, "
+                + "GenAI evaluation and the AI gateway are out of its scope. Send traces and evaluations to an MLflow "
+                + "tracking server; models, runs and the registry work here."
+        }
+        return "No MLflow endpoint serves \(method) \(path)."
     }
 
     /// Adds every MLflow route to `router`, plus the ``fallbacks``. Each route passes ``AccessGuard`` with its rule

@@ -3,7 +3,8 @@ import CairnCore
 import Foundation
 import Hummingbird
 
-/// `logged-models*` (MLflow 3): create, get, finalize, tags, search, delete. The model id comes from the path.
+/// `logged-models*` (MLflow 3): create, get, finalize, tags, params, artifact listing, search, delete. The model id
+/// comes from the path.
 enum MLflowLoggedModelRoutes {
     static let base = "/api/2.0/mlflow/logged-models"
 
@@ -15,7 +16,49 @@ enum MLflowLoggedModelRoutes {
         MLflowRoute(.delete, base + "/:model_id", .requires(.delete), raw: delete),
         MLflowRoute(.patch, base + "/:model_id/tags", .requires(.write), raw: setTags),
         MLflowRoute(.delete, base + "/:model_id/tags/:key", .requires(.write), raw: deleteTag),
+        MLflowRoute(.post, base + "/:model_id/params", .requires(.write), raw: logParams),
+        MLflowRoute(.get, base + "/:model_id/artifacts/directories", .requires(.read), raw: listArtifacts),
     ]
+
+    /// `POST logged-models/{id}/params` `{"params": [{"key","value"}]}`: the params beyond the first 100 that the
+    /// 3.x client sends with the model.
+    static func logParams(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let input = try await MLflowInput.read(request)
+        try await service.logLoggedModelParams(
+            id: try parameter("model_id", context),
+            params: try input.tagDictionary("params"),
+            actor: context.principal
+        )
+        return MLflowResponse.empty
+    }
+
+    /// `GET logged-models/{id}/artifacts/directories?artifact_directory_path=…`: one directory of the model's
+    /// artifacts, paths relative to its `root_uri` (the artifact location), as MLflow lists them.
+    static func listArtifacts(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService)
+        async throws -> Response
+    {
+        let model = try await service.loggedModel(id: try parameter("model_id", context), actor: context.principal)
+        let pairs = try MLflowInput.queryPairs(request.uri.query)
+        let sub = try MLflowArtifactRoutes.queryPath(pairs.first { $0.0 == "artifact_directory_path" }?.1 ?? "")
+        var root = Substring(model.artifactLocation)
+        if root.hasPrefix("mlflow-artifacts:") { root = root.dropFirst("mlflow-artifacts:".count) }
+        let base = root.split(separator: "/").joined(separator: "/")
+        let directory = sub.isEmpty ? base : base + "/" + sub
+        let entries = try await service.browseArtifacts(directory: directory, actor: context.principal)
+        let files: [JSONValue] = entries.sorted { $0.path < $1.path }.map { entry in
+            var object = JSONObject()
+            object.set("path", sub.isEmpty ? entry.path : sub + "/" + entry.path)
+            object.set("is_dir", .bool(entry.isDirectory))
+            if !entry.isDirectory { object.set("file_size", entry.size) }
+            return object.value
+        }
+        var object = JSONObject()
+        object.set("root_uri", model.artifactLocation)
+        object.set("files", list: files)
+        return MLflowResponse.json(object)
+    }
 
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response

@@ -110,6 +110,18 @@ extension SQLMetadataSession {
         )
     }
 
+    public func putLoggedModelParams(modelID: String, params: [String: String]) async throws {
+        guard try await exists("logged_models", id: modelID) else { throw Self.loggedModelIDNotFound(modelID) }
+        try await insertKeyValues(
+            "logged_model_params",
+            owner: "model_id",
+            id: modelID,
+            params,
+            conflict: .replace,
+            missingOwner: Self.loggedModelIDNotFound(modelID)
+        )
+    }
+
     public func deleteLoggedModelTag(modelID: String, key: String) async throws -> Bool {
         guard try await exists("logged_models", id: modelID) else { throw Self.loggedModelIDNotFound(modelID) }
         return try await deleteKeyValue("logged_model_tags", owner: "model_id", id: modelID, key: key)

@@ -89,6 +89,9 @@ extension InMemoryMetadataStore.Transaction {
     func putLoggedModelTags(modelID: String, tags: [String: String]) async throws {
         try await mutate { try $0.putLoggedModelTags(modelID: modelID, tags: tags) }
     }
+    func putLoggedModelParams(modelID: String, params: [String: String]) async throws {
+        try await mutate { try $0.putLoggedModelParams(modelID: modelID, params: params) }
+    }
     func deleteLoggedModelTag(modelID: String, key: String) async throws -> Bool {
         try await mutate { try $0.deleteLoggedModelTag(modelID: modelID, key: key) }
     }

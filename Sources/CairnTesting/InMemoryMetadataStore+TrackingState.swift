@@ -245,6 +245,11 @@ extension InMemoryState {
         tracking.loggedModels[modelID]!.tags.merge(tags) { _, new in new }
     }
 
+    mutating func putLoggedModelParams(modelID: String, params: [String: String]) throws {
+        guard tracking.loggedModels[modelID] != nil else { throw Self.missing("logged model", modelID) }
+        tracking.loggedModels[modelID]!.params.merge(params) { _, new in new }
+    }
+
     mutating func deleteLoggedModelTag(modelID: String, key: String) throws -> Bool {
         guard tracking.loggedModels[modelID] != nil else { throw Self.missing("logged model", modelID) }
         return tracking.loggedModels[modelID]!.tags.removeValue(forKey: key) != nil

@@ -75,6 +75,9 @@ extension EnforcementCase {
         global("finalizeLoggedModel(id:status:actor:)", .write) {
             _ = try await $0.finalizeLoggedModel(id: $2.loggedModelID, status: .ready, actor: $1)
         },
+        global("logLoggedModelParams(id:params:actor:)", .write) {
+            try await $0.logLoggedModelParams(id: $2.loggedModelID, params: ["extra": "1"], actor: $1)
+        },
         global("setLoggedModelTags(id:tags:actor:)", .write) {
             try await $0.setLoggedModelTags(id: $2.loggedModelID, tags: ["a": "b"], actor: $1)
         },

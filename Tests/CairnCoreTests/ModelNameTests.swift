@@ -108,7 +108,7 @@ struct TagRulesTests {
         "refuses bad keys and values",
         arguments: [
             ("", "v"), (String(repeating: "k", count: 251), "v"), (String(repeating: "é", count: 126), "v"),
-            ("a\nb", "v"), ("a\u{0}b", "v"), ("a\u{202E}", "v"), ("k", String(repeating: "v", count: 8001)),
+            ("a\nb", "v"), ("a\u{0}b", "v"), ("a\u{202E}", "v"), ("k", String(repeating: "v", count: 100_001)),
             ("k", "a\u{0}b"),
         ]
     )

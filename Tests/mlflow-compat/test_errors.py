@@ -11,7 +11,7 @@ import mlflow.pyfunc
 import pytest
 from mlflow.tracking import MlflowClient
 
-from compat import MLFLOW_MAJOR, api, expect_error
+from compat import MLFLOW_MAJOR, api, cairn_only, expect_error
 
 NOT_FOUND, EXISTS, INVALID = "RESOURCE_DOES_NOT_EXIST", "RESOURCE_ALREADY_EXISTS", "INVALID_PARAMETER_VALUE"
 
@@ -129,3 +129,20 @@ def test_raw_errors_are_never_retried_5xx(cairn, world):
         ("GET", "/api/2.0/mlflow/model-versions/get", {"params": {"name": world.model, "version": "999"}}),
     ]:
         _json_error(api(cairn.url, method, path, **kwargs), 404, NOT_FOUND)
+
+
+@cairn_only
+@pytest.mark.parametrize("method,path", [
+    ("POST", "/api/3.0/mlflow/traces/search"),
+    ("GET", "/api/3.0/mlflow/traces/tr-0123/info"),
+    ("POST", "/api/2.0/mlflow/traces"),
+    ("POST", "/api/3.0/mlflow/scorers/register"),
+    ("GET", "/api/3.0/mlflow/datasets/search"),
+    ("POST", "/api/2.0/mlflow/gateway/endpoints/create"),
+])
+def test_genai_endpoints_say_they_are_out_of_scope(cairn, method, path):
+    response = api(cairn.url, method, path, json={})
+    assert response.status_code == 404, response.text
+    body = response.json()
+    assert body["error_code"] == "ENDPOINT_NOT_FOUND"
+    assert "model registry" in body["message"] and "out of its scope" in body["message"], body["message"]

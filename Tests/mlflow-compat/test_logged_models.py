@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mlflow
 import mlflow.sklearn
+import pytest
+from mlflow.exceptions import MlflowException
 
 from compat import log_small_model, needs_mlflow3, same_predictions, small_model
 
@@ -75,3 +77,33 @@ def test_log_model_upload_failure_is_recorded(client, unique, workdir):
     failed = client.search_logged_models(experiment_ids=[run.info.experiment_id])
     assert [str(m.status) for m in failed] == ["FAILED"]
     assert client.search_registered_models(filter_string=f"name = '{name}'") == []
+
+
+def test_log_model_in_a_run_with_more_than_100_params(client, unique, workdir):
+    """The 3.x client sends a run's first 100 params with the logged model and the rest to logged-models/{id}/params
+    (a 404 there made `log_model` raise)."""
+    mlflow.set_experiment(unique("many-params"))
+    params = {f"p{i:03d}": str(i) for i in range(150)}
+    name = unique("many-params-model")
+    with mlflow.start_run():
+        mlflow.log_params(params)
+        info = log_small_model(registered_model_name=name)
+    assert client.get_logged_model(info.model_id).params == params
+    client.log_model_params(info.model_id, {"extra": "1", "p000": "0"})  # new, and the same value again
+    assert client.get_logged_model(info.model_id).params == {**params, "extra": "1"}
+    with pytest.raises(MlflowException) as changed:
+        client.log_model_params(info.model_id, {"p001": "changed"})
+    assert changed.value.error_code == "INVALID_PARAMETER_VALUE"
+    assert client.get_model_version(name, "1").status == "READY"
+
+
+def test_list_logged_model_artifacts(client, unique, workdir):
+    mlflow.set_experiment(unique("list-logged"))
+    with mlflow.start_run():
+        info = log_small_model()
+    files = {f.path: f for f in client.list_logged_model_artifacts(info.model_id)}
+    assert "MLmodel" in files and not files["MLmodel"].is_dir and files["MLmodel"].file_size > 0, files
+    directories = [path for path, f in files.items() if f.is_dir]
+    for directory in directories:
+        inside = client.list_logged_model_artifacts(info.model_id, directory)
+        assert inside and all(f.path.startswith(directory + "/") for f in inside), inside

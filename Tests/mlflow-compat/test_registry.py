@@ -309,3 +309,36 @@ def test_load_model_from_empty_stage_fails_cleanly(client, unique, stage):
     client.create_registered_model(name)
     with pytest.raises(mlflow.exceptions.MlflowException, match=f"stage '{stage}'"):
         mlflow.pyfunc.load_model(f"models:/{name}/{stage}")
+
+
+def test_tag_values_as_long_as_mlflow_allows(client, unique):
+    """Registry tags up to 100,000 characters (prompt templates live there), experiment tags up to 20,000
+    (`mlflow.note.content`); run tags keep MLflow's 8,000."""
+    name = client.create_registered_model(unique("long-tags")).name
+    template = "Answer the question: {{question}}\n" * 2900  # 98,600 characters
+    client.set_registered_model_tag(name, "template", template)
+    assert client.get_registered_model(name).tags["template"] == template
+    experiment_id = client.create_experiment(unique("long-note"))
+    note = "n" * 20_000
+    client.set_experiment_tag(experiment_id, "mlflow.note.content", note)
+    assert client.get_experiment(experiment_id).tags["mlflow.note.content"] == note
+    expect_error("INVALID_PARAMETER_VALUE", client.set_registered_model_tag, name, "too-long", "x" * 100_001)
+    run = client.create_run(experiment_id)
+    expect_error("INVALID_PARAMETER_VALUE", client.set_tag, run.info.run_id, "too-long", "x" * 8_001)
+
+
+@needs_mlflow3
+def test_prompt_registry(client, unique):
+    """MLflow 3's prompt registry rides on registered models and their tags."""
+    name = unique("prompt").replace("-", "_")
+    template = "Summarize {{text}} in {{count}} sentences. " + "Be concise. " * 500
+    first = mlflow.genai.register_prompt(name=name, template=template, commit_message="first")
+    assert first.version == 1
+    second = mlflow.genai.register_prompt(name=name, template=template + "Use plain words.")
+    assert second.version == 2
+    loaded = mlflow.genai.load_prompt(f"prompts:/{name}/1")
+    assert loaded.template == template
+    assert loaded.format(text="the report", count=2).startswith("Summarize the report in 2 sentences.")
+    assert mlflow.genai.load_prompt(f"prompts:/{name}/2").template.endswith("Use plain words.")
+    found = mlflow.genai.search_prompts(filter_string=f"name = '{name}'")
+    assert [p.name for p in found] == [name]

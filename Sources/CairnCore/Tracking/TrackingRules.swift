@@ -9,8 +9,10 @@ public enum TrackingRules {
     public static let maxKeyLength = 250
     /// Longest param value, in characters.
     public static let maxParamValueLength = 6000
-    /// Longest tag value, in characters.
+    /// Longest run or logged-model tag value, in characters.
     public static let maxTagValueLength = 8000
+    /// Longest experiment tag value, in characters (MLflow's limit: `mlflow.note.content` lives there).
+    public static let maxExperimentTagValueLength = 20_000
     /// Longest experiment or logged-model name, in bytes.
     public static let maxNameBytes = 500
     /// Most results one search page may ask for (MLflow's threshold).
@@ -31,11 +33,13 @@ public enum TrackingRules {
         }
     }
 
-    /// A tag value of at most 8,000 characters without NUL.
+    /// A tag value of at most `limit` characters (8,000 unless given) without NUL.
     /// - Throws: `.invalidArgument`.
-    public static func validateTagValue(_ value: String, key: String) throws(RegistryError) {
-        guard value.count <= maxTagValueLength else {
-            throw .invalid("The value of tag '\(key)' is \(value.count) characters; the limit is \(maxTagValueLength).")
+    public static func validateTagValue(_ value: String, key: String, limit: Int = maxTagValueLength)
+        throws(RegistryError)
+    {
+        guard value.count <= limit else {
+            throw .invalid("The value of tag '\(key)' is \(value.count) characters; the limit is \(limit).")
         }
         if value.unicodeScalars.contains(where: { $0.value == 0 }) {
             throw .invalid("The value of tag '\(key)' contains a NUL character.")
@@ -44,10 +48,12 @@ public enum TrackingRules {
 
     /// Keys and values of a tag map.
     /// - Throws: `.invalidArgument`.
-    public static func validateTags(_ tags: [String: String]) throws(RegistryError) {
+    public static func validateTags(_ tags: [String: String], valueLimit: Int = maxTagValueLength)
+        throws(RegistryError)
+    {
         for (key, value) in tags {
             try validateKey(key, kind: "tag")
-            try validateTagValue(value, key: key)
+            try validateTagValue(value, key: key, limit: valueLimit)
         }
     }
 

@@ -79,6 +79,8 @@ public protocol TrackingTransaction: TrackingReader {
     func updateLoggedModel(_ model: LoggedModel) async throws
     /// Inserts or replaces tags.
     func putLoggedModelTags(modelID: String, tags: [String: String]) async throws
+    /// Inserts or replaces params (the service refuses changed values first).
+    func putLoggedModelParams(modelID: String, params: [String: String]) async throws
     /// Returns whether the tag existed.
     func deleteLoggedModelTag(modelID: String, key: String) async throws -> Bool
 
