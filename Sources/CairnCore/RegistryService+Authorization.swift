@@ -130,7 +130,7 @@ extension RegistryService {
         UseCaseRule("logOutputs(runID:outputs:actor:)", .global(.write)),
         UseCaseRule("deleteRunTag(runID:key:actor:)", .global(.write)),
         UseCaseRule("searchRuns(experimentIDs:stages:clauses:order:pageToken:limit:actor:)", .global(.read)),
-        UseCaseRule("metricHistory(runID:key:limit:actor:)", .global(.read)),
+        UseCaseRule("metricHistory(runID:key:pageToken:limit:actor:)", .global(.read)),
         UseCaseRule("createLoggedModel(experimentID:name:sourceRunID:modelType:params:tags:actor:)", .global(.write)),
         UseCaseRule("loggedModel(id:actor:)", .global(.read)),
         UseCaseRule("finalizeLoggedModel(id:status:actor:)", .global(.write)),

@@ -233,13 +233,29 @@ extension RegistryService {
     /// Every logged point of one metric of a run, by step then timestamp, at most `limit`. Needs ``Action/read``
     /// globally.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (run), `.invalidArgument` (limit below 1).
-    public func metricHistory(runID: String, key: String, limit: Int, actor: Principal) async throws -> [MetricPoint] {
+    public func metricHistory(runID: String, key: String, pageToken: String? = nil, limit: Int, actor: Principal)
+        async throws -> Page<MetricPoint>
+    {
         try Authorization.require(actor, .read, model: nil)
         guard limit >= 1 else { throw RegistryError.invalid("max_results must be at least 1; got \(limit).") }
+        let offset = try pageToken.map(Self.metricHistoryOffset) ?? 0
         return try await store.read { reader in
             _ = try await requireRun(reader, runID)
-            return try await reader.metricHistory(runID: runID, key: key, limit: limit)
+            var points = try await reader.metricHistory(runID: runID, key: key, offset: offset, limit: limit + 1)
+            guard points.count > limit else { return Page(items: points, nextPageToken: nil) }
+            points.removeLast()
+            return Page(items: points, nextPageToken: PageToken.encode("metric-history:\(offset + limit)"))
         }
+    }
+
+    /// The position a metric-history page token stands for.
+    static func metricHistoryOffset(_ token: String) throws(RegistryError) -> Int {
+        let key = try PageToken.decode(token)
+        guard key.hasPrefix("metric-history:"), let offset = Int(key.dropFirst("metric-history:".count)), offset >= 0
+        else {
+            throw .invalid("The page token is not a metric-history token. Pass back the next_page_token unchanged.")
+        }
+        return offset
     }
 
     // MARK: Helpers

@@ -251,14 +251,16 @@ enum MLflowRunRoutes {
     static func metricHistory(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let points = try await service.metricHistory(
+        let page = try await service.metricHistory(
             runID: try input.required(anyOf: runKeys),
             key: try input.required("metric_key"),
+            pageToken: try input.pageToken(),
             limit: try input.limit(default: 25_000, max: 1_000_000),
             actor: context.principal
         )
         var object = JSONObject()
-        object.set("metrics", list: points.map { MLflowEntities.metric($0, withIDs: false) })
+        object.set("metrics", list: page.items.map { MLflowEntities.metric($0, withIDs: false) })
+        if let next = page.nextPageToken { object.set("next_page_token", next) }
         return MLflowResponse.json(object)
     }
 }

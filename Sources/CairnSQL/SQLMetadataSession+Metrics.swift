@@ -3,14 +3,14 @@ import CairnCore
 extension SQLMetadataSession {
     // MARK: Metrics
 
-    public func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint] {
+    public func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [MetricPoint] {
         guard limit > 0 else { return [] }
         return try await run(
             """
             SELECT run_id, \(TrackingRows.metricColumns) FROM run_metrics WHERE run_id = ? AND key = ?
-            ORDER BY step, timestamp, seq LIMIT ?
+            ORDER BY step, timestamp, seq LIMIT ? OFFSET ?
             """,
-            [.text(runID), .text(key), .int(limit)]
+            [.text(runID), .text(key), .int(limit), .int(max(offset, 0))]
         ).map(TrackingRows.metric)
     }
 

@@ -15,8 +15,8 @@ extension InMemoryMetadataStore.Reader {
     func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run] {
         state.runs(experimentIDs: experimentIDs, in: stages)
     }
-    func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint] {
-        state.metricHistory(runID: runID, key: key, limit: limit)
+    func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [MetricPoint] {
+        state.metricHistory(runID: runID, key: key, offset: offset, limit: limit)
     }
     func loggedModel(id: String) async throws -> LoggedModel? { state.loggedModel(id: id) }
     func loggedModels(experimentIDs: [String]) async throws -> [LoggedModel] {
@@ -42,8 +42,8 @@ extension InMemoryMetadataStore.Transaction {
     func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run] {
         try await reader().runs(experimentIDs: experimentIDs, in: stages)
     }
-    func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint] {
-        try await reader().metricHistory(runID: runID, key: key, limit: limit)
+    func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [MetricPoint] {
+        try await reader().metricHistory(runID: runID, key: key, offset: offset, limit: limit)
     }
     func loggedModel(id: String) async throws -> LoggedModel? { try await reader().loggedModel(id: id) }
     func loggedModels(experimentIDs: [String]) async throws -> [LoggedModel] {

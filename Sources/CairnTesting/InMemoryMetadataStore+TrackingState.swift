@@ -45,12 +45,12 @@ extension InMemoryState {
             .map(loaded)
     }
 
-    func metricHistory(runID: String, key: String, limit: Int) -> [MetricPoint] {
+    func metricHistory(runID: String, key: String, offset: Int, limit: Int) -> [MetricPoint] {
         let points = (tracking.metrics[runID] ?? []).enumerated().filter { same($0.element.key, key) }
         let sorted = points.sorted { a, b in
             (a.element.step, a.element.timestamp, a.offset) < (b.element.step, b.element.timestamp, b.offset)
         }
-        return sorted.prefix(max(limit, 0)).map(\.element)
+        return sorted.dropFirst(max(offset, 0)).prefix(max(limit, 0)).map(\.element)
     }
 
     func loggedModel(id: String) -> LoggedModel? { tracking.loggedModels[id].map(loaded) }

@@ -49,6 +49,20 @@ extension MetadataStoreConformance {
                     == Array(expected.prefix(2))
             )
             #expect(try await store.read { try await $0.metricHistory(runID: "r1", key: "nope", limit: 9) }.isEmpty)
+            // Pages at every size neither repeat nor skip a point.
+            for size in 1...4 {
+                var paged: [MetricPoint] = []
+                var offset = 0
+                while true {
+                    let page = try await store.read { [offset] in
+                        try await $0.metricHistory(runID: "r1", key: "loss", offset: offset, limit: size)
+                    }
+                    paged += page
+                    offset += size
+                    if page.count < size { break }
+                }
+                #expect(paged == expected, "page size \(size)")
+            }
             func newest(_ key: String) -> MetricPoint {
                 stored(
                     all.filter { $0.key == key }.reduce(nil) { (best: MetricPoint?, point) in

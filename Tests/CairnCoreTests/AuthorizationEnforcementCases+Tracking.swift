@@ -57,7 +57,7 @@ extension EnforcementCase {
                 actor: $1
             )
         },
-        global("metricHistory(runID:key:limit:actor:)", .read) {
+        global("metricHistory(runID:key:pageToken:limit:actor:)", .read) {
             _ = try await $0.metricHistory(runID: $2.runID, key: "loss", limit: 10, actor: $1)
         },
         global("createLoggedModel(experimentID:name:sourceRunID:modelType:params:tags:actor:)", .write) {

@@ -40,10 +40,10 @@ struct TrackingLogBatchTests {
         let loaded = try await service.run(id: run.id, actor: alice)
         #expect(loaded.metrics["loss"]?.value == 0.4)
         #expect(loaded.metrics["acc"]?.runID == run.id)
-        let history = try await service.metricHistory(runID: run.id, key: "loss", limit: 25_000, actor: alice)
+        let history = try await service.metricHistory(runID: run.id, key: "loss", limit: 25_000, actor: alice).items
         #expect(history.map(\.value) == [0.9, 0.5, 0.4])
-        #expect(try await service.metricHistory(runID: run.id, key: "loss", limit: 1, actor: alice).count == 1)
-        #expect(try await service.metricHistory(runID: run.id, key: "none", limit: 10, actor: alice).isEmpty)
+        #expect(try await service.metricHistory(runID: run.id, key: "loss", limit: 1, actor: alice).items.count == 1)
+        #expect(try await service.metricHistory(runID: run.id, key: "none", limit: 10, actor: alice).items.isEmpty)
     }
 
     @Test("NaN and infinite metric values are kept")

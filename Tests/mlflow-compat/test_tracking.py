@@ -307,3 +307,17 @@ def test_log_model_history_tag_on_2x_client(client, unique, workdir):
     assert [entry["artifact_path"] for entry in history] == ["model"]
     assert history[0]["run_id"] == run.info.run_id
     assert "sklearn" in history[0]["flavors"]
+
+
+def test_metric_history_past_25000_points(client, unique):
+    """get_metric_history pages (next_page_token) instead of stopping at the server's page size."""
+    experiment_id = client.create_experiment(unique("long-history"))
+    run_id = client.create_run(experiment_id).info.run_id
+    from mlflow.entities import Metric
+    total = 25_400
+    for start in range(0, total, 1000):
+        client.log_batch(run_id, metrics=[Metric("loss", 1.0 / (i + 1), 1_700_000_000_000 + i, i)
+                                          for i in range(start, min(start + 1000, total))])
+    history = client.get_metric_history(run_id, "loss")
+    assert len(history) == total
+    assert [m.step for m in history] == list(range(total))

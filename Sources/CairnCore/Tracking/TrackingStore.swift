@@ -1,7 +1,7 @@
 /// Tracking queries of the metadata store (experiments, runs, metrics, logged models, the artifact tree).
 /// Part of ``MetadataReader``: one store, one transaction for registry and tracking changes alike.
 ///
-/// Every metric point read back (``metricHistory(runID:key:limit:)``, `Run.metrics`, `LoggedModel.metrics`) carries
+/// Every metric point read back (``metricHistory(runID:key:offset:limit:)``, `Run.metrics`, `LoggedModel.metrics`) carries
 /// `runID` = the run it was appended to. "Latest" is ``MetricPoint/isNewer(than:)``; of points where neither is newer,
 /// the one logged first wins. Ids and names compare exactly (code points); ties in orderings break by id in
 /// code-point order.
@@ -18,8 +18,9 @@ public protocol TrackingReader: Sendable {
     /// Every run of these experiments in `stages` (all when empty), fully loaded, by start time descending (runs
     /// without a start time last), then id.
     func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run]
-    /// Every logged point of one metric of a run, by step, then timestamp, then logging order, at most `limit`.
-    func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint]
+    /// The logged points of one metric of a run, by step, then timestamp, then logging order: at most `limit`,
+    /// after skipping the first `offset` (the order is total, so pages neither repeat nor skip points).
+    func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [MetricPoint]
 
     /// A logged model with its params, tags and metrics (points logged with its id by any run, latest per key,
     /// sorted by key).
@@ -89,4 +90,11 @@ public protocol TrackingTransaction: TrackingReader {
     /// Removes the artifact files at or below `prefix` (as in ``TrackingReader/artifacts(under:limit:)``, without a
     /// limit); returns them sorted by path.
     func deleteArtifacts(under prefix: String) async throws -> [ArtifactEntry]
+}
+
+extension TrackingReader {
+    /// The first `limit` points of one metric's history.
+    public func metricHistory(runID: String, key: String, limit: Int) async throws -> [MetricPoint] {
+        try await metricHistory(runID: runID, key: key, offset: 0, limit: limit)
+    }
 }
