@@ -136,10 +136,10 @@ enum AliasRoutes {
             let uri = try? ModelURI(parsing: String(text)),
             Authorization.decide(context.principal, .read, model: uri.modelName).isAllowed
         else { return try await resolve(request, context, service) }
-        if let body = cache.lookup(key) { return JSONResponse.make(body: body) }
+        if let hit = cache.lookup(key) { return JSONResponse.make(body: hit.body) }
         let generation = cache.currentGeneration
         let body = try await resolveBody(request, context, service)
-        cache.store(body, for: key, generation: generation)
+        cache.store(body, model: uri.modelName, for: key, generation: generation)
         return JSONResponse.make(body: body)
     }
 

@@ -12,6 +12,7 @@ public final class ResponseCache: Sendable {
     private struct Entry {
         var generation: UInt64
         var body: ByteBuffer
+        var model: String
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -26,18 +27,20 @@ public final class ResponseCache: Sendable {
     /// The current generation; read it before computing a response to store.
     public var currentGeneration: UInt64 { generation() }
 
-    public func lookup(_ key: String) -> ByteBuffer? {
+    /// The answer stored under `key` in the current generation, with the model whose read rule governs it.
+    public func lookup(_ key: String) -> (body: ByteBuffer, model: String)? {
         let now = generation()
         return entries.withLock { entries in
             guard let entry = entries[key], entry.generation == now else { return nil }
-            return entry.body
+            return (entry.body, entry.model)
         }
     }
 
-    public func store(_ body: ByteBuffer, for key: String, generation: UInt64) {
+    /// Stores `body`, the answer about `model`, under `key` for `generation` (read before computing it).
+    public func store(_ body: ByteBuffer, model: String, for key: String, generation: UInt64) {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Entry(generation: generation, body: body)
+            entries[key] = Entry(generation: generation, body: body, model: model)
         }
     }
 }

@@ -151,41 +151,44 @@ struct MLflowRoute: Sendable {
     /// write and served to every caller allowed to read the model.
     struct CachedRead: Sendable {
         typealias Body = @Sendable (MLflowInput, CairnRequestContext, RegistryService) async throws -> JSONObject
-        /// The arguments that determine the answer; the first is the model's `name`.
+        /// The arguments that must be well-formed for an answer to be stored; the first is the model's `name`.
         var keys: [String]
-        /// Argument lists that determine the answer too (`stages`).
+        /// Argument lists that must be well-formed too (`stages`).
         var lists: [String] = []
         var body: Body
 
-        /// The model named and the cache key of `input`; `nil` when the input cannot be cached (bad or missing
-        /// arguments: the uncached path answers them with their error).
-        func key(_ input: MLflowInput, route: String) -> (model: String, key: String)? {
+        /// The model `input` names, when its arguments are well-formed (strings where strings are expected): only
+        /// then is an answer stored; the uncached path answers anything else with its error.
+        func model(in input: MLflowInput) -> String? {
             guard let model = try? input.string(keys[0]), !model.isEmpty else { return nil }
-            var key = route
-            for name in keys {
-                guard let value = try? input.string(name) else { return nil }
-                key += "\u{0}" + value
-            }
-            for name in lists {
-                guard let values = try? input.strings(name) else { return nil }
-                key += "\u{0}" + values.joined(separator: "\u{1}")
-            }
-            return (model, key)
+            guard keys.allSatisfy({ (try? input.string($0)) != nil }),
+                lists.allSatisfy({ (try? input.strings($0)) != nil })
+            else { return nil }
+            return model
         }
 
-        /// The handler through `cache`. A hit skips the core, so the core's read rule is applied first; a caller it
-        /// refuses takes the uncached path, where the core refuses it. Only successful answers are stored, under
-        /// the generation read before computing them.
+        /// The handler through `cache`, keyed by the raw query (GET) or body (POST), so a hit parses nothing. A hit
+        /// skips the core, so the core's read rule is applied to the entry's model first; a caller it refuses takes
+        /// the uncached path, where the core refuses it. Only successful answers are stored, under the generation
+        /// read before computing them, and only for inputs whose arguments are well-formed.
         func handler(through cache: ResponseCache, route: String) -> Handler {
             { [self] request, context, service in
-                let input = try await MLflowInput.read(request)
-                guard let (model, key) = key(input, route: route),
+                let collected = request.method == .get ? nil : try await MLflowInput.body(of: request)
+                let rawKey = route + "\u{0}" + (collected.map { String(buffer: $0) } ?? request.uri.query ?? "")
+                if let hit = cache.lookup(rawKey),
+                    Authorization.decide(context.principal, .read, model: hit.model).isAllowed
+                {
+                    return MLflowResponse.json(body: hit.body)
+                }
+                let input =
+                    try collected.map { try MLflowInput.parse(body: $0, contentType: request.headers[.contentType]) }
+                    ?? MLflowInput(source: .query(try MLflowInput.queryPairs(request.uri.query)))
+                guard let model = model(in: input),
                     Authorization.decide(context.principal, .read, model: model).isAllowed
                 else { return MLflowResponse.json(try await body(input, context, service)) }
-                if let hit = cache.lookup(key) { return MLflowResponse.json(body: hit) }
                 let generation = cache.currentGeneration
                 let buffer = ByteBuffer(string: try await body(input, context, service).value.serialized)
-                cache.store(buffer, for: key, generation: generation)
+                cache.store(buffer, model: model, for: rawKey, generation: generation)
                 return MLflowResponse.json(body: buffer)
             }
         }

@@ -28,6 +28,12 @@ struct MLflowInput: Sendable {
         if request.method == .get {
             return MLflowInput(source: .query(try queryPairs(request.uri.query)))
         }
+        return try parse(body: try await body(of: request), contentType: request.headers[.contentType])
+    }
+
+    /// The raw JSON body of a POST/PATCH/DELETE, after the media-type check.
+    /// - Throws: `.invalidArgument` for a non-JSON Content-Type; `.payloadTooLarge` past ``maxBodyBytes``.
+    static func body(of request: Request) async throws -> ByteBuffer {
         // A content type, when sent, must be JSON even for an empty body: a cross-site form post is not a call.
         let contentType = request.headers[.contentType]
         if let contentType, !contentType.isEmpty, !JSONMediaType.matches(contentType) {
@@ -36,7 +42,11 @@ struct MLflowInput: Sendable {
                 "Bad Request. Content-Type must be 'application/json' (got '\(contentType.prefix(80))')."
             )
         }
-        let buffer = try await RequestBodyReader.collect(request, limit: maxBodyBytes)
+        return try await RequestBodyReader.collect(request, limit: maxBodyBytes)
+    }
+
+    /// The arguments in a collected body (see ``read(_:)``).
+    static func parse(body buffer: ByteBuffer, contentType: String?) throws -> MLflowInput {
         let bytes = Data(buffer.readableBytesView)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return MLflowInput(source: .json(JSONObject()))
