@@ -5,12 +5,33 @@ extension RegistryService {
     /// `_cairn/versions/<version id>/<manifest path>`. Version ids never change (model names can).
     static let versionsNamespace = "_cairn/versions"
 
-    /// Where an MLflow client downloads a version from: its sealed files, not the source they were snapshotted from.
-    /// Needs ``Action/read`` on the model.
+    /// Where an MLflow client downloads a version from: its sealed files, not the source they were snapshotted from;
+    /// for a version registered from an external store (`s3://…`, `gs://…`) whose files Cairn never held, that
+    /// source, as MLflow answers (the version says its files are not sealed). Needs ``Action/read`` on the model.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func downloadURI(modelName: String, number: Int, actor: Principal) async throws -> String {
         let version = try await version(modelName: modelName, number: number, actor: actor)
+        if version.manifest?.entries.isEmpty ?? true, let source = version.lineage.source, Self.isExternal(source) {
+            return source
+        }
         return "mlflow-artifacts:/\(Self.versionsNamespace)/\(version.id)"
+    }
+
+    /// Whether `uri` names a store outside Cairn: a URI with a scheme other than `models`, `runs`,
+    /// `mlflow-artifacts` and `file` (paths and internal addresses never get this far: ``LocationPolicy``).
+    static func isExternal(_ uri: String) -> Bool {
+        guard let colon = uri.firstIndex(of: ":") else { return false }
+        let scheme = uri[..<colon].lowercased()
+        guard !scheme.isEmpty, scheme.first!.isLetter,
+            scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        else { return false }
+        return !["models", "runs", "mlflow-artifacts", "file"].contains(scheme)
+    }
+
+    /// The status message of a version whose files stay in an external store.
+    static func unsealedMessage(_ source: String) -> String {
+        "Files are not sealed by Cairn: they stay at \(source.prefix(2000)), which Cairn neither stores nor verifies; "
+            + "MLflow clients download them from there. Register from runs:/ or push the files to seal them."
     }
 
     /// Lists a directory of the artifact tree, including the read-only view of sealed versions. Needs

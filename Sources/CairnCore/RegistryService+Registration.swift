@@ -82,6 +82,7 @@ extension RegistryService {
             let manifest = Manifest(entries: files)
             version.manifest = manifest
             version.status = .ready
+            if files.isEmpty, Self.isExternal(source) { version.statusMessage = Self.unsealedMessage(source) }
             try await tx.updateVersion(version)
             try await record(
                 tx,

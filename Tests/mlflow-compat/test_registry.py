@@ -342,3 +342,16 @@ def test_prompt_registry(client, unique):
     assert mlflow.genai.load_prompt(f"prompts:/{name}/2").template.endswith("Use plain words.")
     found = mlflow.genai.search_prompts(filter_string=f"name = '{name}'")
     assert [p.name for p in found] == [name]
+
+
+def test_versions_from_external_stores_download_from_there(client, unique):
+    """A version registered from s3:// or gs:// has no files in Cairn: MLflow answers the external source as the
+    download location (so load_model fetches it from there), and the version says its files are not sealed."""
+    name = client.create_registered_model(unique("external")).name
+    for source in ("s3://models-bucket/fraud/7/model", "gs://another-bucket/path/to/model"):
+        version = client.create_model_version(name, source=source)
+        assert version.status == "READY"
+        assert client.get_model_version_download_uri(name, version.version) == source
+        assert "not sealed" in client.get_model_version(name, version.version).status_message
+    registered = mlflow.register_model("s3://models-bucket/fraud/8/model", name)
+    assert client.get_model_version_download_uri(name, registered.version) == "s3://models-bucket/fraud/8/model"
