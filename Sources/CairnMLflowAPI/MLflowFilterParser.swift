@@ -116,6 +116,15 @@ struct MLflowFilterParser {
         }
         if !text.isEmpty { return text }
         let word = readWord().uppercased()
+        if word == "IS" {
+            skipSpaces()
+            var next = readWord().uppercased()
+            if next == "NOT" {
+                skipSpaces()
+                next = "NOT " + readWord().uppercased()
+            }
+            return "IS \(next)"
+        }
         if word == "NOT" {
             skipSpaces()
             let next = readWord().uppercased()
@@ -128,6 +137,7 @@ struct MLflowFilterParser {
     }
 
     private mutating func value(for op: SearchClause.Operator) throws -> SearchClause.Value {
+        if op == .isNull || op == .isNotNull { return .string("") }
         if op == .isIn || op == .notIn {
             guard peek == "(" else { throw invalid("Invalid filter: \(op.rawValue) needs a list such as ('a', 'b').") }
             position += 1

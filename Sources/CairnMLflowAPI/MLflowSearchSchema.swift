@@ -38,7 +38,7 @@ struct MLflowSearchSchema: Sendable {
     /// `experiments/search`.
     static let experiments = MLflowSearchSchema(
         stringAttributes: ["name"],
-        numericAttributes: ["creation_time", "last_update_time"],
+        numericAttributes: ["experiment_id", "creation_time", "last_update_time"],
         entities: ["tags"],
         orderAttributes: ["name", "experiment_id", "creation_time", "last_update_time"]
     )
@@ -48,15 +48,20 @@ struct MLflowSearchSchema: Sendable {
         stringAttributes: ["run_id", "run_name", "status", "user_id", "artifact_uri", "lifecycle_stage"],
         numericAttributes: ["start_time", "end_time", "created"],
         entities: ["tags", "params", "metrics", "datasets"],
-        orderAttributes: ["run_id", "run_name", "status", "user_id", "start_time", "end_time", "created"]
+        tagComparators: [.equal, .notEqual, .like, .caseInsensitiveLike, .isNull, .isNotNull],
+        orderAttributes: [
+            "run_id", "run_name", "status", "user_id", "start_time", "end_time", "created", "artifact_uri",
+        ]
     )
 
     /// `logged-models/search`.
     static let loggedModels = MLflowSearchSchema(
         stringAttributes: ["name", "model_id", "model_type", "status", "source_run_id"],
-        numericAttributes: ["creation_timestamp", "creation_time", "last_updated_timestamp"],
+        numericAttributes: ["creation_timestamp", "creation_time", "last_updated_timestamp", "last_updated_time"],
         entities: ["tags", "params", "metrics"],
-        orderAttributes: ["name", "model_id", "creation_timestamp", "creation_time", "last_updated_timestamp"]
+        orderAttributes: [
+            "name", "model_id", "creation_timestamp", "creation_time", "last_updated_timestamp", "last_updated_time",
+        ]
     )
 
     private var allAttributes: [String] { stringAttributes + numericAttributes }

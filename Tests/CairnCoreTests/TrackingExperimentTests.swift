@@ -156,6 +156,6 @@ struct TrackingExperimentTests {
                 actor: alice
             )
         }
-        #expect(error?.message.contains("creation_time, last_update_time, name") == true)
+        #expect(error?.message.contains("creation_time, experiment_id, last_update_time, name") == true)
     }
 }

@@ -107,3 +107,16 @@ def test_list_logged_model_artifacts(client, unique, workdir):
     for directory in directories:
         inside = client.list_logged_model_artifacts(info.model_id, directory)
         assert inside and all(f.path.startswith(directory + "/") for f in inside), inside
+
+
+def test_search_logged_models_by_id_and_times(client, unique, workdir):
+    experiment_id = mlflow.set_experiment(unique("search-logged")).experiment_id
+    with mlflow.start_run():
+        first = log_small_model(name="first")
+        second = log_small_model(name="second")
+    found = client.search_logged_models([experiment_id], filter_string=f"model_id = '{first.model_id}'")
+    assert [m.model_id for m in found] == [first.model_id]
+    newest = client.search_logged_models([experiment_id], order_by=[{"field_name": "creation_time", "ascending": False}])
+    assert {m.model_id for m in newest} == {first.model_id, second.model_id}
+    recent = client.search_logged_models([experiment_id], filter_string="last_updated_time > 0")
+    assert len(recent) == 2

@@ -321,3 +321,28 @@ def test_metric_history_past_25000_points(client, unique):
     history = client.get_metric_history(run_id, "loss")
     assert len(history) == total
     assert [m.step for m in history] == list(range(total))
+
+
+def test_searches_that_work_on_mlflow(client, unique):
+    """Filters and sort keys MLflow accepts: IS NULL / IS NOT NULL on tags and params, the `created` alias,
+    order_by artifact_uri, experiments by experiment_id."""
+    experiment_id = client.create_experiment(unique("searches"))
+    tagged = client.create_run(experiment_id, tags={"team": "risk"}).info.run_id
+    plain = client.create_run(experiment_id).info.run_id
+    client.log_param(plain, "lr", "0.1")
+
+    def ids(filter_string, order_by=None):
+        return {r.info.run_id for r in client.search_runs([experiment_id], filter_string, order_by=order_by)}
+
+    assert ids("tags.team IS NULL") == {plain}
+    assert ids("tags.team IS NOT NULL") == {tagged}
+    assert ids("params.lr IS NULL") == {tagged}
+    assert ids("params.lr IS NOT NULL") == {plain}
+    assert ids("attributes.created > 0") == {tagged, plain}
+    assert ids("", order_by=["attributes.artifact_uri DESC"]) == {tagged, plain}
+    assert ids("", order_by=["attributes.created ASC"]) == {tagged, plain}
+
+    found = client.search_experiments(filter_string=f"attribute.experiment_id = '{experiment_id}'")
+    assert [e.experiment_id for e in found] == [experiment_id]
+    ordered = client.search_experiments(order_by=["experiment_id DESC"], max_results=2)
+    assert len(ordered) == 2 and int(ordered[0].experiment_id) > int(ordered[1].experiment_id)

@@ -25,6 +25,10 @@ public struct SearchClause: Hashable, Sendable {
         case caseInsensitiveLike = "ILIKE"
         case isIn = "IN"
         case notIn = "NOT IN"
+        /// The tag or param is absent (its value is ignored).
+        case isNull = "IS NULL"
+        /// The tag or param is present (its value is ignored).
+        case isNotNull = "IS NOT NULL"
     }
 
     public enum Value: Hashable, Sendable {

@@ -87,6 +87,11 @@ public enum TrackingSearch {
         let numeric = T.isNumeric(clause.field)
         let shown = "\(clause.field.displayName) \(clause.op.rawValue)"
         switch (clause.op, clause.value) {
+        case (.isNull, _), (.isNotNull, _):
+            switch clause.field {
+            case .tag, .param: return
+            default: throw .invalid("'\(shown)' applies to tags and params only.")
+            }
         case (.isIn, .list), (.notIn, .list):
             if numeric { throw .invalid("'\(shown)' is not supported: IN and NOT IN compare strings only.") }
         case (.isIn, _), (.notIn, _):
@@ -112,7 +117,10 @@ public enum TrackingSearch {
         if case .dataset(let key) = clause.field {
             return item.datasetValues(key).contains { compare(.string($0), clause.op, clause.value) }
         }
-        guard let actual = item.value(of: clause.field) else { return false }
+        let actual = item.value(of: clause.field)
+        if clause.op == .isNull { return actual == nil }
+        if clause.op == .isNotNull { return actual != nil }
+        guard let actual else { return false }
         return compare(actual, clause.op, clause.value)
     }
 
@@ -137,7 +145,7 @@ public enum TrackingSearch {
         case .lessOrEqual: a <= b
         case .greater: a > b
         case .greaterOrEqual: a >= b
-        case .like, .caseInsensitiveLike, .isIn, .notIn: false
+        case .like, .caseInsensitiveLike, .isIn, .notIn, .isNull, .isNotNull: false
         }
     }
 
@@ -152,7 +160,7 @@ public enum TrackingSearch {
         case .lessOrEqual: !b.utf8.lexicographicallyPrecedes(a.utf8)
         case .greater: b.utf8.lexicographicallyPrecedes(a.utf8)
         case .greaterOrEqual: !a.utf8.lexicographicallyPrecedes(b.utf8)
-        case .isIn, .notIn: false
+        case .isIn, .notIn, .isNull, .isNotNull: false
         }
     }
 

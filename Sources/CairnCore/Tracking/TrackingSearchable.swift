@@ -44,7 +44,7 @@ extension Run: TrackingSearchable {
     static let kind = "run"
     static let attributes = [
         "run_id": false, "run_name": false, "status": false, "user_id": false, "start_time": true, "end_time": true,
-        "artifact_uri": false, "lifecycle_stage": false,
+        "artifact_uri": false, "lifecycle_stage": false, "created": true,
     ]
     static var supportsDatasets: Bool { true }
 
@@ -54,7 +54,7 @@ extension Run: TrackingSearchable {
         case "run_name": .string(name)
         case "status": .string(status.rawValue)
         case "user_id": .string(userID)
-        case "start_time": startTime.map { .number(Double($0)) }
+        case "start_time", "created": startTime.map { .number(Double($0)) }  // `created`: MLflow's alias
         case "end_time": endTime.map { .number(Double($0)) }
         case "artifact_uri": .string(artifactURI)
         case "lifecycle_stage": .string(lifecycleStage.rawValue)
@@ -79,11 +79,12 @@ extension Run: TrackingSearchable {
 
 extension Experiment: TrackingSearchable {
     static let kind = "experiment"
-    static let attributes = ["name": false, "creation_time": true, "last_update_time": true]
+    static let attributes = ["name": false, "experiment_id": true, "creation_time": true, "last_update_time": true]
 
     func attribute(_ key: String) -> SearchValue? {
         switch key {
         case "name": .string(name)
+        case "experiment_id": Double(id).map(SearchValue.number)  // ids are decimal: compared and sorted as numbers
         case "creation_time": .number(Double(TrackingTime.millis(createdAt)))
         case "last_update_time": .number(Double(TrackingTime.millis(updatedAt)))
         default: nil
@@ -102,18 +103,20 @@ extension Experiment: TrackingSearchable {
 extension LoggedModel: TrackingSearchable {
     static let kind = "logged model"
     static let attributes = [
-        "name": false, "status": false, "model_type": false, "source_run_id": false, "creation_timestamp": true,
-        "last_updated_timestamp": true,
+        "name": false, "model_id": false, "status": false, "model_type": false, "source_run_id": false,
+        "creation_timestamp": true, "creation_time": true, "last_updated_timestamp": true, "last_updated_time": true,
     ]
 
     func attribute(_ key: String) -> SearchValue? {
         switch key {
         case "name": .string(name)
         case "status": .string(status.rawValue)
+        case "model_id": .string(id)
         case "model_type": .string(modelType)
         case "source_run_id": sourceRunID.map(SearchValue.string)
-        case "creation_timestamp": .number(Double(TrackingTime.millis(createdAt)))
-        case "last_updated_timestamp": .number(Double(TrackingTime.millis(updatedAt)))
+        // `creation_time` and `last_updated_time`: the names MLflow's filter and order_by also accept.
+        case "creation_timestamp", "creation_time": .number(Double(TrackingTime.millis(createdAt)))
+        case "last_updated_timestamp", "last_updated_time": .number(Double(TrackingTime.millis(updatedAt)))
         default: nil
         }
     }
