@@ -70,7 +70,8 @@ extension RegistryService {
                 actor: actor,
                 action: "experiment.created",
                 subject: Self.experimentSubject(id),
-                payload: ["name": name, "tags": tags],
+                payload: artifactLocation.map { ["name": name, "tags": tags, "requested_artifact_location": $0] }
+                    ?? ["name": name, "tags": tags],
                 at: now
             )
             return experiment

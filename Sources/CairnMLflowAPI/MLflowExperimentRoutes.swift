@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnCore
+import HTTPTypes
 import Hummingbird
 
 /// `experiments/*`: create, get, get-by-name, search, update (rename), tags, delete, restore.
@@ -20,13 +21,21 @@ enum MLflowExperimentRoutes {
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
+        let requested = try input.string("artifact_location").flatMap { $0.isEmpty ? nil : $0 }
         let experiment = try await service.createExperiment(
             name: try input.required("name"),
             tags: try input.tagDictionary("tags"),
-            artifactLocation: try input.string("artifact_location"),
+            artifactLocation: requested,
             actor: context.principal
         )
-        return MLflowResponse.wrap("experiment_id", .string(experiment.id))
+        var response = MLflowResponse.wrap("experiment_id", .string(experiment.id))
+        // The body must stay MLflow's (the client rejects unknown fields), so the notice travels in a header.
+        if requested != nil {
+            response.headers[HTTPField.Name("Warning")!] =
+                #"299 cairn "artifact_location is not used: Cairn stores the artifacts of experiment "#
+                + #"\#(experiment.id) at \#(experiment.artifactLocation)""#
+        }
+        return response
     }
 
     static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)

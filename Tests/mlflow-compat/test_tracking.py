@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from mlflow.entities import Metric, Param, RunTag, ViewType
 from mlflow.exceptions import MlflowException
+from compat import api, cairn_only
 
 
 
@@ -313,7 +314,7 @@ def test_metric_history_past_25000_points(client, unique):
     """get_metric_history pages (next_page_token) instead of stopping at the server's page size."""
     experiment_id = client.create_experiment(unique("long-history"))
     run_id = client.create_run(experiment_id).info.run_id
-    from mlflow.entities import Metric
+
     total = 25_400
     for start in range(0, total, 1000):
         client.log_batch(run_id, metrics=[Metric("loss", 1.0 / (i + 1), 1_700_000_000_000 + i, i)
@@ -346,3 +347,18 @@ def test_searches_that_work_on_mlflow(client, unique):
     assert [e.experiment_id for e in found] == [experiment_id]
     ordered = client.search_experiments(order_by=["experiment_id DESC"], max_results=2)
     assert len(ordered) == 2 and int(ordered[0].experiment_id) > int(ordered[1].experiment_id)
+
+
+@cairn_only
+def test_requested_artifact_location_is_not_used_and_says_so(cairn, client, unique):
+    """Storage stays server-chosen: the experiment is created, its artifact_location is Cairn's, and the answer says
+    the requested one is not used (a Warning header: the client rejects unknown body fields)."""
+    name = unique("own-location")
+    response = api(cairn.url, "POST", "/api/2.0/mlflow/experiments/create",
+                   json={"name": name, "artifact_location": "s3://team-bucket/experiments"})
+    assert response.status_code == 200, response.text
+    experiment_id = response.json()["experiment_id"]
+    assert "is not used" in response.headers.get("Warning", ""), response.headers
+    assert client.get_experiment(experiment_id).artifact_location.startswith("mlflow-artifacts:")
+    other = client.create_experiment(unique("own-location-2"), artifact_location="s3://team-bucket/other")
+    assert client.get_experiment(other).artifact_location.startswith("mlflow-artifacts:")
