@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from mlflow.entities import Metric, Param, RunTag, ViewType
 from mlflow.exceptions import MlflowException
-from compat import api, cairn_only
+from compat import MLFLOW_MAJOR, api, cairn_only
 
 
 
@@ -362,3 +362,54 @@ def test_requested_artifact_location_is_not_used_and_says_so(cairn, client, uniq
     assert client.get_experiment(experiment_id).artifact_location.startswith("mlflow-artifacts:")
     other = client.create_experiment(unique("own-location-2"), artifact_location="s3://team-bucket/other")
     assert client.get_experiment(other).artifact_location.startswith("mlflow-artifacts:")
+
+
+def test_sklearn_autologging_end_to_end(client, unique, workdir):
+    """mlflow.sklearn.autolog(): params, training metrics, the model (and its dataset input) all land, and the
+    autologged model registers and loads."""
+    from sklearn.linear_model import LogisticRegression
+
+    from compat import small_dataset
+
+    mlflow.set_experiment(unique("autolog"))
+    mlflow.sklearn.autolog(log_input_examples=False, silent=True)
+    try:
+        X, y = small_dataset()
+        with mlflow.start_run() as run:
+            model = LogisticRegression(C=0.5, max_iter=150).fit(X, y)
+    finally:
+        mlflow.sklearn.autolog(disable=True)
+    data = client.get_run(run.info.run_id).data
+    assert data.params["C"] == "0.5" and data.params["max_iter"] == "150"
+    assert "training_accuracy_score" in data.metrics
+    assert data.tags["estimator_name"] == "LogisticRegression"
+    name = unique("autologged")
+    if MLFLOW_MAJOR >= 3:
+        logged = client.search_logged_models([run.info.experiment_id])
+        assert logged, "autolog logged no model"
+        source = f"models:/{logged[0].model_id}"
+    else:
+        source = f"runs:/{run.info.run_id}/model"
+    version = mlflow.register_model(source, name)
+    loaded = mlflow.sklearn.load_model(f"models:/{name}/{version.version}")
+    assert (loaded.predict(X) == model.predict(X)).all()
+
+
+def test_system_metrics_are_logged(client, unique):
+    mlflow.set_experiment(unique("system-metrics"))
+    mlflow.set_system_metrics_sampling_interval(1)
+    mlflow.set_system_metrics_samples_before_logging(1)
+    try:
+        with mlflow.start_run(log_system_metrics=True) as run:
+            time.sleep(3)
+    finally:
+        mlflow.set_system_metrics_sampling_interval(None)
+        mlflow.set_system_metrics_samples_before_logging(None)
+    deadline = time.monotonic() + 15
+    metrics = {}
+    while time.monotonic() < deadline:
+        metrics = client.get_run(run.info.run_id).data.metrics
+        if any(key.startswith("system/") for key in metrics):
+            break
+        time.sleep(0.5)
+    assert any(key.startswith("system/cpu_utilization") for key in metrics), sorted(metrics)
