@@ -61,11 +61,19 @@ extension ModelFilter {
     /// Longest pattern or compared value (bytes): above the longest tag value, and far enough below SQLite's
     /// 50,000-byte pattern limit that its GLOB rewrite (at most 3 bytes a character) still fits.
     public static let maxValueBytes = 8_192
+    /// Most values of one `IN (…)` list.
+    public static let maxListValues = 1000
 
     /// Checks that every value fits ``maxValueBytes``.
     /// - Throws: `.invalidArgument` naming the limit.
     public func validate() throws(RegistryError) {
-        let values = [nameContains, namePrefix].compactMap { $0 } + clauses.map(\.value)
+        if let long = clauses.first(where: { $0.values.count > Self.maxListValues }) {
+            throw RegistryError(
+                .invalidArgument,
+                "An IN list has \(long.values.count) values; the limit is \(Self.maxListValues). Split the search."
+            )
+        }
+        let values = [nameContains, namePrefix].compactMap { $0 } + clauses.flatMap { [$0.value] + $0.values }
         for value in values where value.utf8.count > Self.maxValueBytes {
             throw RegistryError(
                 .invalidArgument,
@@ -79,7 +87,8 @@ extension ModelFilter {
 ///
 /// `LIKE` is case-sensitive and `ILIKE` case-insensitive; in both `%` matches any run of characters and `_` one
 /// character. For tags, `=`/`LIKE`/`ILIKE` need the tag to exist with a matching value, and `!=` holds when the tag
-/// is absent or has another value (so `tag.x != 'true'` keeps untagged models).
+/// is absent or has another value (so `tag.x != 'true'` keeps untagged models). `IN` holds when the name (or the
+/// tag, which must exist) is one of ``values``.
 public struct ModelFilterClause: Hashable, Sendable {
     public enum Field: Hashable, Sendable {
         case name
@@ -91,11 +100,14 @@ public struct ModelFilterClause: Hashable, Sendable {
         case notEqual = "!="
         case like = "LIKE"
         case caseInsensitiveLike = "ILIKE"
+        case isIn = "IN"
     }
 
     public var field: Field
     public var op: Operator
     public var value: String
+    /// The list of `IN` (empty for the other operators).
+    public var values: [String] = []
 
     public init(field: Field, op: Operator, value: String) {
         self.field = field
@@ -103,13 +115,19 @@ public struct ModelFilterClause: Hashable, Sendable {
         self.value = value
     }
 
+    /// `field IN (values…)`.
+    public init(field: Field, in values: [String]) {
+        self.init(field: field, op: .isIn, value: "")
+        self.values = values
+    }
+
     /// Evaluates the clause against a model (the reference semantics every store must match).
     public func matches(_ model: RegisteredModel) -> Bool {
         switch field {
-        case .name: return Self.compare(model.name, op, value)
+        case .name: return op == .isIn ? values.contains(model.name) : Self.compare(model.name, op, value)
         case .tag(let key):
             guard let tag = model.tags[key] else { return op == .notEqual }
-            return Self.compare(tag, op, value)
+            return op == .isIn ? values.contains(tag) : Self.compare(tag, op, value)
         }
     }
 
@@ -120,6 +138,7 @@ public struct ModelFilterClause: Hashable, Sendable {
         case .like: LikePattern.matches(Array(actual.unicodeScalars), Array(pattern.unicodeScalars))
         case .caseInsensitiveLike:
             LikePattern.matches(Array(actual.lowercased().unicodeScalars), Array(pattern.lowercased().unicodeScalars))
+        case .isIn: false  // a list, not a pattern: see matches(_:)
         }
     }
 }

@@ -19,11 +19,11 @@ struct MLflowSearchSchema: Sendable {
         .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual,
     ]
 
-    /// `registered-models/search`: the name and tags, with `=`, `!=`, `LIKE`, `ILIKE`.
+    /// `registered-models/search`: the name and tags, with `=`, `!=`, `LIKE`, `ILIKE`, and `IN` on the name.
     static let registeredModels = MLflowSearchSchema(
         stringAttributes: ["name"],
         entities: ["tags"],
-        stringComparators: [.equal, .notEqual, .like, .caseInsensitiveLike],
+        stringComparators: [.equal, .notEqual, .like, .caseInsensitiveLike, .isIn],
         orderAttributes: ["name", "creation_timestamp", "last_updated_timestamp"]
     )
 
@@ -198,10 +198,16 @@ extension MLflowSearchSchema {
                 case .tag(let key): .tag(key)
                 default: .name
                 }
-            guard let op = ModelFilterClause.Operator(rawValue: clause.op.rawValue),
+            if clause.op == .isIn, case .list(let values) = clause.value {
+                return ModelFilterClause(field: field, in: values)
+            }
+            guard let op = ModelFilterClause.Operator(rawValue: clause.op.rawValue), op != .isIn,
                 case .string(let value) = clause.value
             else {
-                throw RegistryError(.invalidArgument, "Registered-model filters compare with =, !=, LIKE or ILIKE.")
+                throw RegistryError(
+                    .invalidArgument,
+                    "Registered-model filters compare with =, !=, LIKE or ILIKE (and name IN ('a', 'b'))."
+                )
             }
             return ModelFilterClause(field: field, op: op, value: value)
         }

@@ -53,25 +53,31 @@ extension SQLMetadataSession {
     /// which holds when no tag of that key has that value (absent or different).
     private func clauseCondition(_ clause: ModelFilterClause) -> (String, [SQLValue]) {
         let dialect = store.dialect
-        func compare(_ column: String) -> (String, SQLValue) {
+        func compare(_ column: String) -> (String, [SQLValue]) {
             switch clause.op {
-            case .equal, .notEqual: ("\(column) = ?", .text(clause.value))
+            case .equal, .notEqual: ("\(column) = ?", [.text(clause.value)])
             case .like, .caseInsensitiveLike:
                 (
                     dialect.like(column: column, caseInsensitive: clause.op == .caseInsensitiveLike),
-                    .text(dialect.likePattern(clause.value, caseInsensitive: clause.op == .caseInsensitiveLike))
+                    [.text(dialect.likePattern(clause.value, caseInsensitive: clause.op == .caseInsensitiveLike))]
                 )
+            case .isIn:
+                clause.values.isEmpty
+                    ? ("1 = 0", [])
+                    : (
+                        "\(column) IN (\(Array(repeating: "?", count: clause.values.count).joined(separator: ", ")))",
+                        clause.values.map { .text($0) }
+                    )
             }
         }
         switch clause.field {
         case .name:
             if clause.op == .notEqual { return ("m.name <> ?", [.text(clause.value)]) }
-            let (condition, bind) = compare("m.name")
-            return (condition, [bind])
+            return compare("m.name")
         case .tag(let key):
-            let (condition, bind) = compare("t.value")
+            let (condition, binds) = compare("t.value")
             let exists = "EXISTS (SELECT 1 FROM model_tags t WHERE t.model_id = m.id AND t.key = ? AND \(condition))"
-            return (clause.op == .notEqual ? "NOT " + exists : exists, [.text(key), bind])
+            return (clause.op == .notEqual ? "NOT " + exists : exists, [.text(key)] + binds)
         }
     }
 

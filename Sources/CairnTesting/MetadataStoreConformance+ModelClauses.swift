@@ -48,8 +48,15 @@ extension MetadataStoreConformance {
             ("lang", .like, "日_語"), ("lang", .like, "日_"), ("missing", .equal, "x"), ("missing", .notEqual, "x"),
             ("missing", .like, "%"), ("team", .like, "%"), ("team", .notEqual, ""),
         ]
+        let lists: [ModelFilterClause] = [
+            ModelFilterClause(field: .name, in: ["fraud-a", "Fraud-B", "nope"]),
+            ModelFilterClause(field: .name, in: []),
+            ModelFilterClause(field: .name, in: ["fraud-a"]),
+            ModelFilterClause(field: .tag("team"), in: ["risk", "x"]),
+            ModelFilterClause(field: .tag("missing"), in: ["x"]), ModelFilterClause(field: .tag("team"), in: ["RISK"]),
+        ]
         return name.map { ModelFilterClause(field: .name, op: $0.0, value: $0.1) }
-            + tag.map { ModelFilterClause(field: .tag($0.0), op: $0.1, value: $0.2) }
+            + tag.map { ModelFilterClause(field: .tag($0.0), op: $0.1, value: $0.2) } + lists
     }()
 
     /// The names `ModelFilterClause.matches` selects from ``clauseModels``, in code-point order.

@@ -135,8 +135,15 @@ struct MLflowFilterParserTests {
             try MLflowSearchSchema.modelFilter("bogus ~~ 'x' AND tag.`mlflow.prompt.is_prompt` != 'true'")
         }
         #expect(bogus.message == "Invalid attribute key 'bogus' specified. Valid keys are '{'name'}'")
-        let ops = try #require(throws: RegistryError.self) { try MLflowSearchSchema.modelFilter("name IN ('a')") }
-        #expect(ops.message.hasPrefix("Invalid comparator 'IN'"))
+        #expect(
+            try MLflowSearchSchema.modelFilter("name IN ('a', 'b')").clauses
+                == [ModelFilterClause(field: .name, in: ["a", "b"])]
+        )
+        let ops = try #require(throws: RegistryError.self) { try MLflowSearchSchema.modelFilter("tags.t IN ('a')") }
+        #expect(ops.message.hasPrefix("Invalid comparator 'IN'"), "\(ops.message)")
+        let many = "name IN (" + (0...1000).map { "'m\($0)'" }.joined(separator: ", ") + ")"
+        let tooMany = try #require(throws: RegistryError.self) { try MLflowSearchSchema.modelFilter(many).validate() }
+        #expect(tooMany.message.contains("the limit is 1000"))
         #expect(throws: RegistryError.self) { try MLflowSearchSchema.modelFilter("metrics.x > 1") }
     }
 

@@ -355,3 +355,10 @@ def test_versions_from_external_stores_download_from_there(client, unique):
         assert "not sealed" in client.get_model_version(name, version.version).status_message
     registered = mlflow.register_model("s3://models-bucket/fraud/8/model", name)
     assert client.get_model_version_download_uri(name, registered.version) == "s3://models-bucket/fraud/8/model"
+
+
+def test_search_registered_models_name_in(client, unique):
+    names = [client.create_registered_model(unique(f"in-{i}")).name for i in range(3)]
+    quoted = ", ".join(f"'{n}'" for n in names[:2] + ["no-such-model"])
+    found = client.search_registered_models(filter_string=f"name IN ({quoted})")
+    assert sorted(m.name for m in found) == sorted(names[:2])
