@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore", "CairnTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnMLflowFilesTests",
-            dependencies: ["CairnMLflowFiles", "CairnCore"],
+            dependencies: ["CairnMLflowFiles", "CairnCore", "CairnTesting"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -7,6 +7,10 @@ import Foundation
 /// backslash, no `%` (so no percent-encoded form can decode to something else later), no control characters, and no
 /// U+FFFD (undecodable or overlong UTF-8). Paths are names inside a manifest only: the server derives every storage
 /// location from a digest, so a path can never address the file system.
+///
+/// Every rule is checked on Unicode scalars, never on `Character`s: a combining mark after `/` or `\` makes one
+/// grapheme with it, which a `Character` comparison would not see as a separator, while every file system and
+/// client splits on the byte.
 public enum ManifestPath {
     public static let maxLength = 1024
     public static let maxSegmentLength = 255
@@ -38,32 +42,33 @@ public enum ManifestPath {
         guard path.utf8.count <= maxLength else {
             throw .invalid("File path is \(path.utf8.count) bytes; use at most \(maxLength).")
         }
-        if path.hasPrefix("/") {
+        let scalars = path.unicodeScalars
+        if scalars.first == "/" {
             throw .invalid("File path '\(shown)' is absolute; send a path relative to the version root.")
         }
-        if path.contains("\\") {
+        if scalars.contains("\\") {
             throw .invalid("File path '\(shown)' contains a backslash; separate directories with '/'.")
         }
-        if path.contains("%") {
+        if scalars.contains("%") {
             throw .invalid("File path '\(shown)' contains '%'; send the decoded path, without percent-encoding.")
         }
-        if path.unicodeScalars.contains(where: TextRules.isDisallowedScalar) {
+        if scalars.contains(where: TextRules.isDisallowedScalar) {
             throw .invalid("File path contains a control character, NUL or undecodable bytes.")
         }
-        if path.hasPrefix("~") || (path.count >= 2 && path.dropFirst().first == ":") {
+        if scalars.first == "~" || scalars.dropFirst().first == ":" {
             throw .invalid("File path '\(shown)' looks like a home or drive path; send a plain relative path.")
         }
-        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
+        for segment in scalars.split(separator: "/", omittingEmptySubsequences: false) {
             if segment.isEmpty {
                 throw .invalid("File path '\(shown)' has an empty segment ('//' or a trailing '/').")
             }
-            if segment.utf8.count > maxSegmentLength {
+            if String(segment).utf8.count > maxSegmentLength {
                 throw .invalid("A segment of '\(shown)' is longer than \(maxSegmentLength) bytes.")
             }
-            if segment == "." || segment == ".." {
+            if segment.elementsEqual(".".unicodeScalars) || segment.elementsEqual("..".unicodeScalars) {
                 throw .invalid("File path '\(shown)' contains a '.' or '..' segment; send a normalized path.")
             }
-            if segment.first!.isWhitespace || segment.last!.isWhitespace {
+            if segment.first!.properties.isWhitespace || segment.last!.properties.isWhitespace {
                 throw .invalid("A segment of '\(shown)' starts or ends with white space.")
             }
         }

@@ -7,7 +7,8 @@ public enum ModelName {
     public static let maxLength = 256
     /// A byte bound as well: one character can carry any number of combining marks, and stores index the name.
     public static let maxBytes = 1024
-    static let forbidden: Set<Character> = ["/", "\\", ":", "@", "#", "?", "%"]
+    /// Checked per Unicode scalar: a combining mark after `/` makes one `Character` with it, still a `/` in a URL.
+    static let forbidden: Set<Unicode.Scalar> = ["/", "\\", ":", "@", "#", "?", "%"]
 
     /// Validates a model name.
     /// - Throws: `RegistryError` `.invalidArgument` naming the broken rule.
@@ -25,7 +26,7 @@ public enum ModelName {
         if name == "." || name == ".." {
             throw .invalid("'\(name)' is not a valid model name: '.' and '..' are reserved.")
         }
-        if let bad = name.first(where: { forbidden.contains($0) }) {
+        if let bad = name.unicodeScalars.first(where: { forbidden.contains($0) }) {
             throw .invalid(
                 "Model name '\(name)' contains '\(bad)'. Names must not contain any of / \\ : @ # ? %."
             )

@@ -99,24 +99,21 @@ extension SQLMetadataSession {
     }
 
     public func putLoggedModelTags(modelID: String, tags: [String: String]) async throws {
-        guard try await exists("logged_models", id: modelID) else { throw Self.loggedModelIDNotFound(modelID) }
-        try await insertKeyValues(
-            "logged_model_tags",
-            owner: "model_id",
-            id: modelID,
-            tags,
-            conflict: .replace,
-            missingOwner: Self.loggedModelIDNotFound(modelID)
-        )
+        try await putLoggedModelPairs("logged_model_tags", modelID: modelID, tags)
     }
 
     public func putLoggedModelParams(modelID: String, params: [String: String]) async throws {
+        try await putLoggedModelPairs("logged_model_params", modelID: modelID, params)
+    }
+
+    /// Inserts or replaces `pairs` in one of the logged model's key/value tables.
+    private func putLoggedModelPairs(_ table: String, modelID: String, _ pairs: [String: String]) async throws {
         guard try await exists("logged_models", id: modelID) else { throw Self.loggedModelIDNotFound(modelID) }
         try await insertKeyValues(
-            "logged_model_params",
+            table,
             owner: "model_id",
             id: modelID,
-            params,
+            pairs,
             conflict: .replace,
             missingOwner: Self.loggedModelIDNotFound(modelID)
         )

@@ -142,20 +142,11 @@ struct GovernanceWalkaroundTests {
     @Test("a metric logged to the run after sealing changes no gate verdict; a finished run takes no metrics")
     func frozenRunEvidence() async throws {
         let world = try await Cast.World.make()
-        let experiment = try await world.service.createExperiment(name: "exp", tags: [:], actor: Cast.ed)
-        let run = try await world.service.createRun(
-            experimentID: experiment.id,
-            name: "r",
-            userID: "ed",
-            startTime: 1,
-            tags: [:],
-            actor: Cast.ed
-        )
+        let run = try await world.run(auc: 0.5)
         func log(_ value: Double) async throws {
             let point = MetricPoint(key: "auc", value: value, timestamp: 2, step: 0)
             try await world.service.logBatch(runID: run.id, metrics: [point], params: [:], tags: [:], actor: Cast.ed)
         }
-        try await log(0.5)
         world.clock.advance(by: 1)
         let sealed = try await world.service.publishVersion(
             modelName: "fraud",

@@ -65,6 +65,22 @@ struct GovernanceWorkflowTests {
         }
 
         func events() async throws -> [AuditEvent] { try await service.allEvents() }
+
+        /// A running run (in an experiment of its own) with `auc` logged, by ed.
+        func run(auc: Double) async throws -> Run {
+            let experiment = try await service.createExperiment(name: "exp-\(UUID())", tags: [:], actor: ed)
+            let run = try await service.createRun(
+                experimentID: experiment.id,
+                name: "r",
+                userID: "ed",
+                startTime: 1,
+                tags: [:],
+                actor: ed
+            )
+            let point = MetricPoint(key: "auc", value: auc, timestamp: 1, step: 0)
+            try await service.logBatch(runID: run.id, metrics: [point], params: [:], tags: [:], actor: ed)
+            return run
+        }
     }
 
     @Test("without a policy a transition is immediate, as in MLflow")
@@ -153,17 +169,7 @@ struct GovernanceWorkflowTests {
     @Test("with metrics_source run, metric gates read the run's metrics, not what the version's creator typed")
     func metricsFromRun() async throws {
         let world = try await World.make()
-        let experiment = try await world.service.createExperiment(name: "exp", tags: [:], actor: Self.ed)
-        let run = try await world.service.createRun(
-            experimentID: experiment.id,
-            name: "r",
-            userID: "ed",
-            startTime: 1,
-            tags: [:],
-            actor: Self.ed
-        )
-        let point = MetricPoint(key: "auc", value: 0.5, timestamp: 1, step: 0)
-        try await world.service.logBatch(runID: run.id, metrics: [point], params: [:], tags: [:], actor: Self.ed)
+        let run = try await world.run(auc: 0.5)
         world.clock.advance(by: 1)
         _ = try await world.service.publishVersion(
             modelName: "fraud",

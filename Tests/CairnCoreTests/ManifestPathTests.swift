@@ -36,6 +36,9 @@ struct ManifestPathTests {
             "a//b", "a/", "//server/share", "%2e%2e/x", "a%2Fb", "%2F", "100%", "\u{FF0E}\u{FF0E}/x",
             "a/\u{FF0E}\u{FF0E}", "\u{FF0E}", "\u{2025}/x", "\u{FE52}\u{FE52}/x", "C:x", "c:/windows", "~/x", "~",
             " a", "a /b", "dir/b ", "a\u{0}b", "a\u{1F}b", "a\nb", "a\u{202E}b", "a\u{FFFD}b",
+            // A combining mark makes one Character with the separator before it; the byte is still there.
+            "a\\\u{65D}b", "o\u{65D}\\\u{65D}/x", "/\u{301}etc", "a//\u{301}", "~\u{301}/x", "C:\u{301}x",
+            "a/.\u{200D}", "%\u{301}2e",
         ]
     )
     func refusesUnsafePaths(path: String) {

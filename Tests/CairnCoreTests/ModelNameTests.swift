@@ -16,7 +16,7 @@ struct ModelNameTests {
 
     @Test(
         "refuses names that would make URIs or paths ambiguous",
-        arguments: ["/", "\\", ":", "@", "#", "?", "%"]
+        arguments: ["/", "\\", ":", "@", "#", "?", "%", "/\u{301}", "\\\u{65D}", "@\u{20DD}"]
     )
     func refusesForbiddenCharacters(character: String) {
         let error = expectInvalid { try ModelName.validate("model\(character)name") }
