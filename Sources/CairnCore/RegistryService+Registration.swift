@@ -190,7 +190,7 @@ extension RegistryService {
     }
 
     /// `mlflow-artifacts:/1/x` and `mlflow-artifacts://host:port/1/x` → `1/x`.
-    static func artifactPath(of uri: String) -> String {
+    public static func artifactPath(of uri: String) -> String {
         var rest = Substring(uri)
         if rest.hasPrefix("mlflow-artifacts:") { rest = rest.dropFirst("mlflow-artifacts:".count) }
         if rest.hasPrefix("//") {

@@ -42,9 +42,7 @@ enum MLflowLoggedModelRoutes {
         let model = try await service.loggedModel(id: try parameter("model_id", context), actor: context.principal)
         let pairs = try MLflowInput.queryPairs(request.uri.query)
         let sub = try MLflowArtifactRoutes.queryPath(pairs.first { $0.0 == "artifact_directory_path" }?.1 ?? "")
-        var root = Substring(model.artifactLocation)
-        if root.hasPrefix("mlflow-artifacts:") { root = root.dropFirst("mlflow-artifacts:".count) }
-        let base = root.split(separator: "/").joined(separator: "/")
+        let base = RegistryService.artifactPath(of: model.artifactLocation)
         let directory = sub.isEmpty ? base : base + "/" + sub
         let entries = try await service.browseArtifacts(directory: directory, actor: context.principal)
         let files: [JSONValue] = entries.sorted { $0.path < $1.path }.map { entry in
