@@ -1,6 +1,5 @@
 import CairnClient
 import Foundation
-import Synchronization
 import Testing
 
 /// Runs the `cairn` binary and `cairn serve` for the CLI tests.
@@ -142,23 +141,19 @@ final class ServerProcess: Sendable {
         }
     }
 
-    /// The first `http://127.0.0.1:PORT` in the server's output.
+    /// The first `http://127.0.0.1:PORT` in the server's output, once the line holding it is complete (the output is
+    /// read while the server writes it, so a port cut short by a partial read must not match).
     static func listeningURL(in text: String) -> String? {
-        guard let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+        guard let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+[^0-9]"#, options: .regularExpression) else {
             return nil
         }
-        return String(text[range])
+        return String(text[range].dropLast())
     }
 
     struct ServerError: Error, CustomStringConvertible {
         var message: String
         var description: String { message }
     }
-}
-
-/// Text collected from a subprocess's output, shared with its reading handler.
-final class OutputBuffer: Sendable {
-    let text = Mutex("")
 }
 
 /// A temporary directory removed when the value is released.
