@@ -18,13 +18,21 @@ public enum AccessRule: Sendable, Hashable, CustomStringConvertible {
     /// `requires(.delete)` lets through whoever may read: every delete use case decides delete per model in the core,
     /// and tells a caller who may see the target that it does not exist before refusing (decision 0012).
     case requires(Action)
+    /// Authorized by a capability the request carries instead of an account: the part token of a multipart upload
+    /// (header ``partTokenHeader``), which the core checks against the upload's stored digest. Credentials are not
+    /// needed and grant nothing here; a request without the token gets 401.
+    case partToken
 
-    /// `public`, `authenticated` or `requires(<action>)`: for tests, logs and the OpenAPI document.
+    /// The header carrying a multipart upload's part token.
+    public static let partTokenHeader = HTTPField.Name("X-Cairn-Part-Token")!
+
+    /// `public`, `authenticated`, `requires(<action>)` or `partToken`: for tests, logs and the OpenAPI document.
     public var description: String {
         switch self {
         case .public: "public"
         case .authenticated: "authenticated"
         case .requires(let action): "requires(\(action.rawValue))"
+        case .partToken: "partToken"
         }
     }
 
@@ -46,13 +54,24 @@ public enum AccessGuard {
         _ rule: AccessRule,
         context: CairnRequestContext,
         service: RegistryService,
-        attempted: String
+        attempted: String,
+        partToken: String? = nil
     ) async throws {
         if let refusal = context.refusal { throw refusal }
         if let error = context.authenticationError { throw error }
         let principal = context.principal
         switch rule {
         case .public:
+            return
+        case .partToken:
+            // The core checks the token itself; its absence is refused here, before a byte of the body is read.
+            guard let token = partToken, !token.isEmpty else {
+                throw RegistryError(
+                    .unauthenticated,
+                    "This upload needs the \(AccessRule.partTokenHeader) header that the multipart upload's "
+                        + "credentials list."
+                )
+            }
             return
         case .authenticated:
             if principal.kind == .anonymous {

@@ -111,6 +111,7 @@ enum OpenAPIDocument {
         case .public: break
         case .authenticated: codes += [401, 403]
         case .requires: codes += [401, 403]
+        case .partToken: codes += [401, 403]
         }
         for code in codes {
             out["\(code)"] = [

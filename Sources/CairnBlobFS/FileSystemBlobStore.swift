@@ -20,8 +20,9 @@ import struct Crypto.SHA256
 ///     │   └── ab/
 ///     │       └── ab12…ef          one read-only file per digest (64 hex digits), first two digits as fan-out
 ///     └── uploads/
-///         └── <random id>          an upload in progress: hashed while written, then fsynced and renamed into
-///                                  blobs/ (or dropped when the digest is already stored)
+///         ├── <random id>          an upload in progress: hashed while written, then fsynced and renamed into
+///         │                        blobs/ (or dropped when the digest is already stored)
+///         └── mpu-<id>/            a multipart session (FileSystemBlobStore+Multipart.swift)
 ///
 /// A blob appears under `blobs/` only by an atomic `rename(2)` of a complete, verified and fsynced file, followed by an
 /// fsync of its directory: a crash at any point leaves either no blob or a whole one, never a partial file. Anything
@@ -125,7 +126,13 @@ public struct FileSystemBlobStore: BlobStore {
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
             if seconds > 0, Double(info.st_mtim.tv_sec) > cutoff { continue }
-            if unlink(path) == 0 { removed += 1 }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                // A multipart session: its directory's time is that of its last part.
+                guard name.hasPrefix(Self.multipartPrefix) else { continue }
+                if (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
+            } else if unlink(path) == 0 {
+                removed += 1
+            }
         }
         return removed
     }

@@ -11,7 +11,8 @@ import struct Crypto.SHA256
     import Darwin
 #endif
 
-/// An upload session of ``FileSystemBlobStore``: a file in `uploads/`, hashed while written.
+/// An upload session of ``FileSystemBlobStore``: a file in `uploads/`, hashed while written. Committed into the store
+/// under its digest, or, for a part of a multipart session, to that part's place in the session's directory.
 final class FileSystemBlobUpload: BlobUpload {
     private struct State {
         var fd: Int32
@@ -23,11 +24,14 @@ final class FileSystemBlobUpload: BlobUpload {
     private let state: Mutex<State>
     let uploadPath: String
     let store: FileSystemBlobStore
+    /// Where a multipart part goes at commit (`uploads/mpu-<id>/part-<n>`); `nil` for a blob.
+    let partPath: String?
 
-    init(fd: Int32, uploadPath: String, store: FileSystemBlobStore) {
+    init(fd: Int32, uploadPath: String, store: FileSystemBlobStore, partPath: String? = nil) {
         self.state = Mutex(State(fd: fd))
         self.uploadPath = uploadPath
         self.store = store
+        self.partPath = partPath
     }
 
     deinit {
@@ -82,6 +86,9 @@ final class FileSystemBlobUpload: BlobUpload {
                     + "check the file and send it again."
             )
         }
+        if let partPath {
+            return try await commitPart(fd: fd, to: partPath, info: BlobInfo(digest: digest, size: size))
+        }
         let destination = store.path(of: digest)
         // Already stored: identical bytes are kept once — but only once the stored file is proven to hold them (a
         // same-sized file with other bytes, damaged on disk, is replaced by this upload instead of trusted).
@@ -121,6 +128,33 @@ final class FileSystemBlobUpload: BlobUpload {
         // no row naming the blob; the file itself is content-addressed and harmless).
         try await Self.fsyncDirectory(shard)
         return BlobInfo(digest: digest, size: size)
+    }
+
+    /// Makes a part durable and renames it over `destination` (a retried part replaces the earlier one).
+    /// - Throws: `.notFound` when the session's directory is gone (completed, aborted or expired meanwhile).
+    private func commitPart(fd: Int32, to destination: String, info: BlobInfo) async throws -> BlobInfo {
+        do {
+            try await NIOThreadPool.singleton.runIfActive {
+                guard fsync(fd) == 0 else { throw FileSystemBlobStore.ioError("fsync upload", path: self.uploadPath) }
+            }
+        } catch {
+            await cancel()
+            throw error
+        }
+        guard rename(uploadPath, destination) == 0 else {
+            let error =
+                errno == ENOENT
+                ? RegistryError(.notFound, FileSystemBlobStore.missingSession)
+                : FileSystemBlobStore.ioError("move part into place", path: destination)
+            await cancel()
+            throw error
+        }
+        state.withLock { state in
+            close(state.fd)
+            state.closed = true
+        }
+        try await Self.fsyncDirectory((destination as NSString).deletingLastPathComponent)
+        return info
     }
 
     /// `fsync(2)` of a directory, off the cooperative pool.

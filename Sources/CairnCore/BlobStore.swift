@@ -15,8 +15,44 @@ public protocol BlobStore: Sendable {
     func read(_ digest: Digest, range: Range<Int64>?) async throws -> BlobByteStream
     /// Deletes a blob; deleting a missing blob is not an error.
     func delete(_ digest: Digest) async throws
-    /// Removes abandoned upload sessions older than `seconds` (0: all of them, as at start-up); returns how many.
+    /// Removes abandoned upload sessions older than `seconds` (0: all of them, as at start-up), multipart sessions
+    /// included (their age counts from their last part); returns how many.
     func removeAbandonedUploads(olderThanSeconds seconds: Double) async throws -> Int
+
+    // MARK: Multipart staging
+    //
+    // A multipart upload sends one file as numbered parts, in any order and in parallel, each in its own request; the
+    // parts become one blob only when the upload completes. A session lives in the upload area, so an abandoned one
+    // goes with the other abandoned uploads, and holds an opaque descriptor: the caller's own record of the session.
+
+    /// Opens a multipart session holding `descriptor`; returns its id, chosen by the store (``isMultipartID(_:)``).
+    func createMultipart(descriptor: [UInt8]) async throws -> String
+    /// The descriptor of an open session; `nil` when `id` names none (never opened, completed, aborted or expired).
+    func multipartDescriptor(_ id: String) async throws -> [UInt8]?
+    /// Starts the upload of part `number` (1…``multipartMaxParts``) of session `id`. Committing it stores the bytes as
+    /// that part of the session (replacing an earlier upload of the same number), not as a blob; the returned
+    /// ``BlobInfo`` is the part's own digest and size.
+    /// - Throws: `.notFound` when the session is gone (also at commit).
+    func beginPart(of id: String, number: Int) async throws -> any BlobUpload
+    /// Joins `parts` in the given order into one blob, reading and hashing them in chunks (memory does not grow with
+    /// their size), checks each part against its expected digest when one is given, then closes the session.
+    /// - Throws: `.notFound` (session or a part missing), `.digestMismatch` (a part is not the one expected; the session
+    ///   stays open).
+    func completeMultipart(_ id: String, parts: [(number: Int, digest: Digest?)]) async throws -> BlobInfo
+    /// Discards a session and its parts; discarding an unknown session is not an error.
+    func abortMultipart(_ id: String) async throws
+}
+
+/// The most parts one multipart upload may have (as in S3).
+public let multipartMaxParts = 10_000
+
+/// Whether `id` has the shape of a multipart session id: 32 lowercase hex digits. Stores check it before deriving
+/// anything from an id a request carries.
+public func isMultipartID(_ id: String) -> Bool {
+    id.utf8.count == 32
+        && id.utf8.allSatisfy {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+        }
 }
 
 /// One upload session. Not shared between tasks.

@@ -140,6 +140,11 @@ extension RegistryService {
         UseCaseRule("logLoggedModelParams(id:params:actor:)", .global(.write)),
         UseCaseRule("searchLoggedModels(experimentIDs:clauses:order:pageToken:limit:actor:)", .global(.read)),
         UseCaseRule("uploadArtifact(path:expectedSize:actor:writeBody:)", .global(.write)),
+        UseCaseRule("createArtifactMultipartUpload(path:partCount:actor:)", .global(.write)),
+        UseCaseRule("completeArtifactMultipartUpload(path:uploadID:parts:actor:)", .global(.write)),
+        UseCaseRule("abortArtifactMultipartUpload(path:uploadID:actor:)", .global(.write)),
+        // Authorized by the upload's part token, a capability handed to the principal who opened the upload.
+        UseCaseRule("uploadArtifactPart(uploadID:partNumber:partToken:expectedSize:writeBody:)", .unguarded),
         UseCaseRule("listArtifacts(directory:actor:)", .global(.read)),
         UseCaseRule("openArtifact(path:range:actor:)", .global(.read)),
         UseCaseRule("deleteArtifacts(path:actor:)", .global(.delete), recordsDenial: true),

@@ -158,16 +158,10 @@ extension RegistryService {
         )
     }
 
-    /// A token record with a fresh secret: `cairn_` + base64url (no padding) of 32 bytes from the system CSPRNG.
+    /// A token record with a fresh secret (``makeSecret(prefix:)`` with `cairn_`).
     static func makeToken(id: String, accountID: String, _ description: String, now: Date, expiresAt: Date?)
         -> NewAPIToken
     {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let encoded = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
         let token = APIToken(
             id: id,
             accountID: accountID,
@@ -175,6 +169,17 @@ extension RegistryService {
             createdAt: now,
             expiresAt: expiresAt
         )
-        return NewAPIToken(token: token, secret: APIToken.secretPrefix + encoded)
+        return NewAPIToken(token: token, secret: makeSecret(prefix: APIToken.secretPrefix))
+    }
+
+    /// `prefix` + base64url (no padding) of 32 bytes from the system CSPRNG.
+    static func makeSecret(prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let encoded = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return prefix + encoded
     }
 }

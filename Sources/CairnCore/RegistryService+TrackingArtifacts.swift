@@ -49,6 +49,12 @@ extension RegistryService {
             await upload.cancel()
             throw error
         }
+        return try await recordArtifact(at: path, info)
+    }
+
+    /// Points `path` of the artifact tree at the committed blob `info`, replacing what was there (whose content goes
+    /// when nothing else refers to it).
+    func recordArtifact(at path: String, _ info: BlobInfo) async throws -> ArtifactEntry {
         let entry = ArtifactEntry(path: path, digest: info.digest, size: info.size, updatedAt: clock.now())
         let replaced: ArtifactEntry? = try await store.write { tx in
             try await Self.requireFileSlot(tx, path)

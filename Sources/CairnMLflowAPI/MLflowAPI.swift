@@ -68,6 +68,33 @@ public struct MLflowAPI: Sendable {
                 )
             }
         }
+        // The router does not fall back from a branch it entered: `mpu/create` (without the tail `mpu/create/**`
+        // needs) or `mpu/part/<id>` would miss every route and answer in the native shape. Each unserved branch of a
+        // served path answers 404 itself.
+        var branches: Set<String> = []
+        for path in served.keys {
+            let segments = path.split(separator: "/")
+            guard let prefix = prefixes.filter({ path.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) else {
+                continue
+            }
+            let depth = prefix.split(separator: "/").count
+            for end in stride(from: depth + 1, to: segments.count, by: 1) {
+                let branch = "/" + segments[..<end].joined(separator: "/")
+                if served[branch] == nil { branches.insert(branch) }
+            }
+        }
+        for branch in branches.sorted() {
+            for method in methods {
+                out.append(
+                    (
+                        method, branch,
+                        { request in
+                            RegistryError(MLflowErrors.endpointNotFound, notServed(request.method, request.uri.path))
+                        }
+                    )
+                )
+            }
+        }
         for prefix in prefixes {
             for method in methods {
                 out.append(
@@ -113,7 +140,13 @@ public struct MLflowAPI: Sendable {
             let (rule, attempted) = (route.rule, "\(route.method) \(route.path)")
             router.on(RouterPath(route.path), method: route.method) { request, context in
                 do {
-                    try await AccessGuard.check(rule, context: context, service: service, attempted: attempted)
+                    try await AccessGuard.check(
+                        rule,
+                        context: context,
+                        service: service,
+                        attempted: attempted,
+                        partToken: request.headers[AccessRule.partTokenHeader]
+                    )
                     return try await handler(request, context, service)
                 } catch {
                     return MLflowErrors.response(for: error, request: request, context: context)
@@ -237,7 +270,8 @@ enum MLflowSystemRoutes {
         MLflowRoute(.get, "/api/3.0/mlflow/server-info", .public, raw: { _, _, _ in serverInfo }),
     ]
 
-    /// Capabilities: no multipart and no presigned transfers, so the client uses plain PUT/GET.
+    /// Capabilities: proxied multipart upload (`mlflow-artifacts/mpu/…`, parts sent to Cairn itself); no presigned
+    /// transfers to a cloud store and no multipart downloads, so the client downloads with plain GETs.
     static var serverInfo: Response {
         var features = JSONObject()
         features.set("gateway", .bool(false))
@@ -245,7 +279,7 @@ enum MLflowSystemRoutes {
         object.set("store_type", "SqlStore")
         object.set("workspaces_enabled", .bool(false))
         object.set("trace_archival_enabled", .bool(false))
-        object.set("multipart_uploads_enabled", .bool(false))
+        object.set("multipart_uploads_enabled", .bool(true))
         object.set("multipart_downloads_enabled", .bool(false))
         object.set("artifact_serving_enabled", .bool(true))
         object.set("presigned_upload_run_id_supported", .bool(false))

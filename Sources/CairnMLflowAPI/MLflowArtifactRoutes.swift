@@ -16,31 +16,39 @@ enum MLflowArtifactRoutes {
     /// Segments of `base`: `api`, `2.0`, `mlflow-artifacts`, `artifacts`.
     static let baseSegments = 4
 
-    static let routes: [MLflowRoute] = [
-        MLflowRoute(.get, base, .requires(.read), raw: list),
-        MLflowRoute(.put, base + "/**", .requires(.write), raw: upload),
-        MLflowRoute(.get, base + "/**", .requires(.read), raw: download),
-        MLflowRoute(.delete, base + "/**", .requires(.delete), raw: delete),
-    ]
+    static let routes: [MLflowRoute] =
+        [
+            MLflowRoute(.get, base, .requires(.read), raw: list),
+            MLflowRoute(.put, base + "/**", .requires(.write), raw: upload),
+            MLflowRoute(.get, base + "/**", .requires(.read), raw: download),
+            MLflowRoute(.delete, base + "/**", .requires(.delete), raw: delete),
+        ] + MLflowMultipartRoutes.routes
 
     static func upload(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
         let path = try tailPath(of: request)
-        let expectedSize = try request.headers[.contentLength].map { text in
-            guard let size = Int64(text), size >= 0 else {
-                throw RegistryError.badValue("The Content-Length '\(text.prefix(40))' is not a byte count.")
-            }
-            return size
-        }
         let body = request.body
-        _ = try await service.uploadArtifact(path: path, expectedSize: expectedSize, actor: context.principal) {
-            upload in
+        _ = try await service.uploadArtifact(
+            path: path,
+            expectedSize: try contentLength(of: request),
+            actor: context.principal
+        ) { upload in
             for try await buffer in body {
                 try buffer.withUnsafeReadableBytes { try upload.write($0) }
             }
         }
         return Response(status: .ok, headers: [.contentLength: "0"])
+    }
+
+    /// The request's `Content-Length`, when it sends one.
+    static func contentLength(of request: Request) throws -> Int64? {
+        try request.headers[.contentLength].map { text in
+            guard let size = Int64(text), size >= 0 else {
+                throw RegistryError.badValue("The Content-Length '\(text.prefix(40))' is not a byte count.")
+            }
+            return size
+        }
     }
 
     static func download(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
@@ -89,10 +97,10 @@ enum MLflowArtifactRoutes {
 
     // MARK: Paths
 
-    /// The artifact path of the URL after `base`, from the raw URI (the router's `**` drops empty segments, which
-    /// would quietly turn `artifacts//etc` into a relative path).
-    static func tailPath(of request: Request) throws -> String {
-        let raw = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(baseSegments + 1)
+    /// The artifact path of the URL after `base` (or another prefix of `prefixSegments` segments), from the raw URI
+    /// (the router's `**` drops empty segments, which would quietly turn `artifacts//etc` into a relative path).
+    static func tailPath(of request: Request, prefixSegments: Int = baseSegments) throws -> String {
+        let raw = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(prefixSegments + 1)
         return try checked(raw.map(String.init), decode: true)
     }
 

@@ -137,7 +137,100 @@ public enum BlobStoreConformance {
             #expect(try await h.pendingUploads() == 0)
             await abandoned.cancel()
         },
+        .init(name: "a multipart upload joins its parts in order, whatever order they arrived in") { h in
+            let parts = [pattern(count: 300_000), Array("middle".utf8), pattern(count: 70_001).reversed()]
+            let id = try await h.store.createMultipart(descriptor: Array(#"{"path":"a/b"}"#.utf8))
+            #expect(isMultipartID(id))
+            #expect(try await h.store.multipartDescriptor(id) == Array(#"{"path":"a/b"}"#.utf8))
+            var digests: [Digest] = []
+            for number in [3, 1, 2] {
+                let info = try await uploadPart(parts[number - 1], to: h.store, session: id, number: number)
+                #expect(info == BlobInfo(digest: Digest.of(parts[number - 1]), size: Int64(parts[number - 1].count)))
+            }
+            digests = parts.map { Digest.of($0) }
+            let joined = parts.flatMap { $0 }
+            let info = try await h.store.completeMultipart(id, parts: (1...3).map { ($0, digests[$0 - 1]) })
+            #expect(info == BlobInfo(digest: Digest.of(joined), size: Int64(joined.count)))
+            #expect(try await readAll(h.store, info.digest) == joined)
+            #expect(try await h.store.multipartDescriptor(id) == nil)
+        },
+        .init(name: "a re-sent part replaces the first; a part other than its ETag names is refused, session kept") {
+            h in
+            let id = try await h.store.createMultipart(descriptor: [1])
+            _ = try await uploadPart(Array("first try".utf8), to: h.store, session: id, number: 1)
+            let second = try await uploadPart(Array("second".utf8), to: h.store, session: id, number: 1)
+            do {
+                _ = try await h.store.completeMultipart(id, parts: [(1, Digest.of(Array("first try".utf8)))])
+                Issue.record("a part with another digest was joined")
+            } catch let error as RegistryError {
+                #expect(error.code == .digestMismatch)
+            }
+            #expect(try await h.store.multipartDescriptor(id) == [1])
+            let info = try await h.store.completeMultipart(id, parts: [(1, second.digest)])
+            #expect(try await readAll(h.store, info.digest) == Array("second".utf8))
+        },
+        .init(name: "missing parts and unknown sessions are NOT_FOUND; abort discards and is idempotent") { h in
+            let id = try await h.store.createMultipart(descriptor: [2])
+            _ = try await uploadPart([7, 7], to: h.store, session: id, number: 1)
+            for attempt in [[(1, nil), (2, nil)], [(3, nil)]] as [[(number: Int, digest: Digest?)]] {
+                do {
+                    _ = try await h.store.completeMultipart(id, parts: attempt)
+                    Issue.record("a multipart upload completed without all its parts")
+                } catch let error as RegistryError {
+                    #expect(error.code == .notFound)
+                }
+            }
+            try await h.store.abortMultipart(id)
+            try await h.store.abortMultipart(id)
+            #expect(try await h.store.multipartDescriptor(id) == nil)
+            for unknown in [id, "../../blobs", String(repeating: "0", count: 32), ""] {
+                #expect(try await h.store.multipartDescriptor(unknown) == nil)
+                do {
+                    _ = try await h.store.beginPart(of: unknown, number: 1)
+                    Issue.record("a part of an unknown session was accepted")
+                } catch let error as RegistryError {
+                    #expect(error.code == .notFound)
+                }
+                try await h.store.abortMultipart(unknown)
+            }
+        },
+        .init(name: "a part committed after its session ended is NOT_FOUND; abandoned sessions are removed") { h in
+            let id = try await h.store.createMultipart(descriptor: [3])
+            let late = try await h.store.beginPart(of: id, number: 2)
+            try [UInt8]([1]).withUnsafeBytes { try late.write($0) }
+            try await h.store.abortMultipart(id)
+            do {
+                _ = try await late.commit(expectedDigest: nil, expectedSize: nil)
+                Issue.record("a part was stored in an aborted session")
+            } catch let error as RegistryError {
+                #expect(error.code == .notFound)
+            }
+            await late.cancel()
+            let abandoned = try await h.store.createMultipart(descriptor: [4])
+            _ = try await uploadPart([5], to: h.store, session: abandoned, number: 1)
+            #expect(try await h.store.removeAbandonedUploads(olderThanSeconds: 0) == 1)
+            #expect(try await h.store.multipartDescriptor(abandoned) == nil)
+        },
     ]
+
+    /// Uploads `bytes` as part `number` of multipart session `session`.
+    public static func uploadPart(_ bytes: [UInt8], to store: any BlobStore, session: String, number: Int)
+        async throws -> BlobInfo
+    {
+        let upload = try await store.beginPart(of: session, number: number)
+        do {
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + 65_536, bytes.count)
+                try bytes[offset..<end].withUnsafeBytes { try upload.write($0) }
+                offset = end
+            }
+            return try await upload.commit(expectedDigest: nil, expectedSize: Int64(bytes.count))
+        } catch {
+            await upload.cancel()
+            throw error
+        }
+    }
 
     /// Uploads `bytes` in chunks and commits.
     public static func upload(

@@ -71,14 +71,70 @@ public final class InMemoryBlobStore: BlobStore {
 
     public func removeAbandonedUploads(olderThanSeconds seconds: Double) async throws -> Int {
         let now = clock.now()
-        let abandoned = storage.state.withLock { state in
+        let (abandoned, sessions) = storage.state.withLock { state in
             let old = state.openUploads.filter { seconds <= 0 || now.timeIntervalSince($0.value.startedAt) >= seconds }
             for key in old.keys { state.openUploads.removeValue(forKey: key) }
-            return old.values.map(\.upload)
+            let stale = state.multiparts.filter { seconds <= 0 || now.timeIntervalSince($0.value.touchedAt) >= seconds }
+            for key in stale.keys { state.multiparts.removeValue(forKey: key) }
+            return (old.values.map(\.upload), stale.count)
         }
         for upload in abandoned { upload.close() }
-        return abandoned.count
+        return abandoned.count + sessions
     }
+
+    // MARK: Multipart staging
+
+    public func createMultipart(descriptor: [UInt8]) async throws -> String {
+        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let now = clock.now()
+        storage.state.withLock { $0.multiparts[id] = Multipart(descriptor: descriptor, touchedAt: now) }
+        return id
+    }
+
+    public func multipartDescriptor(_ id: String) async throws -> [UInt8]? {
+        storage.state.withLock { $0.multiparts[id]?.descriptor }
+    }
+
+    public func beginPart(of id: String, number: Int) async throws -> any BlobUpload {
+        guard (1...multipartMaxParts).contains(number) else {
+            throw RegistryError(.invalidArgument, "Part numbers run from 1 to \(multipartMaxParts); got \(number).")
+        }
+        guard storage.state.withLock({ $0.multiparts[id] != nil }) else {
+            throw RegistryError(.notFound, Self.missingSession)
+        }
+        let upload = InMemoryBlobUpload(storage: storage, part: (id, number), clock: clock)
+        let startedAt = clock.now()
+        storage.state.withLock { $0.openUploads[ObjectIdentifier(upload)] = (upload, startedAt) }
+        return upload
+    }
+
+    public func completeMultipart(_ id: String, parts: [(number: Int, digest: Digest?)]) async throws -> BlobInfo {
+        guard let session = storage.state.withLock({ $0.multiparts[id] }) else {
+            throw RegistryError(.notFound, Self.missingSession)
+        }
+        var joined: [UInt8] = []
+        for part in parts {
+            guard let bytes = session.parts[part.number] else {
+                throw RegistryError(.notFound, "Part \(part.number) of the multipart upload was never received.")
+            }
+            if let expected = part.digest, expected != Digest.of(bytes) {
+                throw RegistryError(.digestMismatch, "Part \(part.number) holds other bytes than its ETag names.")
+            }
+            joined += bytes
+        }
+        let digest = Digest.of(joined)
+        storage.state.withLock { state in
+            if state.blobs[digest] == nil { state.blobs[digest] = joined }
+            state.multiparts.removeValue(forKey: id)
+        }
+        return BlobInfo(digest: digest, size: Int64(joined.count))
+    }
+
+    public func abortMultipart(_ id: String) async throws {
+        _ = storage.state.withLock { $0.multiparts.removeValue(forKey: id) }
+    }
+
+    static let missingSession = "The multipart upload does not exist: it was completed, aborted or expired."
 
     // MARK: Inspection for tests
 
@@ -88,8 +144,8 @@ public final class InMemoryBlobStore: BlobStore {
     /// How many blobs are stored.
     public var blobCount: Int { storage.state.withLock { $0.blobs.count } }
 
-    /// How many upload sessions are open (neither committed nor cancelled nor removed).
-    public var openUploadCount: Int { storage.state.withLock { $0.openUploads.count } }
+    /// How many upload sessions are open (neither committed nor cancelled nor removed), multipart sessions included.
+    public var openUploadCount: Int { storage.state.withLock { $0.openUploads.count + $0.multiparts.count } }
 
     /// The bytes of a stored blob, or `nil`.
     public func bytes(of digest: Digest) -> [UInt8]? { storage.state.withLock { $0.blobs[digest] } }
@@ -100,10 +156,17 @@ public final class InMemoryBlobStore: BlobStore {
         let offset = Mutex(0)
     }
 
+    struct Multipart {
+        var descriptor: [UInt8]
+        var parts: [Int: [UInt8]] = [:]
+        var touchedAt: Date
+    }
+
     final class Storage: Sendable {
         struct State {
             var blobs: [Digest: [UInt8]] = [:]
             var openUploads: [ObjectIdentifier: (upload: InMemoryBlobUpload, startedAt: Date)] = [:]
+            var multiparts: [String: Multipart] = [:]
         }
         let state = Mutex(State())
     }
@@ -119,9 +182,18 @@ final class InMemoryBlobUpload: BlobUpload {
 
     private let storage: InMemoryBlobStore.Storage
     private let session = Mutex(Session())
+    /// The multipart session and part number this upload commits to, instead of the store.
+    private let part: (id: String, number: Int)?
+    private let clock: (any CairnCore.Clock)?
 
-    init(storage: InMemoryBlobStore.Storage) {
+    init(
+        storage: InMemoryBlobStore.Storage,
+        part: (id: String, number: Int)? = nil,
+        clock: (any CairnCore.Clock)? = nil
+    ) {
         self.storage = storage
+        self.part = part
+        self.clock = clock
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -159,6 +231,17 @@ final class InMemoryBlobUpload: BlobUpload {
                 .digestMismatch,
                 "The content hashes to \(digest), not \(expectedDigest). Upload the file again; check it is intact."
             )
+        }
+        if let part {
+            let now = clock?.now() ?? Date()
+            let stored = storage.state.withLock { state -> Bool in
+                guard state.multiparts[part.id] != nil else { return false }
+                state.multiparts[part.id]?.parts[part.number] = bytes
+                state.multiparts[part.id]?.touchedAt = now
+                return true
+            }
+            guard stored else { throw RegistryError(.notFound, InMemoryBlobStore.missingSession) }
+            return BlobInfo(digest: digest, size: size)
         }
         storage.state.withLock { state in
             if state.blobs[digest] == nil { state.blobs[digest] = bytes }

@@ -100,6 +100,38 @@ extension EnforcementCase {
         global("uploadArtifact(path:expectedSize:actor:writeBody:)", .write) {
             try await $0.putArtifact(bytes("z"), at: "1/x/z.txt", actor: $1)
         },
+        global("createArtifactMultipartUpload(path:partCount:actor:)", .write) {
+            _ = try await $0.createArtifactMultipartUpload(path: "1/x/big.bin", partCount: 2, actor: $1)
+        },
+        // Only the opener may complete or abort an upload, so each case opens its own (as the same principal: the
+        // refusal of a principal who may not write comes from the same check in every multipart use case).
+        global("completeArtifactMultipartUpload(path:uploadID:parts:actor:)", .write) { service, actor, _ in
+            let upload = try await service.createArtifactMultipartUpload(
+                path: "1/x/big.bin",
+                partCount: 1,
+                actor: actor
+            )
+            _ = try await service.uploadArtifactPart(
+                uploadID: upload.id,
+                partNumber: 1,
+                partToken: upload.partToken,
+                expectedSize: 1
+            ) { try writeChunks(bytes("p"), to: $0, chunkSize: 1) }
+            _ = try await service.completeArtifactMultipartUpload(
+                path: "1/x/big.bin",
+                uploadID: upload.id,
+                parts: [(1, nil)],
+                actor: actor
+            )
+        },
+        global("abortArtifactMultipartUpload(path:uploadID:actor:)", .write) { service, actor, _ in
+            let upload = try await service.createArtifactMultipartUpload(
+                path: "1/x/big.bin",
+                partCount: 1,
+                actor: actor
+            )
+            try await service.abortArtifactMultipartUpload(path: "1/x/big.bin", uploadID: upload.id, actor: actor)
+        },
         global("listArtifacts(directory:actor:)", .read) { _ = try await $0.listArtifacts(directory: "1", actor: $1) },
         global("openArtifact(path:range:actor:)", .read) {
             _ = try await $0.openArtifact(path: "1/\($2.runID)/artifacts/a.txt", range: nil, actor: $1)

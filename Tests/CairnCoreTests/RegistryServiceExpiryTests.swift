@@ -152,6 +152,17 @@ final class HookedBlobStore: BlobStore {
     func removeAbandonedUploads(olderThanSeconds seconds: Double) async throws -> Int {
         try await base.removeAbandonedUploads(olderThanSeconds: seconds)
     }
+    func createMultipart(descriptor: [UInt8]) async throws -> String {
+        try await base.createMultipart(descriptor: descriptor)
+    }
+    func multipartDescriptor(_ id: String) async throws -> [UInt8]? { try await base.multipartDescriptor(id) }
+    func beginPart(of id: String, number: Int) async throws -> any BlobUpload {
+        try await base.beginPart(of: id, number: number)
+    }
+    func completeMultipart(_ id: String, parts: [(number: Int, digest: Digest?)]) async throws -> BlobInfo {
+        try await base.completeMultipart(id, parts: parts)
+    }
+    func abortMultipart(_ id: String) async throws { try await base.abortMultipart(id) }
 }
 
 final class SignallingUpload: BlobUpload {

@@ -16,6 +16,8 @@ extension RoleMatrixCaller {
         case .public: true
         case .authenticated: role != nil
         case .requires(let action): mayDo(action)
+        // Any caller reaches the core, which answers by the part token alone (the probe sends a wrong one).
+        case .partToken: true
         }
     }
 }
@@ -69,6 +71,10 @@ struct MLflowFixtures: Sendable {
     }
 
     var artifacts: String { "/api/2.0/mlflow-artifacts/artifacts/\(experiment)/\(run)/artifacts" }
+    /// A multipart route on the run's artifact directory.
+    func mpu(_ verb: String) -> String { "/api/2.0/mlflow-artifacts/mpu/\(verb)/\(experiment)/\(run)/artifacts" }
+    /// A well-formed id that names no multipart upload.
+    var unknownUpload: String { String(repeating: "0", count: 32) }
 
     /// The request of each operation (`METHOD path` as in `MLflowAPI.routeRules`): (uri, JSON body).
     func probe(_ method: String, _ path: String) -> (uri: String, body: String?) {
@@ -145,6 +151,14 @@ struct MLflowFixtures: Sendable {
         case "PUT /api/2.0/mlflow-artifacts/artifacts/**": return (artifacts + "/new.txt", "data")
         case "GET /api/2.0/mlflow-artifacts/artifacts/**", "DELETE /api/2.0/mlflow-artifacts/artifacts/**":
             return (artifacts + "/f.txt", nil)
+        case "POST /api/2.0/mlflow-artifacts/mpu/create/**":
+            return (mpu("create") + "/big.bin", #"{"path":"big.bin","num_parts":2}"#)
+        case "POST /api/2.0/mlflow-artifacts/mpu/complete/**":
+            return (mpu("complete") + "/big.bin", #"{"upload_id":"\#(unknownUpload)","parts":[]}"#)
+        case "POST /api/2.0/mlflow-artifacts/mpu/abort/**":
+            return (mpu("abort") + "/big.bin", #"{"upload_id":"\#(unknownUpload)"}"#)
+        case "PUT /api/2.0/mlflow-artifacts/mpu/part/:upload_id/:part_number":
+            return ("/api/2.0/mlflow-artifacts/mpu/part/\(unknownUpload)/1", "part")
         default:
             // Health, version, server info and the fallbacks (wrong method, unknown path).
             return (path.replacingOccurrences(of: "/**", with: "/nope"), method == "GET" ? nil : "{}")

@@ -10,6 +10,8 @@ struct MLflowRoutingTests {
         (.post, api("registered-models/get")), (.get, api("runs/create")), (.put, api("experiments/create")),
         (.get, api("nope")), (.post, "/api/2.0/mlflow-artifacts/mpu/create"), (.get, "/api/3.0/mlflow/server-features"),
         (.patch, "/api/2.0/mlflow-artifacts/artifacts/1/x"), (.get, api("logged-models/search")),
+        (.put, "/api/2.0/mlflow-artifacts/mpu/part/0123"), (.get, "/api/2.0/mlflow-artifacts/mpu"),
+        (.post, "/api/2.0/mlflow-artifacts/mpu/abort"), (.get, api("registered-models")),
     ]
 
     @Test("unserved method/path pairs answer 4xx with an error_code")

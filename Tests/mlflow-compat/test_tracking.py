@@ -296,6 +296,39 @@ def test_run_artifact_uri_is_served_by_the_tracking_server(cairn, client, unique
     assert run.info.run_id in run.info.artifact_uri
 
 
+def test_proxied_multipart_upload(client, unique, workdir, monkeypatch):
+    """MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true: large files go through mlflow-artifacts/mpu (create, parallel part
+    PUTs to the credential URLs, complete), not a fallback to one PUT; the stored file is byte for byte the original."""
+    from mlflow.store.artifact.http_artifact_repo import HttpArtifactRepository
+
+    monkeypatch.setenv("MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD", "true")
+    monkeypatch.setenv("MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE", str(1024 * 1024))
+    monkeypatch.setenv("MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE", str(256 * 1024))
+    completed = []
+    original = HttpArtifactRepository.complete_multipart_upload
+
+    def spy(self, local_file, upload_id, parts=None, artifact_path=None):
+        completed.append((os.path.basename(local_file), len(parts)))
+        return original(self, local_file, upload_id, parts, artifact_path)
+
+    monkeypatch.setattr(HttpArtifactRepository, "complete_multipart_upload", spy)
+    experiment_id = client.create_experiment(unique("multipart"))
+    run_id = client.create_run(experiment_id).info.run_id
+    big = os.urandom(1_300_000)
+    (workdir / "weights.bin").write_bytes(big)
+    (workdir / "small.txt").write_text("below the multipart threshold")
+    client.log_artifact(run_id, str(workdir / "weights.bin"), artifact_path="model")
+    client.log_artifact(run_id, str(workdir / "small.txt"))
+    assert completed == [("weights.bin", 5)]  # ceil(1,300,000 / 262,144) parts
+    listed = {f.path: f.file_size for f in client.list_artifacts(run_id, "model")}
+    assert listed == {"model/weights.bin": len(big)}
+    out = workdir / "out"
+    out.mkdir()
+    local = client.download_artifacts(run_id, "model/weights.bin", str(out))
+    assert open(local, "rb").read() == big
+    assert mlflow.artifacts.load_text(f"runs:/{run_id}/small.txt") == "below the multipart threshold"
+
+
 @pytest.mark.skipif(mlflow.__version__.startswith("3."), reason="the 2.x client records logged models on the run")
 def test_log_model_history_tag_on_2x_client(client, unique, workdir):
     """The 2.x `log_model` ends with POST runs/log-model; the server keeps it in the run's mlflow.log-model.history tag."""

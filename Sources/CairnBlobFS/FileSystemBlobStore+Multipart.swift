@@ -1,0 +1,153 @@
+import CairnCore
+import Foundation
+import NIOPosix
+
+import struct Crypto.SHA256
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Multipart sessions: one directory each in the upload area,
+///
+///     uploads/mpu-<32 hex digits>/
+///     ├── descriptor       the caller's record of the session
+///     └── part-<n>         each part received so far (n = 1…10,000), renamed into place once fsynced
+///
+/// so an abandoned session is removed with the other abandoned uploads (its directory's time changes with every part
+/// renamed into it). Every name is derived from a checked id and part number, never taken as it comes.
+extension FileSystemBlobStore {
+    static let missingSession =
+        "The multipart upload does not exist: it was completed, aborted or expired. Start a new upload."
+    static let multipartPrefix = "mpu-"
+
+    func multipartDirectory(_ id: String) throws -> String {
+        guard isMultipartID(id) else { throw RegistryError(.notFound, Self.missingSession) }
+        return "\(uploadsDirectory)/\(Self.multipartPrefix)\(id)"
+    }
+
+    func partPath(_ id: String, _ number: Int) throws -> String {
+        guard (1...multipartMaxParts).contains(number) else {
+            throw RegistryError(.invalidArgument, "Part numbers run from 1 to \(multipartMaxParts); got \(number).")
+        }
+        return try multipartDirectory(id) + "/part-\(number)"
+    }
+
+    public func createMultipart(descriptor: [UInt8]) async throws -> String {
+        var random = SystemRandomNumberGenerator()
+        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let directory = try multipartDirectory(id)
+        let path = directory + "/descriptor"
+        try await NIOThreadPool.singleton.runIfActive {
+            guard mkdir(directory, 0o700) == 0 else { throw Self.ioError("create multipart session", path: directory) }
+            do {
+                let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+                guard fd >= 0 else { throw Self.ioError("create multipart descriptor", path: path) }
+                defer { close(fd) }
+                try Self.writeAll(fd, descriptor, path: path)
+                guard fsync(fd) == 0 else { throw Self.ioError("fsync multipart descriptor", path: path) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw error
+            }
+        }
+        try await FileSystemBlobUpload.fsyncDirectory(directory)
+        try await FileSystemBlobUpload.fsyncDirectory(uploadsDirectory)
+        return id
+    }
+
+    public func multipartDescriptor(_ id: String) async throws -> [UInt8]? {
+        guard isMultipartID(id) else { return nil }
+        let path = try multipartDirectory(id) + "/descriptor"
+        return try await NIOThreadPool.singleton.runIfActive {
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            return [UInt8](data)
+        }
+    }
+
+    public func beginPart(of id: String, number: Int) async throws -> any BlobUpload {
+        let destination = try partPath(id, number)
+        guard try await multipartDescriptor(id) != nil else { throw RegistryError(.notFound, Self.missingSession) }
+        let path = "\(uploadsDirectory)/\(UUID().uuidString.lowercased())"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Self.ioError("create upload file", path: path) }
+        return FileSystemBlobUpload(fd: fd, uploadPath: path, store: self, partPath: destination)
+    }
+
+    public func completeMultipart(_ id: String, parts: [(number: Int, digest: Digest?)]) async throws -> BlobInfo {
+        guard try await multipartDescriptor(id) != nil else { throw RegistryError(.notFound, Self.missingSession) }
+        let paths = try parts.map { try partPath(id, $0.number) }
+        let upload = try await beginUpload()
+        do {
+            let chunk = max(readChunkSize, 1 << 20)
+            for (part, path) in zip(parts, paths) {
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else {
+                    if errno == ENOENT {
+                        throw RegistryError(
+                            .notFound,
+                            "Part \(part.number) of the multipart upload was never received. Upload it, then complete."
+                        )
+                    }
+                    throw Self.ioError("open part", path: path)
+                }
+                let reader = FileReader(fd: fd)
+                var hasher = SHA256()
+                var offset: Int64 = 0
+                while true {
+                    let at = offset
+                    let bytes = try await NIOThreadPool.singleton.runIfActive { try reader.read(at: at, count: chunk) }
+                    if bytes.isEmpty { break }
+                    hasher.update(data: bytes)
+                    try bytes.withUnsafeBytes { try upload.write($0) }
+                    offset += Int64(bytes.count)
+                }
+                let digest = Digest(rawBytes: hasher.finalize())
+                if let expected = part.digest, expected != digest {
+                    throw RegistryError(
+                        .digestMismatch,
+                        "Part \(part.number) holds other bytes than its ETag names (\(digest), not \(expected)). "
+                            + "Upload that part again, then complete with the ETag it answers."
+                    )
+                }
+            }
+            let info = try await upload.commit(expectedDigest: nil, expectedSize: nil)
+            // The blob is durable; a session left behind by a failed removal is swept as abandoned.
+            try? await abortMultipart(id)
+            return info
+        } catch {
+            await upload.cancel()
+            throw error
+        }
+    }
+
+    public func abortMultipart(_ id: String) async throws {
+        guard isMultipartID(id) else { return }
+        let directory = try multipartDirectory(id)
+        try await NIOThreadPool.singleton.runIfActive {
+            do {
+                try FileManager.default.removeItem(atPath: directory)
+            } catch CocoaError.fileNoSuchFile {
+                return
+            } catch {
+                if FileManager.default.fileExists(atPath: directory) {
+                    throw RegistryError(.internalError, "Cannot remove the multipart session at \(directory): \(error)")
+                }
+            }
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Self.ioError("write", path: path)
+            }
+            offset += n
+        }
+    }
+}
