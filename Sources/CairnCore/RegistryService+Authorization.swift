@@ -138,7 +138,7 @@ extension RegistryService {
         UseCaseRule("deleteLoggedModelTag(id:key:actor:)", .global(.write)),
         UseCaseRule("deleteLoggedModel(id:actor:)", .global(.delete), recordsDenial: true),
         UseCaseRule("logLoggedModelParams(id:params:actor:)", .global(.write)),
-        UseCaseRule("searchLoggedModels(experimentIDs:clauses:order:pageToken:limit:actor:)", .global(.read)),
+        UseCaseRule("searchLoggedModels(experimentIDs:clauses:order:datasets:pageToken:limit:actor:)", .global(.read)),
         UseCaseRule("uploadArtifact(path:expectedSize:actor:writeBody:)", .global(.write)),
         UseCaseRule("createArtifactMultipartUpload(path:partCount:actor:)", .global(.write)),
         UseCaseRule("completeArtifactMultipartUpload(path:uploadID:parts:actor:)", .global(.write)),

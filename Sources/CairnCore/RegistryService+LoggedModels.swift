@@ -171,22 +171,41 @@ extension RegistryService {
     }
 
     /// Active logged models of `experimentIDs` matching every clause, sorted by `order` (default: newest first), then
-    /// by id; a page of at most `limit` at a time. Needs ``Action/read`` globally.
-    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (a clause, an order key, the token, a limit
-    ///   outside 1…50,000).
+    /// by id; a page of at most `limit` at a time. With `datasets`, as in MLflow, metric clauses (and metric sort keys)
+    /// see only the metrics computed on one of those datasets, and without a metric clause a model must have such a
+    /// metric; the models are returned whole. Needs ``Action/read`` globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (a clause, an order key, the
+    ///   token, a limit outside 1…50,000, a dataset filter without a name).
     public func searchLoggedModels(
         experimentIDs: [String],
         clauses: [SearchClause],
         order: [SearchOrder],
+        datasets: [DatasetFilter] = [],
         pageToken: String?,
         limit: Int,
         actor: Principal
     ) async throws -> Page<LoggedModel> {
         try Authorization.require(actor, .read, model: nil)
         try TrackingRules.validateSearchLimit(limit)
+        guard datasets.allSatisfy({ !$0.name.isEmpty }) else {
+            throw RegistryError.invalid("Every entry of `datasets` needs a `dataset_name`.")
+        }
         _ = try TrackingPageToken.decode(pageToken)
         let all = try await store.read { try await $0.loggedModels(experimentIDs: experimentIDs) }
-        let sorted = try TrackingSearch.loggedModels(all, matching: clauses, orderedBy: order)
+        guard !datasets.isEmpty else {
+            let sorted = try TrackingSearch.loggedModels(all, matching: clauses, orderedBy: order)
+            return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
+        }
+        let filtersMetrics = clauses.contains { if case .metric = $0.field { true } else { false } }
+        let seen: [LoggedModel] = all.compactMap { model in
+            var seen = model
+            seen.metrics = model.metrics.filter { point in datasets.contains { $0.matches(point) } }
+            return filtersMetrics || !seen.metrics.isEmpty ? seen : nil
+        }
+        let whole = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+        let sorted = try TrackingSearch.loggedModels(seen, matching: clauses, orderedBy: order).compactMap {
+            whole[$0.id]
+        }
         return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
     }
 

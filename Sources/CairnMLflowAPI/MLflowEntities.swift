@@ -34,6 +34,8 @@ enum MLflowEntities {
         if withIDs {
             object.set("model_id", point.modelID)
             object.set("run_id", point.runID)
+            object.set("dataset_name", point.datasetName)
+            object.set("dataset_digest", point.datasetDigest)
         }
         return object.value
     }

@@ -135,6 +135,12 @@ enum MLflowLoggedModelRoutes {
             experimentIDs: try input.strings("experiment_ids"),
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .loggedModels),
             order: try MLflowFilterParser.parseOrder(try orderEntries(input), schema: .loggedModels),
+            datasets: try input.objects("datasets").map { item in
+                DatasetFilter(
+                    name: try item.string("dataset_name") ?? "",
+                    digest: try item.string("dataset_digest").flatMap { $0.isEmpty ? nil : $0 }
+                )
+            },
             pageToken: try input.pageToken(),
             limit: try input.limit(default: 100, max: 50_000),
             actor: context.principal

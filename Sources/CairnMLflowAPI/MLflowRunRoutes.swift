@@ -142,7 +142,7 @@ enum MLflowRunRoutes {
     }
 
     /// One metric point: `key`, `value` (number or "NaN"/"Infinity"), `timestamp` (default now), `step` (default 0),
-    /// `model_id` when logged against a logged model.
+    /// `model_id` when logged against a logged model, `dataset_name` and `dataset_digest` when computed on a dataset.
     static func metric(_ input: MLflowInput, runID: String) throws -> MetricPoint {
         guard let value = try input.double("value") else { throw RegistryError.missing("value") }
         return MetricPoint(
@@ -151,7 +151,9 @@ enum MLflowRunRoutes {
             timestamp: try input.int64("timestamp") ?? Date().millis,
             step: try input.int64("step") ?? 0,
             modelID: try input.string("model_id").flatMap { $0.isEmpty ? nil : $0 },
-            runID: runID
+            runID: runID,
+            datasetName: try input.string("dataset_name").flatMap { $0.isEmpty ? nil : $0 },
+            datasetDigest: try input.string("dataset_digest").flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 

@@ -30,8 +30,8 @@ extension SQLMetadataSession {
         let owners = "model_id IN (SELECT l.id FROM logged_models l WHERE \(condition))"
         let params = try await keyValues("logged_model_params", owner: "model_id", where: owners, binds)
         let tags = try await keyValues("logged_model_tags", owner: "model_id", where: owners, binds)
-        // A model's metrics are the points logged with its id, by any run: the latest per key, sorted by key.
-        var latest: [String: [String: MetricPoint]] = [:]
+        // A model's metrics are the points logged with its id, by any run: the latest per key and dataset.
+        var points: [String: [MetricPoint]] = [:]
         for row in try await run(
             """
             SELECT run_id, \(TrackingRows.metricColumns) FROM run_metrics WHERE \(owners)
@@ -41,16 +41,13 @@ extension SQLMetadataSession {
         ) {
             let point = try TrackingRows.metric(row)
             guard let modelID = point.modelID else { continue }
-            if let current = latest[modelID]?[point.key], !point.isNewer(than: current) { continue }
-            latest[modelID, default: [:]][point.key] = point
+            points[modelID, default: []].append(point)
         }
         return try rows.map { row in
             var model = try TrackingRows.loggedModel(row)
             model.params = params[model.id] ?? [:]
             model.tags = tags[model.id] ?? [:]
-            model.metrics = (latest[model.id] ?? [:]).values.sorted {
-                $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
-            }
+            model.metrics = MetricPoint.latestPerKeyAndDataset(points[model.id] ?? [])
             return model
         }
     }

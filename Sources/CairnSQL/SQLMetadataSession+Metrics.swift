@@ -17,7 +17,7 @@ extension SQLMetadataSession {
     /// Appends the points to `run_metrics` (numbered after the run's last point) and moves `run_latest_metrics` to
     /// every point newer than the stored latest of its key (``MetricPoint/isNewer(than:)``).
     /// Drops the points already in the run's history (same key, value, timestamp and step); an existing point without
-    /// a model id takes the new point's. One indexed lookup per point.
+    /// a model id takes the new point's model id and dataset. One indexed lookup per point.
     func pointsNotLoggedYet(runID: String, _ points: [MetricPoint]) async throws -> [MetricPoint] {
         var fresh: [MetricPoint] = []
         for point in points {
@@ -35,8 +35,23 @@ extension SQLMetadataSession {
             }
             if try row.optionalText("model_id") == nil, let modelID = point.modelID {
                 _ = try await run(
-                    "UPDATE run_metrics SET model_id = ? WHERE run_id = ? AND seq = ?",
-                    [.text(modelID), .text(runID), .integer(try row.int64("seq"))]
+                    "UPDATE run_metrics SET model_id = ?, dataset_name = ?, dataset_digest = ? WHERE run_id = ? AND seq = ?",
+                    [
+                        .text(modelID), .text(point.datasetName), .text(point.datasetDigest), .text(runID),
+                        .integer(try row.int64("seq")),
+                    ]
+                )
+                // The run's latest point of the key may be this very point.
+                _ = try await run(
+                    """
+                    UPDATE run_latest_metrics SET model_id = ?, dataset_name = ?, dataset_digest = ?
+                    WHERE run_id = ? AND key = ? AND step = ? AND timestamp = ? AND value = ? AND is_nan = ?
+                    AND model_id IS NULL
+                    """,
+                    [
+                        .text(modelID), .text(point.datasetName), .text(point.datasetDigest), .text(runID), binds[0],
+                        .integer(point.step), .integer(point.timestamp), binds[1], binds[2],
+                    ]
                 )
             }
         }
@@ -64,7 +79,7 @@ extension SQLMetadataSession {
                 seq += 1
                 binds += [.text(runID), .integer(seq)] + TrackingRows.metricBinds(point)
             }
-            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", ")
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", ")
             _ = try await run(
                 "INSERT INTO run_metrics (run_id, seq, \(TrackingRows.metricColumns)) VALUES \(rows)",
                 binds,
@@ -81,9 +96,11 @@ extension SQLMetadataSession {
             guard let point = latest[key] else { continue }
             _ = try await run(
                 """
-                INSERT INTO run_latest_metrics (run_id, \(TrackingRows.metricColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO run_latest_metrics (run_id, \(TrackingRows.metricColumns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,
-                    timestamp = excluded.timestamp, step = excluded.step, model_id = excluded.model_id
+                    timestamp = excluded.timestamp, step = excluded.step, model_id = excluded.model_id,
+                    dataset_name = excluded.dataset_name, dataset_digest = excluded.dataset_digest
                 """,
                 [.text(runID)] + TrackingRows.metricBinds(point)
             )

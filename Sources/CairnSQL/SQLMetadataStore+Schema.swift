@@ -17,12 +17,29 @@ extension SQLMetadataStore {
     ///
     /// Migration 2 adds the tracking tables and `model_versions.run_id` (see ``trackingMigration``); migration 3 the
     /// identity tables (see ``identityMigration``); migration 4 the governance tables and `events.model_id` (see
-    /// ``governanceMigration``); migration 5 `model_versions.sealed_run_metrics_json` (see ``sealedEvidenceMigration``).
+    /// ``governanceMigration``); migration 5 `model_versions.sealed_run_metrics_json` (see ``sealedEvidenceMigration``);
+    /// migration 6 the metrics' dataset (see ``metricDatasetMigration``).
     ///
     /// Foreign keys cascade as a safety net only; the store deletes children explicitly.
     public static let migrations: [SQLMigration] = [
         migration1, trackingMigration, identityMigration, governanceMigration, sealedEvidenceMigration,
+        metricDatasetMigration,
     ]
+
+    /// Migration 6: the dataset a metric point was computed on (``MetricPoint/datasetName``, `datasetDigest`; NULL for
+    /// points without one and for every point logged before this migration).
+    ///
+    ///     run_metrics         + dataset_name, dataset_digest
+    ///     run_latest_metrics  + dataset_name, dataset_digest
+    static let metricDatasetMigration = SQLMigration(version: 6, name: "run_metrics.dataset_name, dataset_digest") {
+        _ in
+        [
+            "ALTER TABLE run_metrics ADD COLUMN dataset_name TEXT",
+            "ALTER TABLE run_metrics ADD COLUMN dataset_digest TEXT",
+            "ALTER TABLE run_latest_metrics ADD COLUMN dataset_name TEXT",
+            "ALTER TABLE run_latest_metrics ADD COLUMN dataset_digest TEXT",
+        ]
+    }
 
     /// Migration 5: the run metrics a version sealed (``VersionLineage/runMetrics``), outside `lineage_json` so
     /// that the large, immutable lineage document is never rewritten by a stage or tag change.

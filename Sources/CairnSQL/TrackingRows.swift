@@ -14,7 +14,7 @@ enum TrackingRows {
         """
 
     /// The columns of a metric point, in `run_metrics` and `run_latest_metrics`, after `run_id`.
-    static let metricColumns = "key, value, is_nan, timestamp, step, model_id"
+    static let metricColumns = "key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest"
 
     static func experiment(_ row: SQLRow, tags: [String: String]) throws -> Experiment {
         Experiment(
@@ -75,7 +75,9 @@ enum TrackingRows {
             timestamp: try row.int64("timestamp"),
             step: try row.int64("step"),
             modelID: try row.optionalText("model_id"),
-            runID: try row.text("run_id")
+            runID: try row.text("run_id"),
+            datasetName: try row.optionalText("dataset_name"),
+            datasetDigest: try row.optionalText("dataset_digest")
         )
     }
 
@@ -83,7 +85,8 @@ enum TrackingRows {
     static func metricBinds(_ point: MetricPoint) -> [SQLValue] {
         [
             .text(point.key), .real(point.value.isNaN ? 0 : point.value), .integer(point.value.isNaN ? 1 : 0),
-            .integer(point.timestamp), .integer(point.step), .text(point.modelID),
+            .integer(point.timestamp), .integer(point.step), .text(point.modelID), .text(point.datasetName),
+            .text(point.datasetDigest),
         ]
     }
 

@@ -84,15 +84,12 @@ extension InMemoryState {
         return run
     }
 
-    /// The logged model with its latest point per metric key among the points logged with its id, sorted by key.
+    /// The logged model with its latest point per metric key and dataset among the points logged with its id.
     private func loaded(_ model: LoggedModel) -> LoggedModel {
-        var latest: [String: MetricPoint] = [:]
-        for point in tracking.metrics.values.joined() where point.modelID == model.id {
-            if let current = latest[point.key], !point.isNewer(than: current) { continue }
-            latest[point.key] = point
-        }
         var model = model
-        model.metrics = latest.values.sorted { precedes(Array($0.key.utf8), Array($1.key.utf8)) }
+        model.metrics = MetricPoint.latestPerKeyAndDataset(
+            Array(tracking.metrics.values.joined().filter { $0.modelID == model.id })
+        )
         return model
     }
 }
@@ -190,6 +187,8 @@ extension InMemoryState {
             if let index = history.firstIndex(where: { Self.sameMeasurement($0, point) }) {
                 if history[index].modelID == nil, let modelID = point.modelID {
                     tracking.metrics[runID]![index].modelID = modelID
+                    tracking.metrics[runID]![index].datasetName = point.datasetName
+                    tracking.metrics[runID]![index].datasetDigest = point.datasetDigest
                 }
                 continue
             }

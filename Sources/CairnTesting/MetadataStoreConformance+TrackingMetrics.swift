@@ -103,6 +103,68 @@ extension MetadataStoreConformance {
             #expect(run?.metrics["s"]?.value == 1)
             #expect(run?.metrics["t"]?.value.isNaN == true)
         },
+        .init("metrics keep their dataset; a logged model shows the newest point per key and dataset") { store in
+            try await insertRuns(store, [trackingRun("r1")])
+            try await store.write { tx in
+                try await tx.insertLoggedModel(loggedModel("m-1"))
+                try await tx.appendMetrics(
+                    runID: "r1",
+                    points: [
+                        MetricPoint(key: "acc", value: 0.7, timestamp: 1, modelID: "m-1", datasetName: "eval"),
+                        MetricPoint(
+                            key: "acc",
+                            value: 0.8,
+                            timestamp: 2,
+                            modelID: "m-1",
+                            datasetName: "eval",
+                            datasetDigest: "d1"
+                        ),
+                        MetricPoint(
+                            key: "acc",
+                            value: 0.9,
+                            timestamp: 3,
+                            modelID: "m-1",
+                            datasetName: "eval",
+                            datasetDigest: "d1"
+                        ),
+                        MetricPoint(
+                            key: "acc",
+                            value: 0.5,
+                            timestamp: 1,
+                            modelID: "m-1",
+                            datasetName: "holdout",
+                            datasetDigest: "d2"
+                        ),
+                        MetricPoint(key: "acc", value: 0.1, timestamp: 9, modelID: "m-1"),
+                    ]
+                )
+                // Logged first without a model or dataset, then again with both: the point gains them.
+                try await tx.appendMetrics(runID: "r1", points: [MetricPoint(key: "f1", value: 0.3, timestamp: 4)])
+                try await tx.appendMetrics(
+                    runID: "r1",
+                    points: [
+                        MetricPoint(
+                            key: "f1",
+                            value: 0.3,
+                            timestamp: 4,
+                            modelID: "m-1",
+                            datasetName: "eval",
+                            datasetDigest: "d1"
+                        )
+                    ]
+                )
+            }
+            let model = try #require(try await store.read { try await $0.loggedModel(id: "m-1") })
+            #expect(
+                model.metrics.map { "\($0.key)/\($0.datasetName ?? "-")/\($0.datasetDigest ?? "-")=\($0.value)" } == [
+                    "acc/-/-=0.1", "acc/eval/-=0.7", "acc/eval/d1=0.9", "acc/holdout/d2=0.5", "f1/eval/d1=0.3",
+                ]
+            )
+            let history = try await store.read { try await $0.metricHistory(runID: "r1", key: "acc", limit: 10) }
+            #expect(history.compactMap(\.datasetDigest) == ["d2", "d1", "d1"])
+            let run = try await store.read { try await $0.run(id: "r1") }
+            #expect(run?.metrics["acc"]?.datasetName == nil && run?.metrics["f1"]?.datasetDigest == "d1")
+        },
         .init("a logged model reads back with params, tags and the newest metric per key logged with its id") { store in
             try await insertRuns(store, [trackingRun("r1"), trackingRun("r2")])
             let model = loggedModel("m-1")

@@ -87,7 +87,7 @@ extension EnforcementCase {
         global("deleteLoggedModel(id:actor:)", .delete, records: true) {
             try await $0.deleteLoggedModel(id: $2.loggedModelID, actor: $1)
         },
-        global("searchLoggedModels(experimentIDs:clauses:order:pageToken:limit:actor:)", .read) {
+        global("searchLoggedModels(experimentIDs:clauses:order:datasets:pageToken:limit:actor:)", .read) {
             _ = try await $0.searchLoggedModels(
                 experimentIDs: ["1"],
                 clauses: [],

@@ -126,6 +126,64 @@ struct TrackingLoggedModelTests {
         #expect(found.items.map(\.id) == [model.id])
     }
 
+    @Test("a dataset filter narrows metric clauses to that dataset's metrics, and alone needs one; models come whole")
+    func datasetFilter() async throws {
+        let (a, b, c) = (try await newModel("a"), try await newModel("b"), try await newModel("c"))
+        func point(_ model: LoggedModel, _ value: Double, _ dataset: String?, _ digest: String? = nil) -> MetricPoint {
+            MetricPoint(
+                key: "acc",
+                value: value,
+                timestamp: 5,
+                modelID: model.id,
+                datasetName: dataset,
+                datasetDigest: digest
+            )
+        }
+        try await service.logBatch(
+            runID: run.id,
+            metrics: [
+                point(a, 0.9, "eval", "d1"), point(a, 0.2, "holdout"), point(b, 0.3, "eval", "d2"), point(c, 0.95, nil),
+            ],
+            params: [:],
+            tags: [:],
+            actor: alice
+        )
+        func search(_ clauses: [SearchClause], _ datasets: [DatasetFilter]) async throws -> [String] {
+            try await service.searchLoggedModels(
+                experimentIDs: ["1"],
+                clauses: clauses,
+                order: [SearchOrder(field: .attribute("name"), ascending: true)],
+                datasets: datasets,
+                pageToken: nil,
+                limit: 10,
+                actor: alice
+            ).items.map(\.name)
+        }
+        let good = [SearchClause(field: .metric("acc"), op: .greater, value: .number(0.5))]
+        #expect(try await search(good, []) == ["a", "c"])
+        #expect(try await search(good, [DatasetFilter(name: "eval")]) == ["a"])
+        #expect(try await search(good, [DatasetFilter(name: "holdout")]) == [])
+        #expect(try await search(good, [DatasetFilter(name: "eval", digest: "d2")]) == [])
+        #expect(try await search([], [DatasetFilter(name: "eval")]) == ["a", "b"])
+        #expect(
+            try await search([], [DatasetFilter(name: "eval", digest: "d2"), DatasetFilter(name: "holdout")]) == [
+                "a", "b",
+            ]
+        )
+        #expect(try await search([], [DatasetFilter(name: "unknown")]) == [])
+        let whole = try await service.searchLoggedModels(
+            experimentIDs: ["1"],
+            clauses: [],
+            order: [],
+            datasets: [DatasetFilter(name: "holdout")],
+            pageToken: nil,
+            limit: 10,
+            actor: alice
+        )
+        #expect(whole.items.first?.metrics.count == 2)
+        await expectRegistryError(.invalidArgument) { _ = try await search([], [DatasetFilter(name: "")]) }
+    }
+
     @Test("deleted models are gone from get, search and further changes")
     func delete() async throws {
         let model = try await newModel()

@@ -41,7 +41,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [2, 3, 4, 5])
+                #expect(upgraded.migrationsAppliedAtOpen == [2, 3, 4, 5, 6])
                 let (byRun, all) = try await upgraded.read { reader in
                     (
                         try await reader.versions(modelID: nil, runID: "r-1", limit: 10).map(\.id),
@@ -84,7 +84,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [4, 5])
+                #expect(upgraded.migrationsAppliedAtOpen == [4, 5, 6])
                 #expect(try await upgraded.read { try await $0.events(afterSequence: 0, limit: 10) } == [first])
                 let second = EventChain.next(
                     after: first,
@@ -103,6 +103,49 @@ struct SQLiteMigrationTests {
                     try await $0.events(matching: EventQuery(modelID: "m1"), afterSequence: 0, limit: 10)
                 }
                 #expect(byModel == [second])
+            }
+        }
+    }
+
+    @Test("migration 6 keeps metrics written under schema 5, without a dataset, and takes datasets after")
+    func metricDatasets() async throws {
+        try await withTemporaryDirectory { directory throws in
+            let path = directory.appendingPathComponent("metadata.sqlite").path
+            try await withStore(path: path, migratingUpTo: 5) { old in
+                // Schema 5 has no dataset columns, so the rows are written the way release 5 wrote them.
+                try await old.writer.withConnection { connection in
+                    for statement in [
+                        "INSERT INTO experiments VALUES ('1', 'e', 'mlflow-artifacts:/1', 'active', 0, 0)",
+                        "INSERT INTO runs VALUES ('r1', '1', 'run', 'alice', 'RUNNING', 0, NULL, 'active', 'x')",
+                        "INSERT INTO run_metrics VALUES ('r1', 1, 'acc', 0.5, 0, 7, 0, NULL)",
+                        "INSERT INTO run_latest_metrics VALUES ('r1', 'acc', 0.5, 0, 7, 0, NULL)",
+                    ] {
+                        _ = try await SQLiteExecutor(connection: connection).query(statement, [])
+                    }
+                }
+            }
+            try await withStore(path: path, migratingUpTo: .max) { upgraded in
+                #expect(upgraded.migrationsAppliedAtOpen == [6])
+                let before = MetricPoint(key: "acc", value: 0.5, timestamp: 7, runID: "r1")
+                #expect(
+                    try await upgraded.read { try await $0.metricHistory(runID: "r1", key: "acc", limit: 9) } == [
+                        before
+                    ]
+                )
+                let after = MetricPoint(
+                    key: "acc",
+                    value: 0.7,
+                    timestamp: 8,
+                    runID: "r1",
+                    datasetName: "eval",
+                    datasetDigest: "d1"
+                )
+                try await upgraded.write { try await $0.appendMetrics(runID: "r1", points: [after]) }
+                #expect(
+                    try await upgraded.read { try await $0.metricHistory(runID: "r1", key: "acc", limit: 9) }
+                        == [before, after]
+                )
+                #expect(try await upgraded.read { try await $0.run(id: "r1") }?.metrics["acc"] == after)
             }
         }
     }

@@ -7,7 +7,7 @@ import mlflow.sklearn
 import pytest
 from mlflow.exceptions import MlflowException
 
-from compat import log_small_model, needs_mlflow3, same_predictions, small_model
+from compat import api, log_small_model, needs_mlflow3, same_predictions, small_model
 
 pytestmark = needs_mlflow3
 
@@ -120,3 +120,54 @@ def test_search_logged_models_by_id_and_times(client, unique, workdir):
     assert {m.model_id for m in newest} == {first.model_id, second.model_id}
     recent = client.search_logged_models([experiment_id], filter_string="last_updated_time > 0")
     assert len(recent) == 2
+
+
+def test_metrics_keep_their_dataset_and_search_by_dataset(cairn, client, unique, workdir):
+    """log_metric(..., dataset=…) and mlflow.evaluate record the dataset's name and digest on the model's metrics, and
+    search_logged_models(datasets=…) filters by them (metric clauses then see only those datasets' metrics)."""
+    import pandas as pd
+
+    experiment_id = mlflow.set_experiment(unique("dataset-metrics")).experiment_id
+    eval_df = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [0, 1, 1]})
+    holdout_df = pd.DataFrame({"x": [4.0, 5.0], "y": [1, 0]})
+    evaluation = mlflow.data.from_pandas(eval_df, name="eval", targets="y")
+    holdout = mlflow.data.from_pandas(holdout_df, name="holdout", targets="y")
+    with mlflow.start_run():
+        good = log_small_model(name="good")
+        weak = log_small_model(name="weak")
+        mlflow.log_metric("accuracy", 0.93, model_id=good.model_id, dataset=evaluation)
+        mlflow.log_metric("accuracy", 0.41, model_id=good.model_id, dataset=holdout)
+        mlflow.log_metric("accuracy", 0.62, model_id=weak.model_id, dataset=holdout)
+
+    metrics = {(m.key, m.dataset_name, m.dataset_digest): m.value for m in client.get_logged_model(good.model_id).metrics}
+    assert metrics == {("accuracy", "eval", evaluation.digest): 0.93, ("accuracy", "holdout", holdout.digest): 0.41}
+
+    def names(**kwargs):
+        return sorted(m.name for m in client.search_logged_models([experiment_id], **kwargs))
+
+    assert names(datasets=[{"dataset_name": "eval"}]) == ["good"]
+    assert names(datasets=[{"dataset_name": "holdout", "dataset_digest": holdout.digest}]) == ["good", "weak"]
+    assert names(datasets=[{"dataset_name": "holdout", "dataset_digest": "0000"}]) == []
+    assert names(filter_string="metrics.accuracy > 0.5", datasets=[{"dataset_name": "holdout"}]) == ["weak"]
+    assert names(filter_string="metrics.accuracy > 0.5", datasets=[{"dataset_name": "eval"}]) == ["good"]
+    # The client checks for a dataset_name itself; the server refuses a request without one as MLflow's does.
+    refused = api(cairn.url, "POST", "/api/2.0/mlflow/logged-models/search",
+                  json={"experiment_ids": [experiment_id], "datasets": [{"dataset_digest": holdout.digest}]})
+    assert refused.status_code == 400 and refused.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+
+
+def test_evaluate_records_the_dataset_on_the_models_metrics(client, unique, workdir):
+    """mlflow.models.evaluate logs its metrics with the model id and the evaluation dataset's name and digest."""
+    import pandas as pd
+
+    mlflow.set_experiment(unique("evaluate"))
+    model, X, y = small_model()
+    data = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]).assign(label=y)
+    dataset = mlflow.data.from_pandas(data, name="validation", targets="label")
+    with mlflow.start_run():
+        info = log_small_model(model, data.drop(columns="label"))
+        result = mlflow.models.evaluate(info.model_uri, dataset, model_type="classifier", evaluators=["default"])
+    logged = client.get_logged_model(info.model_id).metrics
+    accuracy = [m for m in logged if m.key == "accuracy_score"]
+    assert [(m.dataset_name, m.dataset_digest) for m in accuracy] == [("validation", dataset.digest)]
+    assert accuracy[0].value == pytest.approx(result.metrics["accuracy_score"])

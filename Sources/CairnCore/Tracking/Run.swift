@@ -13,6 +13,23 @@ public enum RunStatus: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 /// One logged value of a metric. Metrics keep their whole history; a run shows the latest value per key.
+/// A dataset of a logged-model search (`search_logged_models(datasets=[{"dataset_name", "dataset_digest"}])`): a
+/// name, and optionally the digest of one version of it.
+public struct DatasetFilter: Hashable, Sendable {
+    public var name: String
+    public var digest: String?
+
+    public init(name: String, digest: String? = nil) {
+        self.name = name
+        self.digest = digest
+    }
+
+    /// Whether `point` was computed on this dataset.
+    public func matches(_ point: MetricPoint) -> Bool {
+        point.datasetName == name && (digest == nil || point.datasetDigest == digest)
+    }
+}
+
 public struct MetricPoint: Hashable, Sendable, Codable {
     public var key: String
     /// May be NaN or ±infinity, as MLflow allows.
@@ -23,6 +40,9 @@ public struct MetricPoint: Hashable, Sendable, Codable {
     /// Set when the metric was logged against a logged model (MLflow 3).
     public var modelID: String?
     public var runID: String?
+    /// The dataset the metric was computed on (`log_metric(..., dataset=…)`, `mlflow.evaluate`): its name and digest.
+    public var datasetName: String?
+    public var datasetDigest: String?
 
     public init(
         key: String,
@@ -30,7 +50,9 @@ public struct MetricPoint: Hashable, Sendable, Codable {
         timestamp: Int64,
         step: Int64 = 0,
         modelID: String? = nil,
-        runID: String? = nil
+        runID: String? = nil,
+        datasetName: String? = nil,
+        datasetDigest: String? = nil
     ) {
         self.key = key
         self.value = value
@@ -38,6 +60,29 @@ public struct MetricPoint: Hashable, Sendable, Codable {
         self.step = step
         self.modelID = modelID
         self.runID = runID
+        self.datasetName = datasetName
+        self.datasetDigest = datasetDigest
+    }
+
+    /// A logged model's metrics: the latest point (``isNewer(than:)``) of each key *and dataset*, so evaluations of one
+    /// model on several datasets all show; sorted by key (UTF-8), then dataset name and digest (none first).
+    public static func latestPerKeyAndDataset(_ points: [MetricPoint]) -> [MetricPoint] {
+        struct Series: Hashable {
+            var key: String
+            var name: String?
+            var digest: String?
+        }
+        var latest: [Series: MetricPoint] = [:]
+        for point in points {
+            let series = Series(key: point.key, name: point.datasetName, digest: point.datasetDigest)
+            if let current = latest[series], !point.isNewer(than: current) { continue }
+            latest[series] = point
+        }
+        return latest.values.sorted { a, b in
+            if a.key != b.key { return a.key.utf8.lexicographicallyPrecedes(b.key.utf8) }
+            if a.datasetName != b.datasetName { return (a.datasetName ?? "") < (b.datasetName ?? "") }
+            return (a.datasetDigest ?? "") < (b.datasetDigest ?? "")
+        }
     }
 
     /// MLflow's rule for "latest": the highest step, then the highest timestamp, then the highest value.

@@ -4,8 +4,9 @@ extension TrackingRules {
     /// Longest dataset digest, in characters (MLflow's limit).
     public static let maxDatasetDigestLength = 36
 
-    /// MLflow's limits on one `log-batch`: at most 1,000 metrics, 100 params and 100 tags; valid keys; param values of
-    /// at most 6,000 characters; tag values of at most 8,000.
+    /// MLflow's limits on one `log-batch`: at most 1,000 metrics, 100 params and 100 tags; valid keys; metric dataset
+    /// names and digests within the dataset limits; param values of at most 6,000 characters; tag values of at most
+    /// 8,000.
     /// - Throws: `.invalidArgument` naming the first broken rule.
     public static func validateBatch(
         metrics: [MetricPoint],
@@ -21,7 +22,17 @@ extension TrackingRules {
         guard tags.count <= maxTagsPerBatch else {
             throw .invalid("A batch may set at most \(maxTagsPerBatch) tags; got \(tags.count). Split it.")
         }
-        for point in metrics { try validateKey(point.key, kind: "metric") }
+        for point in metrics {
+            try validateKey(point.key, kind: "metric")
+            if let name = point.datasetName, name.count > maxDatasetNameLength || name.contains("\u{0}") {
+                throw .invalid("The dataset name of metric '\(point.key)' is longer than \(maxDatasetNameLength).")
+            }
+            if let digest = point.datasetDigest, digest.count > maxDatasetDigestLength || digest.contains("\u{0}") {
+                throw .invalid(
+                    "The dataset digest of metric '\(point.key)' is longer than \(maxDatasetDigestLength) characters."
+                )
+            }
+        }
         for (key, value) in params {
             try validateKey(key, kind: "param")
             guard value.count <= maxParamValueLength else {
