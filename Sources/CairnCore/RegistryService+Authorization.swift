@@ -126,7 +126,7 @@ extension RegistryService {
         UseCaseRule("deleteRun(id:actor:)", .global(.write)),
         UseCaseRule("restoreRun(id:actor:)", .global(.write)),
         UseCaseRule("logBatch(runID:metrics:params:tags:actor:)", .global(.write)),
-        UseCaseRule("logInputs(runID:inputs:actor:)", .global(.write)),
+        UseCaseRule("logInputs(runID:inputs:models:actor:)", .global(.write)),
         UseCaseRule("logOutputs(runID:outputs:actor:)", .global(.write)),
         UseCaseRule("deleteRunTag(runID:key:actor:)", .global(.write)),
         UseCaseRule("searchRuns(experimentIDs:stages:clauses:order:pageToken:limit:actor:)", .global(.read)),

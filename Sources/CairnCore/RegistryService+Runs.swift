@@ -168,17 +168,22 @@ extension RegistryService {
         }
     }
 
-    /// Records datasets an active run used. Logging the same dataset (name and digest) twice keeps one. Not recorded in
-    /// the event log. Needs ``Action/write`` globally.
-    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (an empty name or digest, a bad tag), `.notFound`,
-    ///   `.failedPrecondition`.
-    public func logInputs(runID: String, inputs: [RunInput], actor: Principal) async throws {
+    /// Records the datasets and logged models (`models`, by id; each must exist) an active run used. Logging the same
+    /// dataset (name and digest) or model twice keeps one. Not recorded in the event log. Needs ``Action/write``
+    /// globally.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (an empty name or digest, a
+    ///   bad tag), `.notFound` (run or model), `.failedPrecondition`.
+    public func logInputs(runID: String, inputs: [RunInput], models: [String] = [], actor: Principal) async throws {
         try TrackingRules.validateInputs(inputs)
         try Authorization.require(actor, .write, model: nil)
-        if inputs.isEmpty { return }
+        if inputs.isEmpty && models.isEmpty { return }
         try await store.write { tx in
             _ = try await requireActiveRun(tx, runID, doing: "log inputs to")
-            try await tx.addRunInputs(runID: runID, inputs: inputs)
+            for model in models where try await tx.loggedModel(id: model) == nil {
+                throw Self.loggedModelNotFound(model)
+            }
+            if !inputs.isEmpty { try await tx.addRunInputs(runID: runID, inputs: inputs) }
+            if !models.isEmpty { try await tx.addRunModelInputs(runID: runID, modelIDs: models) }
         }
     }
 

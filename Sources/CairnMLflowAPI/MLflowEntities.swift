@@ -63,6 +63,10 @@ enum MLflowEntities {
         data.set("tags", list: tags(run.tags))
         var inputs = JSONObject()
         inputs.set("dataset_inputs", list: run.inputs.map(datasetInput))
+        inputs.set(
+            "model_inputs",
+            list: run.modelInputs.map { JSONObject(fields: [("model_id", .string($0))]).value }
+        )
         var outputs = JSONObject()
         outputs.set(
             "model_outputs",

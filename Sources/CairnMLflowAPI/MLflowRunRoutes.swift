@@ -200,7 +200,12 @@ enum MLflowRunRoutes {
                 tags: try item.keyValues("tags").map { OrderedTag(key: $0.key, value: $0.value) }
             )
         }
-        try await service.logInputs(runID: try input.required(anyOf: runKeys), inputs: inputs, actor: context.principal)
+        try await service.logInputs(
+            runID: try input.required(anyOf: runKeys),
+            inputs: inputs,
+            models: try input.objects("models").map { try $0.required("model_id") },
+            actor: context.principal
+        )
         return MLflowResponse.empty
     }
 

@@ -167,6 +167,21 @@ extension SQLMetadataSession {
         }
     }
 
+    public func addRunModelInputs(runID: String, modelIDs: [String]) async throws {
+        try await requireRun(runID)
+        var position = try await lastPosition("run_model_inputs", runID: runID)
+        for modelID in modelIDs {
+            position += 1
+            _ = try await run(
+                """
+                INSERT INTO run_model_inputs (run_id, position, model_id) VALUES (?, ?, ?)
+                ON CONFLICT (run_id, model_id) DO NOTHING
+                """,
+                [.text(runID), .integer(position), .text(modelID)]
+            )
+        }
+    }
+
     /// The highest `position` of a run in `table` (0 when it has no rows); positions only order rows, so gaps left
     /// by skipped duplicates are harmless.
     private func lastPosition(_ table: String, runID: String) async throws -> Int64 {

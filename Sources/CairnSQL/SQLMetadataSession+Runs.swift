@@ -52,6 +52,13 @@ extension SQLMetadataSession {
         ) {
             inputs[try row.text("run_id"), default: []].append(try TrackingRows.input(row, json))
         }
+        var modelInputs: [String: [String]] = [:]
+        for row in try await run(
+            "SELECT run_id, model_id FROM run_model_inputs WHERE \(owners) ORDER BY run_id, position",
+            binds
+        ) {
+            modelInputs[try row.text("run_id"), default: []].append(try row.text("model_id"))
+        }
         var outputs: [String: [RunOutput]] = [:]
         for row in try await run(
             "SELECT run_id, model_id, step FROM run_outputs WHERE \(owners) ORDER BY run_id, position",
@@ -67,6 +74,7 @@ extension SQLMetadataSession {
             run.tags = tags[run.id] ?? [:]
             run.metrics = metrics[run.id] ?? [:]
             run.inputs = inputs[run.id] ?? []
+            run.modelInputs = modelInputs[run.id] ?? []
             run.outputs = outputs[run.id] ?? []
             return run
         }

@@ -18,13 +18,31 @@ extension SQLMetadataStore {
     /// Migration 2 adds the tracking tables and `model_versions.run_id` (see ``trackingMigration``); migration 3 the
     /// identity tables (see ``identityMigration``); migration 4 the governance tables and `events.model_id` (see
     /// ``governanceMigration``); migration 5 `model_versions.sealed_run_metrics_json` (see ``sealedEvidenceMigration``);
-    /// migration 6 the metrics' dataset (see ``metricDatasetMigration``).
+    /// migration 6 the metrics' dataset (see ``metricDatasetMigration``); migration 7 the runs' model inputs (see
+    /// ``modelInputsMigration``).
     ///
     /// Foreign keys cascade as a safety net only; the store deletes children explicitly.
     public static let migrations: [SQLMigration] = [
         migration1, trackingMigration, identityMigration, governanceMigration, sealedEvidenceMigration,
-        metricDatasetMigration,
+        metricDatasetMigration, modelInputsMigration,
     ]
+
+    /// Migration 7: the logged models a run used as inputs (``Run/modelInputs``).
+    ///
+    ///     run_model_inputs  (run_id → runs, position) PK, model_id     UNIQUE (run_id, model_id)
+    static let modelInputsMigration = SQLMigration(version: 7, name: "run_model_inputs") { dialect in
+        [
+            """
+            CREATE TABLE run_model_inputs (
+                run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                position \(dialect.int64Type) NOT NULL,
+                model_id \(dialect.binaryTextType) NOT NULL,
+                PRIMARY KEY (run_id, position),
+                UNIQUE (run_id, model_id)
+            )
+            """
+        ]
+    }
 
     /// Migration 6: the dataset a metric point was computed on (``MetricPoint/datasetName``, `datasetDigest`; NULL for
     /// points without one and for every point logged before this migration).

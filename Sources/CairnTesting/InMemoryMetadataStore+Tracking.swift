@@ -81,6 +81,10 @@ extension InMemoryMetadataStore.Transaction {
     func addRunInputs(runID: String, inputs: [RunInput]) async throws {
         try await mutate { try $0.addRunInputs(runID: runID, inputs: inputs) }
     }
+    func addRunModelInputs(runID: String, modelIDs: [String]) async throws {
+        try await mutate { try $0.addRunModelInputs(runID: runID, modelIDs: modelIDs) }
+    }
+
     func addRunOutputs(runID: String, outputs: [RunOutput]) async throws {
         try await mutate { try $0.addRunOutputs(runID: runID, outputs: outputs) }
     }

@@ -150,6 +150,7 @@ extension InMemoryState {
         var stored = run
         stored.metrics = [:]
         stored.inputs = []
+        stored.modelInputs = []
         stored.outputs = []
         tracking.runs[run.id] = stored
     }
@@ -208,6 +209,13 @@ extension InMemoryState {
                 same($0.dataset.name, input.dataset.name) && same($0.dataset.digest, input.dataset.digest)
             }
             if !known { tracking.runs[runID]!.inputs.append(input) }
+        }
+    }
+
+    mutating func addRunModelInputs(runID: String, modelIDs: [String]) throws {
+        try requireRun(runID)
+        for modelID in modelIDs where !tracking.runs[runID]!.modelInputs.contains(modelID) {
+            tracking.runs[runID]!.modelInputs.append(modelID)
         }
     }
 

@@ -83,7 +83,9 @@ extension MetadataStoreConformance {
     ]
 
     static let runCases: [MetadataStoreConformanceCase] = [
-        .init("an inserted run reads back with params, tags, latest metrics, inputs in order and outputs") { store in
+        .init(
+            "an inserted run reads back with params, tags, latest metrics, dataset and model inputs in order, and outputs"
+        ) { store in
             let base = trackingRun("r1", params: ["lr": "0.1", "depth": "3"], tags: ["mlflow.user": "alice"])
             try await insertRuns(store, [base])
             #expect(try await store.read { try await $0.run(id: "r1") } == base)
@@ -111,9 +113,12 @@ extension MetadataStoreConformance {
                     outputs: [RunOutput(modelID: "m-1"), RunOutput(modelID: "m-2", step: 3)]
                 )
                 try await tx.appendMetrics(runID: "r1", points: [point])
+                try await tx.addRunModelInputs(runID: "r1", modelIDs: ["m-9", "m-1"])
+                try await tx.addRunModelInputs(runID: "r1", modelIDs: ["m-1", "m-3"])
             }
             var expected = base
             expected.inputs = [training, evaluation]
+            expected.modelInputs = ["m-9", "m-1", "m-3"]
             expected.outputs = [RunOutput(modelID: "m-2", step: 3), RunOutput(modelID: "m-1")]
             expected.metrics = ["loss": stored(point, runID: "r1")]
             #expect(try await store.read { try await $0.run(id: "r1") } == expected)
@@ -154,6 +159,7 @@ extension MetadataStoreConformance {
                 { try await $0.appendMetrics(runID: "ghost", points: []) },
                 { try await $0.addRunInputs(runID: "ghost", inputs: []) },
                 { try await $0.addRunOutputs(runID: "ghost", outputs: []) },
+                { try await $0.addRunModelInputs(runID: "ghost", modelIDs: []) },
                 { _ = try await $0.deleteRunTag(runID: "ghost", key: "a") },
             ] as [@Sendable (any MetadataTransaction) async throws -> Void] {
                 await expectCode(.notFound) { try await store.write(write) }

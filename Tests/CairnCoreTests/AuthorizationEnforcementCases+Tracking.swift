@@ -36,7 +36,7 @@ extension EnforcementCase {
             let point = MetricPoint(key: "loss", value: 0.5, timestamp: 2, step: 1)
             try await $0.logBatch(runID: $2.runID, metrics: [point], params: [:], tags: ["x": "y"], actor: $1)
         },
-        global("logInputs(runID:inputs:actor:)", .write) {
+        global("logInputs(runID:inputs:models:actor:)", .write) {
             let dataset = DatasetRecord(name: "d", digest: "1", sourceType: "local", source: "{}")
             try await $0.logInputs(runID: $2.runID, inputs: [RunInput(dataset: dataset)], actor: $1)
         },

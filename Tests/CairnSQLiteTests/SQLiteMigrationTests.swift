@@ -41,7 +41,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [2, 3, 4, 5, 6])
+                #expect(upgraded.migrationsAppliedAtOpen == Array(2...Self.latest))
                 let (byRun, all) = try await upgraded.read { reader in
                     (
                         try await reader.versions(modelID: nil, runID: "r-1", limit: 10).map(\.id),
@@ -84,7 +84,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [4, 5, 6])
+                #expect(upgraded.migrationsAppliedAtOpen == Array(4...Self.latest))
                 #expect(try await upgraded.read { try await $0.events(afterSequence: 0, limit: 10) } == [first])
                 let second = EventChain.next(
                     after: first,
@@ -125,7 +125,7 @@ struct SQLiteMigrationTests {
                 }
             }
             try await withStore(path: path, migratingUpTo: .max) { upgraded in
-                #expect(upgraded.migrationsAppliedAtOpen == [6])
+                #expect(upgraded.migrationsAppliedAtOpen == Array(6...Self.latest))
                 let before = MetricPoint(key: "acc", value: 0.5, timestamp: 7, runID: "r1")
                 #expect(
                     try await upgraded.read { try await $0.metricHistory(runID: "r1", key: "acc", limit: 9) } == [
@@ -180,6 +180,9 @@ struct SQLiteMigrationTests {
             for plan in plans { #expect(!plan.contains("SCAN"), "a full scan in: \(plan)") }
         }
     }
+
+    /// The newest schema version: an upgrade applies every migration from the old version's next one up to it.
+    static let latest = SQLMetadataStore.migrations.map(\.version).max()!
 
     /// Opens the store at `path` with migrations up to `version`, runs `body`, and closes the store even on errors.
     private func withStore(

@@ -171,3 +171,21 @@ def test_evaluate_records_the_dataset_on_the_models_metrics(client, unique, work
     accuracy = [m for m in logged if m.key == "accuracy_score"]
     assert [(m.dataset_name, m.dataset_digest) for m in accuracy] == [("validation", dataset.digest)]
     assert accuracy[0].value == pytest.approx(result.metrics["accuracy_score"])
+
+
+def test_log_inputs_records_model_inputs(client, unique, workdir):
+    """log_inputs(models=[LoggedModelInput(id)]): the run shows the models it used; an unknown model is refused."""
+    from mlflow.entities import LoggedModelInput
+
+    experiment_id = mlflow.set_experiment(unique("model-inputs")).experiment_id
+    with mlflow.start_run():
+        trained = log_small_model(name="base")
+    consumer = client.create_run(experiment_id).info.run_id
+    client.log_inputs(consumer, models=[LoggedModelInput(trained.model_id)])
+    client.log_inputs(consumer, models=[LoggedModelInput(trained.model_id)])  # logged once
+    inputs = client.get_run(consumer).inputs
+    assert [m.model_id for m in inputs.model_inputs] == [trained.model_id]
+    assert inputs.dataset_inputs == []
+    with pytest.raises(MlflowException) as refused:
+        client.log_inputs(consumer, models=[LoggedModelInput("m-0123456789abcdef0123456789abcdef")])
+    assert refused.value.error_code == "RESOURCE_DOES_NOT_EXIST"

@@ -149,7 +149,8 @@ public struct RunOutput: Hashable, Sendable, Codable {
     }
 }
 
-/// A training run: its identity and state. Params, tags, metrics, inputs and outputs are read with it.
+/// A training run: its identity and state. Params, tags, metrics, inputs (datasets and models) and outputs are read
+/// with it.
 public struct Run: Hashable, Sendable {
     /// 32 lowercase hex digits.
     public var id: String
@@ -168,6 +169,8 @@ public struct Run: Hashable, Sendable {
     /// The latest point per key.
     public var metrics: [String: MetricPoint]
     public var inputs: [RunInput]
+    /// Logged models the run used as inputs (MLflow 3's `log_inputs(models=…)`), by id, in logging order.
+    public var modelInputs: [String]
     public var outputs: [RunOutput]
 
     public init(
@@ -184,6 +187,7 @@ public struct Run: Hashable, Sendable {
         tags: [String: String] = [:],
         metrics: [String: MetricPoint] = [:],
         inputs: [RunInput] = [],
+        modelInputs: [String] = [],
         outputs: [RunOutput] = []
     ) {
         self.id = id
@@ -199,6 +203,7 @@ public struct Run: Hashable, Sendable {
         self.tags = tags
         self.metrics = metrics
         self.inputs = inputs
+        self.modelInputs = modelInputs
         self.outputs = outputs
     }
 }

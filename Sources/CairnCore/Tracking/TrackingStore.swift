@@ -72,6 +72,8 @@ public protocol TrackingTransaction: TrackingReader {
     func addRunInputs(runID: String, inputs: [RunInput]) async throws
     /// Adds model outputs, after the existing ones, in order; an existing (model, step) pair is not added twice.
     func addRunOutputs(runID: String, outputs: [RunOutput]) async throws
+    /// Adds logged models as inputs, after the existing ones, in order; a model already an input is not added twice.
+    func addRunModelInputs(runID: String, modelIDs: [String]) async throws
 
     /// Inserts a logged model with its params and tags (its metrics are ignored). Throws `.notFound` when the
     /// experiment does not exist.
