@@ -117,6 +117,13 @@ enum MLflowEntities {
         return object.value
     }
 
+    /// The logged model id of a `models:/m-<id>` source (a logged model, not a registered one); `nil` otherwise.
+    static func loggedModelID(of source: String?) -> String? {
+        guard let source, source.hasPrefix("models:/m-") else { return nil }
+        let id = source.dropFirst("models:/".count)
+        return id.contains("/") || id.count <= 2 ? nil : String(id)
+    }
+
     /// MLflow's registration states.
     static func status(_ status: VersionStatus) -> String {
         switch status {
@@ -126,17 +133,23 @@ enum MLflowEntities {
         }
     }
 
-    /// A model version; `aliases` only where MLflow shows them (get, alias lookup), never in searches.
+    /// A model version; `aliases` only where MLflow shows them (get, alias lookup), never in searches. Beyond what
+    /// MLflow's own server sends: `user_id`, the account that registered it (the client reads it into
+    /// `ModelVersion.user_id`), and `model_id`, the logged model it was registered from (`models:/m-…` sources).
+    /// `model_params` and `model_metrics` stay unsent, as from MLflow's server (its client does not read them): the
+    /// version's sealed lineage has them on the native API.
     static func modelVersion(_ version: ModelVersion, aliases: [ModelAlias] = []) -> JSONValue {
         var object = JSONObject()
         object.set("name", version.modelName)
         object.set("version", String(version.number))
         object.set("creation_timestamp", version.createdAt.millis)
         object.set("last_updated_timestamp", version.updatedAt.millis)
+        if !version.createdBy.isEmpty { object.set("user_id", version.createdBy) }
         object.set("current_stage", version.stage.rawValue)
         object.set("description", .string(version.description))
         object.set("source", version.lineage.source)
         object.set("run_id", version.lineage.runID.flatMap { $0.isEmpty ? nil : $0 })
+        object.set("model_id", loggedModelID(of: version.lineage.source))
         object.set("status", status(version.status))
         if !version.statusMessage.isEmpty { object.set("status_message", version.statusMessage) }
         object.set("tags", list: tags(version.tags))

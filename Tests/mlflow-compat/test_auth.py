@@ -127,6 +127,19 @@ def test_admin_token_creates_experiment_run_and_registered_model(cairn, admin_to
     assert client.get_run(run.info.run_id).data.params == {"lr": "0.1"}
 
 
+def test_model_version_user_id_is_the_account_that_registered_it(cairn, admin_token, no_credentials, unique):
+    """ModelVersion.user_id names who registered the version (MLflow's own server leaves it empty)."""
+    editor = make_account(cairn, admin_token, "editor")
+    no_credentials.setenv("MLFLOW_TRACKING_TOKEN", make_token(cairn, admin_token, editor)["secret"])
+    client = MlflowClient(tracking_uri=cairn.url, registry_uri=cairn.url)
+    run = client.create_run(client.create_experiment(unique("user-id")))
+    name = client.create_registered_model(unique("user-id")).name
+    created = client.create_model_version(name, source=f"runs:/{run.info.run_id}/model", run_id=run.info.run_id)
+    assert created.user_id == editor
+    assert client.get_model_version(name, created.version).user_id == editor
+    assert [v.user_id for v in client.search_model_versions(f"name = '{name}'")] == [editor]
+
+
 def test_viewer_reads_but_cannot_create_a_registered_model(cairn, admin_token, no_credentials, unique):
     no_credentials.setenv("MLFLOW_TRACKING_TOKEN", admin_token)
     client = MlflowClient(tracking_uri=cairn.url, registry_uri=cairn.url)
