@@ -1,14 +1,21 @@
 /// The naming rules of the registry, in one place.
 ///
-/// A registered model name is 1–256 characters (and at most 1,024 UTF-8 bytes); it contains none of `/ \ : @ # ? %`, no control or format characters
-/// and no U+FFFD (the mark of undecodable bytes); it neither starts nor ends with white space; and it is not `.` or
-/// `..`. These rules make `models:/NAME/3`, `models:/NAME@alias` and URL path segments parse without ambiguity.
+/// A registered model name is 1–256 characters (and at most 1,024 UTF-8 bytes); it contains none of `/ : ? @ #`, no
+/// control or format characters and no U+FFFD (the mark of undecodable bytes); it neither starts nor ends with white
+/// space; and it is not `.` or `..`.
+///
+/// MLflow forbids only `/` and `:`; the other three break `models:/` URIs in MLflow's own client, so a model named
+/// with them could be registered but not loaded: `?` starts the URI's query (`models:/a?b/1` means model `a`), `@`
+/// makes `models:/a@b/1` split as alias `b/1` of model `a` (its `split_models_uri` looks for `@` in the name
+/// segment), and `#` starts a fragment when the client splits a model URI with an artifact path. `%` and `\` are
+/// allowed, as in MLflow: every Cairn surface percent-decodes a path segment or query value exactly once, so `%` is
+/// literal (`a%2Fb` is that name, never `a/b`), and names never become file-system paths.
 public enum ModelName {
     public static let maxLength = 256
     /// A byte bound as well: one character can carry any number of combining marks, and stores index the name.
     public static let maxBytes = 1024
     /// Checked per Unicode scalar: a combining mark after `/` makes one `Character` with it, still a `/` in a URL.
-    static let forbidden: Set<Unicode.Scalar> = ["/", "\\", ":", "@", "#", "?", "%"]
+    static let forbidden: Set<Unicode.Scalar> = ["/", ":", "?", "@", "#"]
 
     /// Validates a model name.
     /// - Throws: `RegistryError` `.invalidArgument` naming the broken rule.
@@ -28,7 +35,7 @@ public enum ModelName {
         }
         if let bad = name.unicodeScalars.first(where: { forbidden.contains($0) }) {
             throw .invalid(
-                "Model name '\(name)' contains '\(bad)'. Names must not contain any of / \\ : @ # ? %."
+                "Model name '\(name)' contains '\(bad)'. Names must not contain any of / : ? @ #."
             )
         }
         if name.unicodeScalars.contains(where: TextRules.isDisallowedScalar) {

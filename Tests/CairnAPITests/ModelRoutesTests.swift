@@ -39,6 +39,30 @@ struct ModelRoutesTests {
         }
     }
 
+    @Test("names with % and \\ are literal: a path segment is decoded exactly once, never twice")
+    func percentIsLiteral() async throws {
+        try await APIHarness.run { _, client in
+            for name in ["a%2Fb", "100% sure", "win\\dows"] {
+                let body = try JSONSerialization.data(withJSONObject: ["name": name])
+                let created = try await client.send(
+                    .post,
+                    "/api/v1/models",
+                    json: String(decoding: body, as: UTF8.self)
+                )
+                #expect(created.status == .created, "\(name)")
+                let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let fetched = try await client.send(.get, "/api/v1/models/\(encoded)")
+                #expect(try decode(ModelDTO.self, fetched).name == name)
+            }
+            // Decoded once, `a%2Fb` in the path is the name `a/b`, which cannot exist: refused, not `a%2Fb` found.
+            let once = try await client.send(.get, "/api/v1/models/a%2Fb")
+            #expect(once.status == .badRequest)
+            #expect(try errorCode(once) == "INVALID_ARGUMENT")
+            let resolved = try await client.send(.get, "/api/v1/models/100%25%20sure")
+            #expect(try decode(ModelDTO.self, resolved).name == "100% sure")
+        }
+    }
+
     @Test("a duplicate name is 409 ALREADY_EXISTS and a rename onto a taken name too")
     func duplicates() async throws {
         try await APIHarness.run { _, client in

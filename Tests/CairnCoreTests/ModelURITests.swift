@@ -19,6 +19,10 @@ struct ModelURITests {
             ("models:/fraud@champion", "fraud", .alias("champion")),
             ("models:/my model/2", "my model", .number(2)),
             ("models:/日本語モデル@blue-green", "日本語モデル", .alias("blue-green")),
+            // `%` and `\` are part of the name, never decoded or split.
+            ("models:/a%2Fb/1", "a%2Fb", .number(1)),
+            ("models:/100% recall@champion", "100% recall", .alias("champion")),
+            ("models:/win\\dows/latest", "win\\dows", .latest),
         ]
     )
     func parses(text: String, name: String, reference: VersionReference) throws {
@@ -45,9 +49,10 @@ struct ModelURITests {
         arguments: [
             "models:/", "models://x/1", "models:/a/b/c", "models:/a/0", "models:/a/-1", "models:/a/1.5", "models:/a/+1",
             "models:/a/", "models:/a", "models:/a@", "models:/@champion", "models:/a@latest", "models:/a@v3",
-            "models:/a@b@c", "models:/a/1/", "models:/a/ 1", "models:/a/1e3", "models:/a/0x10",
+            "models:/a@b@c", "models:/a?b/1", "models:/a#b/1", "models:/a/1/", "models:/a/ 1", "models:/a/1e3",
+            "models:/a/0x10",
             "models:/a/99999999999999999999", "models:/a/١", "models:/a/Prod", "model:/a/1", "MODELS:/a/1", "/a/1",
-            "runs:/abc/model", "", " models:/a/1", "models:/a%2Fb/1", "models:/a:b/1",
+            "runs:/abc/model", "", " models:/a/1", "models:/a/b%2F1", "models:/a:b/1",
         ]
     )
     func refusesInvalidShapes(text: String) {

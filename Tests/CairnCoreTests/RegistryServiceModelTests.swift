@@ -38,7 +38,7 @@ struct RegistryServiceModelTests {
         #expect(try await service.allEvents().count == 1)
     }
 
-    @Test("an invalid name is refused before anything is stored", arguments: ["", "a/b", "..", " x", "a@b"])
+    @Test("an invalid name is refused before anything is stored", arguments: ["", "a/b", "..", " x", "a@b", "a#b"])
     func invalidName(name: String) async throws {
         await expectRegistryError(.invalidArgument) { try await service.createModel(name: name, actor: alice) }
         #expect(try await service.listModels(actor: alice).items.isEmpty)

@@ -362,3 +362,24 @@ def test_search_registered_models_name_in(client, unique):
     quoted = ", ".join(f"'{n}'" for n in names[:2] + ["no-such-model"])
     found = client.search_registered_models(filter_string=f"name IN ({quoted})")
     assert sorted(m.name for m in found) == sorted(names[:2])
+
+
+@pytest.mark.parametrize("decoration", ["100% recall", "a%2Fb", "50%", "win\\dows"])
+def test_model_names_with_characters_mlflow_allows(client, unique, workdir, decoration):
+    """Names with % and \\ work end to end (register, alias, search, load by version, stage and alias) as on MLflow.
+    / : (refused by MLflow too) and ? @ # (which MLflow's client cannot load: they break models:/NAME/1 apart) are
+    refused with a clear error."""
+    name = f"{decoration} {unique('n')}"
+    logged = _logged_versions(name, 1, unique("names-exp"))
+    assert client.get_registered_model(name).name == name
+    client.set_registered_model_alias(name, "champion", "1")
+    client.transition_model_version_stage(name, "1", "Staging")
+    assert [m.name for m in client.search_registered_models(f"name = '{name}'")] == [name]
+    assert [v.version for v in client.search_model_versions(f"name = '{name}'")] == ["1"]
+    for uri in (f"models:/{name}/1", f"models:/{name}@champion", f"models:/{name}/Staging"):
+        assert same_predictions(mlflow.sklearn.load_model(uri), logged[0][1], logged[0][2]), uri
+    renamed = f"{name} v2"
+    client.rename_registered_model(name, renamed)
+    assert client.get_model_version_by_alias(renamed, "champion").version == "1"
+    for bad in ("a?b", "a/b", "a:b", "team@eu", "fraud#2"):
+        expect_error("INVALID_PARAMETER_VALUE", client.create_registered_model, f"{bad} {unique('x')}")
