@@ -110,20 +110,30 @@ public struct MLflowAPI: Sendable {
         return out
     }
 
-    /// The GenAI surfaces of MLflow 3 (tracing, evaluation, the AI gateway): out of scope for a model registry.
+    /// The GenAI surfaces of MLflow 3 (tracing, evaluation, the AI gateway, MCP servers): out of scope for a model
+    /// registry.
     static let genAIAreas = [
         "traces", "assessments", "scorers", "datasets", "gateway", "prompt-optimization", "review-queues",
-        "label-schemas",
+        "label-schemas", "mcp-servers", "mcp-access-endpoints",
     ]
 
     /// The message of a 404 under the MLflow prefixes: GenAI areas say they are out of scope, anything else that no
     /// endpoint serves it.
     static func notServed(_ method: HTTPRequest.Method, _ path: String) -> String {
         let segments = path.split(separator: "/").map(String.init)
-        if let area = segments.dropFirst(3).first, genAIAreas.contains(area) {
+        let area = segments.dropFirst(3).first ?? ""
+        if genAIAreas.contains(area) {
             return "Cairn is a model registry and does not serve MLflow's \(area) API (\(method) \(path)): tracing, "
-                + "GenAI evaluation and the AI gateway are out of its scope. Send traces and evaluations to an MLflow "
-                + "tracking server; models, runs and the registry work here."
+                + "GenAI evaluation, the AI gateway and MCP servers are out of its scope. Send traces and evaluations "
+                + "to an MLflow tracking server; models, runs and the registry work here."
+        }
+        if area == "workspaces" {
+            return "Cairn does not serve MLflow's workspaces API (\(method) \(path)): this server has one workspace "
+                + "(server-info says workspaces_enabled: false); separate teams with accounts and per-model grants."
+        }
+        if area == "webhooks" {
+            return "Cairn does not serve MLflow's webhooks API (\(method) \(path)) in this version: registry changes "
+                + "are recorded in its audit log (GET /api/v1/events)."
         }
         return "No MLflow endpoint serves \(method) \(path)."
     }
