@@ -134,10 +134,10 @@ enum MLflowEntities {
     }
 
     /// A model version; `aliases` only where MLflow shows them (get, alias lookup), never in searches. Beyond what
-    /// MLflow's own server sends: `user_id`, the account that registered it (the client reads it into
-    /// `ModelVersion.user_id`), and `model_id`, the logged model it was registered from (`models:/m-…` sources).
-    /// `model_params` and `model_metrics` stay unsent, as from MLflow's server (its client does not read them): the
-    /// version's sealed lineage has them on the native API.
+    /// MLflow's own server sends (the proto has these fields; MLflow 3.18 leaves them empty): `user_id`, the account
+    /// that registered it (the client reads it into `ModelVersion.user_id`); `model_id`, the logged model it was
+    /// registered from (`models:/m-…` sources); and `model_params` / `model_metrics`, the params and metrics its
+    /// lineage sealed at registration (no extra read: they are part of the version).
     static func modelVersion(_ version: ModelVersion, aliases: [ModelAlias] = []) -> JSONValue {
         var object = JSONObject()
         object.set("name", version.modelName)
@@ -149,7 +149,26 @@ enum MLflowEntities {
         object.set("description", .string(version.description))
         object.set("source", version.lineage.source)
         object.set("run_id", version.lineage.runID.flatMap { $0.isEmpty ? nil : $0 })
-        object.set("model_id", loggedModelID(of: version.lineage.source))
+        let modelID = loggedModelID(of: version.lineage.source)
+        object.set("model_id", modelID)
+        let lineage = version.lineage
+        object.set(
+            "model_params",
+            list: lineage.params.sorted { $0.key < $1.key }.map {
+                JSONObject(fields: [("name", .string($0.key)), ("value", .string($0.value))]).value
+            }
+        )
+        object.set(
+            "model_metrics",
+            list: lineage.metrics.sorted { $0.key < $1.key }.map { metric in
+                var object = JSONObject()
+                object.set("key", metric.key)
+                object.set("value", .double(metric.value))
+                object.set("model_id", modelID)
+                object.set("run_id", lineage.runID.flatMap { $0.isEmpty ? nil : $0 })
+                return object.value
+            }
+        )
         object.set("status", status(version.status))
         if !version.statusMessage.isEmpty { object.set("status_message", version.statusMessage) }
         object.set("tags", list: tags(version.tags))
