@@ -153,31 +153,40 @@ extension SQLMetadataSession {
     }
 
     public func addRunOutputs(runID: String, outputs: [RunOutput]) async throws {
-        try await requireRun(runID)
-        var position = try await lastPosition("run_outputs", runID: runID)
-        for output in outputs {
-            position += 1
-            _ = try await run(
-                """
-                INSERT INTO run_outputs (run_id, position, model_id, step) VALUES (?, ?, ?, ?)
-                ON CONFLICT (run_id, model_id, step) DO NOTHING
-                """,
-                [.text(runID), .integer(position), .text(output.modelID), .integer(output.step)]
-            )
-        }
+        try await appendPositioned(
+            "run_outputs",
+            runID: runID,
+            columns: ["model_id", "step"],
+            rows: outputs.map { [.text($0.modelID), .integer($0.step)] }
+        )
     }
 
     public func addRunModelInputs(runID: String, modelIDs: [String]) async throws {
+        try await appendPositioned(
+            "run_model_inputs",
+            runID: runID,
+            columns: ["model_id"],
+            rows: modelIDs.map { [.text($0)] }
+        )
+    }
+
+    /// Appends `rows` to a run's positioned child table after its last position; a row equal to an existing one in
+    /// `columns` (the table's unique key with `run_id`) is skipped. `table` and `columns` are literals of this file.
+    private func appendPositioned(_ table: String, runID: String, columns: [String], rows: [[SQLValue]])
+        async throws
+    {
         try await requireRun(runID)
-        var position = try await lastPosition("run_model_inputs", runID: runID)
-        for modelID in modelIDs {
+        var position = try await lastPosition(table, runID: runID)
+        let names = columns.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
+        for row in rows {
             position += 1
             _ = try await run(
                 """
-                INSERT INTO run_model_inputs (run_id, position, model_id) VALUES (?, ?, ?)
-                ON CONFLICT (run_id, model_id) DO NOTHING
+                INSERT INTO \(table) (run_id, position, \(names)) VALUES (\(marks))
+                ON CONFLICT (run_id, \(names)) DO NOTHING
                 """,
-                [.text(runID), .integer(position), .text(modelID)]
+                [.text(runID), .integer(position)] + row
             )
         }
     }
