@@ -87,11 +87,7 @@ enum FileRoutes {
             expectedDigest: expectedDigest,
             expectedSize: expectedSize,
             actor: context.principal
-        ) { upload in
-            for try await buffer in body {
-                try buffer.withUnsafeReadableBytes { try upload.write($0) }
-            }
-        }
+        ) { try await body.write(to: $0) }
         return JSONResponse.make(WireMapping.file(entry), status: .created)
     }
 
@@ -223,5 +219,14 @@ enum ByteRange: Equatable {
         guard let end = Int64(last), end >= start else { return .whole }
         // `end` is the client's number and may be Int64.max: clamp before adding one, never after.
         return .partial(start..<(min(end, size - 1) + 1))
+    }
+}
+
+extension RequestBody {
+    /// Streams the whole body into `upload`, buffer by buffer, as it arrives (memory does not grow with its size).
+    public func write(to upload: any BlobUpload) async throws {
+        for try await buffer in self {
+            try buffer.withUnsafeReadableBytes { try upload.write($0) }
+        }
     }
 }

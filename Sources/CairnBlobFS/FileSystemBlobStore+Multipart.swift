@@ -36,25 +36,20 @@ extension FileSystemBlobStore {
     }
 
     public func createMultipart(descriptor: [UInt8]) async throws -> String {
-        var random = SystemRandomNumberGenerator()
-        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let id = makeMultipartID()
         let directory = try multipartDirectory(id)
-        let path = directory + "/descriptor"
-        try await NIOThreadPool.singleton.runIfActive {
-            guard mkdir(directory, 0o700) == 0 else { throw Self.ioError("create multipart session", path: directory) }
-            do {
-                let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-                guard fd >= 0 else { throw Self.ioError("create multipart descriptor", path: path) }
-                defer { close(fd) }
-                try Self.writeAll(fd, descriptor, path: path)
-                guard fsync(fd) == 0 else { throw Self.ioError("fsync multipart descriptor", path: path) }
-            } catch {
-                try? FileManager.default.removeItem(atPath: directory)
-                throw error
-            }
+        guard mkdir(directory, 0o700) == 0 else { throw Self.ioError("create multipart session", path: directory) }
+        // The descriptor is written as a part is: staged, fsynced, renamed into the session, directory fsynced.
+        let upload = try openUpload(committingTo: directory + "/descriptor")
+        do {
+            try descriptor.withUnsafeBytes { try upload.write($0) }
+            _ = try await upload.commit(expectedDigest: nil, expectedSize: nil)
+            try await FileSystemBlobUpload.fsyncDirectory(uploadsDirectory)
+        } catch {
+            await upload.cancel()
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
         }
-        try await FileSystemBlobUpload.fsyncDirectory(directory)
-        try await FileSystemBlobUpload.fsyncDirectory(uploadsDirectory)
         return id
     }
 
@@ -70,10 +65,7 @@ extension FileSystemBlobStore {
     public func beginPart(of id: String, number: Int) async throws -> any BlobUpload {
         let destination = try partPath(id, number)
         guard try await multipartDescriptor(id) != nil else { throw RegistryError(.notFound, Self.missingSession) }
-        let path = "\(uploadsDirectory)/\(UUID().uuidString.lowercased())"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Self.ioError("create upload file", path: path) }
-        return FileSystemBlobUpload(fd: fd, uploadPath: path, store: self, partPath: destination)
+        return try openUpload(committingTo: destination)
     }
 
     public func completeMultipart(_ id: String, parts: [(number: Int, digest: Digest?)]) async throws -> BlobInfo {
@@ -94,18 +86,20 @@ extension FileSystemBlobStore {
                     throw Self.ioError("open part", path: path)
                 }
                 let reader = FileReader(fd: fd)
-                var hasher = SHA256()
+                // Each part is hashed on its own only when there is an ETag to check it against.
+                var hasher = part.digest.map { _ in SHA256() }
                 var offset: Int64 = 0
                 while true {
                     let at = offset
                     let bytes = try await NIOThreadPool.singleton.runIfActive { try reader.read(at: at, count: chunk) }
                     if bytes.isEmpty { break }
-                    hasher.update(data: bytes)
+                    hasher?.update(data: bytes)
                     try bytes.withUnsafeBytes { try upload.write($0) }
                     offset += Int64(bytes.count)
                 }
-                let digest = Digest(rawBytes: hasher.finalize())
-                if let expected = part.digest, expected != digest {
+                if let expected = part.digest, let digest = hasher.map({ Digest(rawBytes: $0.finalize()) }),
+                    expected != digest
+                {
                     throw RegistryError(
                         .digestMismatch,
                         "Part \(part.number) holds other bytes than its ETag names (\(digest), not \(expected)). "
@@ -136,18 +130,6 @@ extension FileSystemBlobStore {
                     throw RegistryError(.internalError, "Cannot remove the multipart session at \(directory): \(error)")
                 }
             }
-        }
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Self.ioError("write", path: path)
-            }
-            offset += n
         }
     }
 }

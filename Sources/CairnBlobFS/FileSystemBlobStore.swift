@@ -65,11 +65,15 @@ public struct FileSystemBlobStore: BlobStore {
     }
 
     public func beginUpload() async throws -> any BlobUpload {
-        let id = UUID().uuidString.lowercased()
-        let path = "\(uploadsDirectory)/\(id)"
+        try openUpload(committingTo: nil)
+    }
+
+    /// A new upload file in `uploads/`, committed into the store, or to `part` (a path in a multipart session).
+    func openUpload(committingTo part: String?) throws -> FileSystemBlobUpload {
+        let path = "\(uploadsDirectory)/\(UUID().uuidString.lowercased())"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Self.ioError("create upload file", path: path) }
-        return FileSystemBlobUpload(fd: fd, uploadPath: path, store: self)
+        return FileSystemBlobUpload(fd: fd, uploadPath: path, store: self, partPath: part)
     }
 
     public func size(of digest: Digest) async throws -> Int64? {

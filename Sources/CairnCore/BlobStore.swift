@@ -46,6 +46,15 @@ public protocol BlobStore: Sendable {
 /// The most parts one multipart upload may have (as in S3).
 public let multipartMaxParts = 10_000
 
+/// A fresh multipart session id (128 bits from the system CSPRNG, as 32 lowercase hex digits), for stores to use.
+public func makeMultipartID() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<16).map { _ in
+        let byte = UInt8.random(in: .min ... .max, using: &generator)
+        return String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+    }.joined()
+}
+
 /// Whether `id` has the shape of a multipart session id: 32 lowercase hex digits. Stores check it before deriving
 /// anything from an id a request carries.
 public func isMultipartID(_ id: String) -> Bool {

@@ -105,11 +105,19 @@ extension RegistryService {
         var lineage: VersionLineage
     }
 
+    /// The logged model id of a `models:/m-<id>` source (a logged model, not a registered model's version); `nil`
+    /// for any other source.
+    public static func loggedModelID(of source: String?) -> String? {
+        guard let source, source.hasPrefix("models:/m-") else { return nil }
+        let id = source.dropFirst("models:/".count)
+        return id.contains("/") || id.contains("@") ? nil : String(id)
+    }
+
     /// The files and lineage of `source`, which `actor` must be allowed to read.
     func snapshot(of source: String, actor: Principal) async throws -> SourceSnapshot {
-        if source.hasPrefix("models:/m-"), !source.dropFirst(8).contains("/"), !source.contains("@") {
+        if let id = Self.loggedModelID(of: source) {
             try Authorization.require(actor, .read, model: nil)
-            return try await snapshotLoggedModel(id: String(source.dropFirst("models:/".count)))
+            return try await snapshotLoggedModel(id: id)
         }
         if source.hasPrefix("models:/") {
             let resolved = try await resolve(try ModelURI(parsing: source), actor: actor)

@@ -33,11 +33,7 @@ enum MLflowArtifactRoutes {
             path: path,
             expectedSize: try contentLength(of: request),
             actor: context.principal
-        ) { upload in
-            for try await buffer in body {
-                try buffer.withUnsafeReadableBytes { try upload.write($0) }
-            }
-        }
+        ) { try await body.write(to: $0) }
         return Response(status: .ok, headers: [.contentLength: "0"])
     }
 

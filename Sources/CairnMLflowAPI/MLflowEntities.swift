@@ -117,13 +117,6 @@ enum MLflowEntities {
         return object.value
     }
 
-    /// The logged model id of a `models:/m-<id>` source (a logged model, not a registered one); `nil` otherwise.
-    static func loggedModelID(of source: String?) -> String? {
-        guard let source, source.hasPrefix("models:/m-") else { return nil }
-        let id = source.dropFirst("models:/".count)
-        return id.contains("/") || id.count <= 2 ? nil : String(id)
-    }
-
     /// MLflow's registration states.
     static func status(_ status: VersionStatus) -> String {
         switch status {
@@ -149,7 +142,7 @@ enum MLflowEntities {
         object.set("description", .string(version.description))
         object.set("source", version.lineage.source)
         object.set("run_id", version.lineage.runID.flatMap { $0.isEmpty ? nil : $0 })
-        let modelID = loggedModelID(of: version.lineage.source)
+        let modelID = RegistryService.loggedModelID(of: version.lineage.source)
         object.set("model_id", modelID)
         let lineage = version.lineage
         object.set(

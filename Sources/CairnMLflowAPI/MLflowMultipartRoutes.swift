@@ -75,21 +75,16 @@ enum MLflowMultipartRoutes {
     static func part(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let segments = request.uri.path.split(separator: "/")
-        guard segments.count == verbSegments + 2, let number = Int(segments[verbSegments + 1]) else {
+        guard let number = Int(try MLflowLoggedModelRoutes.parameter("part_number", context)) else {
             throw RegistryError.badValue("The part URL must end in /<upload id>/<part number>.")
         }
         let body = request.body
         let digest = try await service.uploadArtifactPart(
-            uploadID: String(segments[verbSegments]),
+            uploadID: try MLflowLoggedModelRoutes.parameter("upload_id", context),
             partNumber: number,
             partToken: request.headers[AccessRule.partTokenHeader] ?? "",
             expectedSize: try MLflowArtifactRoutes.contentLength(of: request)
-        ) { upload in
-            for try await buffer in body {
-                try buffer.withUnsafeReadableBytes { try upload.write($0) }
-            }
-        }
+        ) { try await body.write(to: $0) }
         return Response(status: .ok, headers: [.contentLength: "0", .eTag: "\"\(digest.hex)\""])
     }
 

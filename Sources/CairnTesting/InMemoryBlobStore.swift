@@ -85,7 +85,7 @@ public final class InMemoryBlobStore: BlobStore {
     // MARK: Multipart staging
 
     public func createMultipart(descriptor: [UInt8]) async throws -> String {
-        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let id = makeMultipartID()
         let now = clock.now()
         storage.state.withLock { $0.multiparts[id] = Multipart(descriptor: descriptor, touchedAt: now) }
         return id
