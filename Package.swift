@@ -149,6 +149,7 @@ let package = Package(
         .testTarget(
             name: "CairnSQLiteTests",
             dependencies: ["CairnSQLite", "CairnTesting", "CairnCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
