@@ -310,16 +310,3 @@ public struct ChainHead: Hashable, Sendable, Codable {
         return "cairn-chain-head/1\n\(sequence)\n\(hash)\n\(millis)\n"
     }
 }
-
-/// Canonical JSON for event payloads: sorted keys, no insignificant white space.
-enum CanonicalJSON {
-    static func encode(_ object: [String: any Sendable]) -> String {
-        guard JSONSerialization.isValidJSONObject(object),
-            let data = try? JSONSerialization.data(
-                withJSONObject: object,
-                options: [.sortedKeys, .withoutEscapingSlashes]
-            )
-        else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
-}

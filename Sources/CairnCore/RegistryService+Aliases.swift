@@ -62,7 +62,7 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "alias.deleted",
+                .aliasDeleted(.init()),
                 subject: subject,
                 modelID: model.id,
                 at: now

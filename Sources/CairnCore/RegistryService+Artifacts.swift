@@ -69,10 +69,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "version.file_uploaded",
+                .versionFileUploaded(.init(path: path, digest: info.digest.description, size: info.size)),
                 subject: Self.versionSubject(modelName, number),
                 modelID: current.modelID,
-                payload: ["path": path, "digest": info.digest.description, "size": info.size],
                 at: now
             )
         }
@@ -127,18 +126,19 @@ extension RegistryService {
             current.updatedAt = now
             current.updatedBy = actor.name
             try await tx.updateVersion(current)
-            var payload: [String: any Sendable] = [
-                "manifest_digest": manifest.digest.description, "files": manifest.entries.count,
-                "size": manifest.totalSize,
-            ]
-            if let sealed = current.lineage.runMetrics { payload["run_metrics"] = sealed }
             try await record(
                 tx,
                 actor: actor,
-                action: "version.finalized",
+                .versionFinalized(
+                    .init(
+                        manifestDigest: manifest.digest.description,
+                        files: manifest.entries.count,
+                        size: manifest.totalSize,
+                        runMetrics: current.lineage.runMetrics
+                    )
+                ),
                 subject: Self.versionSubject(modelName, number),
                 modelID: current.modelID,
-                payload: payload,
                 at: now
             )
             return current
@@ -213,10 +213,9 @@ extension RegistryService {
                 try await record(
                     tx,
                     actor: .system,
-                    action: "version.expired",
+                    .versionExpired(.init(id: version.id, files: files.count)),
                     subject: Self.versionSubject(version.modelName, version.number),
                     modelID: version.modelID,
-                    payload: ["id": version.id, "files": files.count],
                     at: now
                 )
                 return Set(files.map(\.digest))

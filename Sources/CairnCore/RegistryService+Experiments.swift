@@ -23,9 +23,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: .system,
-                action: "experiment.created",
+                .experimentCreated(.init(name: experiment.name, tags: nil)),
                 subject: Self.experimentSubject(experiment.id),
-                payload: ["name": experiment.name],
                 at: now
             )
         }
@@ -68,10 +67,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "experiment.created",
+                .experimentCreated(.init(name: name, tags: tags, requestedArtifactLocation: artifactLocation)),
                 subject: Self.experimentSubject(id),
-                payload: artifactLocation.map { ["name": name, "tags": tags, "requested_artifact_location": $0] }
-                    ?? ["name": name, "tags": tags],
                 at: now
             )
             return experiment
@@ -133,9 +130,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "experiment.renamed",
+                .experimentRenamed(.init(from: oldName, to: newName)),
                 subject: Self.experimentSubject(id),
-                payload: ["from": oldName, "to": newName],
                 at: now
             )
             return experiment
@@ -150,8 +146,7 @@ extension RegistryService {
         try await changeExperimentTags(
             id: id,
             actor: actor,
-            action: "experiment.tag_set",
-            payload: ["key": key, "value": value]
+            .experimentTagSet(.init(key: key, value: value))
         ) {
             $0[key] = value
         }
@@ -160,7 +155,7 @@ extension RegistryService {
     /// Deletes one tag of an active experiment. Needs ``Action/write`` globally.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (experiment or tag), `.failedPrecondition` (deleted).
     public func deleteExperimentTag(id: String, key: String, actor: Principal) async throws {
-        try await changeExperimentTags(id: id, actor: actor, action: "experiment.tag_deleted", payload: ["key": key]) {
+        try await changeExperimentTags(id: id, actor: actor, .experimentTagDeleted(.init(key: key))) {
             tags throws(RegistryError) in
             guard tags.removeValue(forKey: key) != nil else {
                 throw RegistryError(.notFound, "No tag with name '\(key)' in experiment with id \(id).")
@@ -177,13 +172,13 @@ extension RegistryService {
                 "Cannot delete the Default experiment '0': it is reserved. Delete its runs instead."
             )
         }
-        try await setExperimentStage(id: id, to: .deleted, action: "experiment.deleted", actor: actor)
+        try await setExperimentStage(id: id, to: .deleted, recording: RegistryEvent.experimentDeleted, actor: actor)
     }
 
     /// Makes a deleted experiment active again. Idempotent. Needs ``Action/write`` globally.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func restoreExperiment(id: String, actor: Principal) async throws {
-        try await setExperimentStage(id: id, to: .active, action: "experiment.restored", actor: actor)
+        try await setExperimentStage(id: id, to: .active, recording: RegistryEvent.experimentRestored, actor: actor)
     }
 
     // MARK: Helpers
@@ -222,8 +217,7 @@ extension RegistryService {
     private func changeExperimentTags(
         id: String,
         actor: Principal,
-        action: String,
-        payload: [String: any Sendable],
+        _ event: RegistryEvent,
         change: @escaping @Sendable (inout [String: String]) throws(RegistryError) -> Void
     ) async throws {
         try Authorization.require(actor, .write, model: nil)
@@ -237,17 +231,19 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: action,
+                event,
                 subject: Self.experimentSubject(id),
-                payload: payload,
                 at: now
             )
         }
     }
 
-    private func setExperimentStage(id: String, to stage: LifecycleStage, action: String, actor: Principal)
-        async throws
-    {
+    private func setExperimentStage(
+        id: String,
+        to stage: LifecycleStage,
+        recording event: @escaping @Sendable (RegistryEvent.Named) -> RegistryEvent,
+        actor: Principal
+    ) async throws {
         try Authorization.require(actor, .write, model: nil)
         let now = clock.now()
         try await store.write { tx in
@@ -259,9 +255,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: action,
+                event(.init(name: experiment.name)),
                 subject: Self.experimentSubject(id),
-                payload: ["name": experiment.name],
                 at: now
             )
         }

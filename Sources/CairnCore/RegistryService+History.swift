@@ -33,7 +33,7 @@ extension RegistryService {
         return try await store.read { reader in
             let model = try await requireModel(reader, modelName)
             let events = try await lifecycleEvents(reader, modelID: model.id, name: model.name)
-            return StageHistory.replay(modelName: model.name, events: events, at: moment)
+            return try StageHistory.replay(modelName: model.name, events: events, at: moment)
         }
     }
 
@@ -70,7 +70,7 @@ extension RegistryService {
             )
             let versions = try await allVersions(tx, modelID: model.id)
             let current = versions.filter { $0.stage == .production }.map(\.number)
-            let history = StageHistory.replay(
+            let history = try StageHistory.replay(
                 modelName: model.name,
                 events: try await lifecycleEvents(tx, modelID: model.id, name: model.name),
                 at: now
@@ -111,13 +111,11 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "version.stage_changed",
+                .versionStageChanged(
+                    .init(from: previous, to: .production, archived: current.sorted(), rollbackReason: reason)
+                ),
                 subject: Self.versionSubject(model.name, restored.number),
                 modelID: model.id,
-                payload: [
-                    "from": previous.rawValue, "to": Stage.production.rawValue, "archived": current.sorted(),
-                    "rollback_reason": reason,
-                ],
                 at: now
             )
             return RollbackOutcome(restored: restored, archived: current.sorted())
@@ -172,7 +170,7 @@ extension RegistryService {
                 requests += page.filter { $0.versionID == version.id }
                 after = page.count == 500 ? page.last.map(RequestCursor.init(after:)) : nil
             } while after != nil
-            let changes = StageHistory.replay(
+            let changes = try StageHistory.replay(
                 modelName: version.modelName,
                 events: try await lifecycleEvents(reader, modelID: version.modelID, name: version.modelName),
                 at: .distantFuture
@@ -187,11 +185,15 @@ extension RegistryService {
         -> [AuditEvent]
     {
         var events: [AuditEvent] = []
-        for action in ["version.stage_changed", "version.deleted"] {
+        for action in [EventAction.versionStageChanged, .versionDeleted] {
             var after: Int64 = 0
             while true {
                 let page = try await reader.events(
-                    matching: EventQuery(modelID: modelID, legacySubject: Self.modelSubject(name), action: action),
+                    matching: EventQuery(
+                        modelID: modelID,
+                        legacySubject: Self.modelSubject(name),
+                        action: action.rawValue
+                    ),
                     afterSequence: after,
                     limit: 1000
                 )

@@ -17,9 +17,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "account.created",
+                .accountCreated(.init(id: account.id, kind: kind)),
                 subject: Self.accountSubject(name),
-                payload: ["id": account.id, "kind": kind.rawValue],
                 at: now
             )
             return account
@@ -71,9 +70,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: disabled ? "account.disabled" : "account.enabled",
+                disabled ? .accountDisabled(.init(id: account.id)) : .accountEnabled(.init(id: account.id)),
                 subject: Self.accountSubject(name),
-                payload: ["id": account.id],
                 at: now
             )
             return account
@@ -130,9 +128,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "account.password_set",
+                .accountPasswordSet(.init(id: account.id)),
                 subject: Self.accountSubject(accountName),
-                payload: ["id": account.id],
                 at: now
             )
         }
@@ -175,12 +172,12 @@ extension RegistryService {
                 : try await tx.deleteGrant(accountID: account.id, grant: grant)
             if changed {
                 if !added { try await requireAnotherAdmin(tx, "revoke that grant from '\(name)'") }
+                let change = RegistryEvent.GrantChanged(id: account.id, role: grant.role, scope: grant.scopeDescription)
                 try await record(
                     tx,
                     actor: actor,
-                    action: added ? "grant.added" : "grant.revoked",
+                    added ? .grantAdded(change) : .grantRevoked(change),
                     subject: Self.accountSubject(name),
-                    payload: ["id": account.id, "role": grant.role.rawValue, "scope": grant.scopeDescription],
                     at: now
                 )
             }

@@ -177,15 +177,19 @@ extension RegistryService {
             guard admission.record else { return }
             suppressed = admission.suppressed
         }
-        var payload: [String: any Sendable] = ["action": action.rawValue, "attempted": attempted, "reason": reason]
-        if suppressed > 0 { payload["suppressed"] = suppressed }
         try await record(
             tx,
             actor: actor,
-            action: "access.denied",
+            .accessDenied(
+                .init(
+                    action: action,
+                    attempted: attempted,
+                    reason: reason,
+                    suppressed: suppressed > 0 ? suppressed : nil
+                )
+            ),
             subject: subject,
             modelID: modelID,
-            payload: payload,
             at: now
         )
     }

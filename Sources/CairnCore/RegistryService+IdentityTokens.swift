@@ -32,7 +32,7 @@ extension RegistryService {
         }
         let new = Self.makeToken(id: ids.next(), accountID: account.id, description, now: now, expiresAt: expiresAt)
         return try await store.write { tx in
-            try await insert(new, tx: tx, accountName: accountName, actor: actor, action: "token.created", now: now)
+            try await insert(new, tx: tx, accountName: accountName, actor: actor, now: now)
             return new
         }
     }
@@ -76,9 +76,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "token.revoked",
+                .tokenRevoked(.init(id: id)),
                 subject: Self.accountSubject(account.name) + "/token/\(id)",
-                payload: ["id": id],
                 at: now
             )
             return token
@@ -125,9 +124,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: .system,
-                action: "account.bootstrapped",
+                .accountBootstrapped(.init(id: account.id, kind: account.kind, role: .admin, tokenID: new.token.id)),
                 subject: Self.accountSubject(name),
-                payload: ["id": account.id, "kind": account.kind.rawValue, "role": "admin", "token_id": new.token.id],
                 at: now
             )
             try await beforeCommit(new)
@@ -142,18 +140,15 @@ extension RegistryService {
         tx: any MetadataTransaction,
         accountName: String,
         actor: Principal,
-        action: String,
         now: Date
     ) async throws {
         try await tx.insertToken(new.token, secretHash: APIToken.hash(ofSecret: new.secret))
-        var payload: [String: any Sendable] = ["id": new.token.id, "description": new.token.description]
-        if let expiresAt = new.token.expiresAt { payload["expires_at"] = Int64(expiresAt.timeIntervalSince1970 * 1000) }
+        let expiresAt = new.token.expiresAt.map { Int64($0.timeIntervalSince1970 * 1000) }
         try await record(
             tx,
             actor: actor,
-            action: action,
+            .tokenCreated(.init(id: new.token.id, description: new.token.description, expiresAt: expiresAt)),
             subject: Self.accountSubject(accountName) + "/token/\(new.token.id)",
-            payload: payload,
             at: now
         )
     }

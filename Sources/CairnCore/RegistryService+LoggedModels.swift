@@ -43,14 +43,11 @@ extension RegistryService {
             _ = try await requireActiveExperiment(tx, experimentID, doing: "log models in")
             if let sourceRunID { _ = try await requireRun(tx, sourceRunID) }
             try await tx.insertLoggedModel(model)
-            var payload: [String: any Sendable] = ["experiment_id": experimentID, "name": modelName]
-            if let sourceRunID { payload["source_run_id"] = sourceRunID }
             try await record(
                 tx,
                 actor: actor,
-                action: "logged_model.created",
+                .loggedModelCreated(.init(experimentID: experimentID, name: modelName, sourceRunID: sourceRunID)),
                 subject: Self.loggedModelSubject(id),
-                payload: payload,
                 at: now
             )
             return model
@@ -90,9 +87,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "logged_model.finalized",
+                .loggedModelFinalized(.init(status: status, previousStatus: previous)),
                 subject: Self.loggedModelSubject(id),
-                payload: ["status": status.rawValue, "previous_status": previous.rawValue],
                 at: now
             )
             return try await requireLoggedModel(tx, id)
@@ -162,9 +158,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "logged_model.deleted",
+                .loggedModelDeleted(.init(experimentID: model.experimentID, name: model.name)),
                 subject: Self.loggedModelSubject(id),
-                payload: ["experiment_id": model.experimentID, "name": model.name],
                 at: now
             )
         }

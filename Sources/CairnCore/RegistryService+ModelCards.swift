@@ -68,13 +68,11 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "model_card.updated",
+                .modelCardUpdated(
+                    .init(revision: stored.revision, changed: changed.map(\.rawValue), card: card.document)
+                ),
                 subject: Self.versionSubject(modelName, number),
                 modelID: version.modelID,
-                payload: [
-                    "revision": stored.revision, "changed": changed.map(\.rawValue),
-                    "card": card.document.foundationObject,
-                ],
                 at: now
             )
             return stored

@@ -33,10 +33,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "model.created",
+                .modelCreated(.init(id: model.id, description: description, tags: tags)),
                 subject: Self.modelSubject(name),
                 modelID: model.id,
-                payload: ["id": model.id, "description": description, "tags": tags],
                 at: now
             )
             return model
@@ -86,10 +85,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "model.updated",
+                .modelUpdated(.init(description: description)),
                 subject: Self.modelSubject(name),
                 modelID: model.id,
-                payload: ["description": description],
                 at: now
             )
             return model
@@ -129,10 +127,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "model.renamed",
+                .modelRenamed(.init(from: name, to: newName, id: model.id)),
                 subject: Self.modelSubject(newName),
                 modelID: model.id,
-                payload: ["from": name, "to": newName, "id": model.id],
                 at: now
             )
             return .done(model)
@@ -163,10 +160,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "model.deleted",
+                .modelDeleted(.init(id: model.id)),
                 subject: Self.modelSubject(name),
                 modelID: model.id,
-                payload: ["id": model.id],
                 at: now
             )
             return .done(())
@@ -213,8 +209,7 @@ extension RegistryService {
         return try await changeModelTags(
             name: name,
             actor: actor,
-            action: "model.tag_set",
-            payload: ["key": key, "value": value]
+            .modelTagSet(.init(key: key, value: value))
         ) {
             $0[key] = value
         }
@@ -224,7 +219,7 @@ extension RegistryService {
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound` (model or tag).
     public func deleteModelTag(name: String, key: String, actor: Principal) async throws -> RegisteredModel {
         try ModelName.validate(name)
-        return try await changeModelTags(name: name, actor: actor, action: "model.tag_deleted", payload: ["key": key]) {
+        return try await changeModelTags(name: name, actor: actor, .modelTagDeleted(.init(key: key))) {
             tags throws(RegistryError) in
             guard tags.removeValue(forKey: key) != nil else {
                 throw RegistryError(.notFound, "Model '\(name)' has no tag '\(key)'.")
@@ -235,8 +230,7 @@ extension RegistryService {
     private func changeModelTags(
         name: String,
         actor: Principal,
-        action: String,
-        payload: [String: any Sendable],
+        _ event: RegistryEvent,
         change: @escaping @Sendable (inout [String: String]) throws(RegistryError) -> Void
     ) async throws -> RegisteredModel {
         try Authorization.require(actor, .write, model: name)
@@ -251,10 +245,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: action,
+                event,
                 subject: Self.modelSubject(name),
                 modelID: model.id,
-                payload: payload,
                 at: now
             )
             return model

@@ -19,10 +19,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "policy.set",
+                .policySet(.init(policy: policy.document, replaced: previous != nil)),
                 subject: Self.policySubject(modelName),
                 modelID: model?.id,
-                payload: ["policy": policy.document.foundationObject, "replaced": previous != nil],
                 at: now
             )
             return stored
@@ -45,7 +44,7 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "policy.deleted",
+                .policyDeleted(.init()),
                 subject: Self.policySubject(modelName),
                 modelID: model?.id,
                 at: now

@@ -87,13 +87,18 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "version.registered",
+                .versionRegistered(
+                    .init(
+                        id: id,
+                        source: source,
+                        runID: lineage.runID ?? "",
+                        files: files.count,
+                        manifestDigest: manifest.digest.description,
+                        runMetrics: lineage.runMetrics ?? [:]
+                    )
+                ),
                 subject: Self.versionSubject(model.name, number),
                 modelID: model.id,
-                payload: [
-                    "id": id, "source": source, "run_id": lineage.runID ?? "", "files": files.count,
-                    "manifest_digest": manifest.digest.description, "run_metrics": lineage.runMetrics ?? [:],
-                ],
                 at: now
             )
             return version

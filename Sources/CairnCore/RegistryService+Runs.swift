@@ -47,9 +47,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "run.created",
+                .runCreated(.init(experimentID: experimentID, name: runName, userID: userID)),
                 subject: Self.runSubject(id),
-                payload: ["experiment_id": experimentID, "name": runName, "user_id": userID],
                 at: now
             )
             return run
@@ -79,19 +78,19 @@ extension RegistryService {
         return try await store.write { tx in
             let before = try await requireActiveRun(tx, id, doing: "update")
             var run = before
-            var changes: [String: any Sendable] = [:]
+            var changes = RegistryEvent.RunUpdated()
             if let status, status != run.status {
                 run.status = status
-                changes["status"] = status.rawValue
+                changes.status = status
             }
             if let endTime, endTime != run.endTime {
                 run.endTime = endTime
-                changes["end_time"] = endTime
+                changes.endTime = endTime
             }
             if let newName, newName != run.name || run.tags[Self.runNameTag] != newName {
                 run.name = newName
                 run.tags[Self.runNameTag] = newName
-                changes["name"] = newName
+                changes.name = newName
                 try await tx.putRunTags(runID: id, tags: [Self.runNameTag: newName])
             }
             if changes.isEmpty { return before }
@@ -99,9 +98,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "run.updated",
+                .runUpdated(changes),
                 subject: Self.runSubject(id),
-                payload: changes,
                 at: now
             )
             return run
@@ -111,13 +109,13 @@ extension RegistryService {
     /// Soft-deletes a run (restorable). Idempotent. Needs ``Action/write`` globally (a soft delete is an edit).
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func deleteRun(id: String, actor: Principal) async throws {
-        try await setRunStage(id: id, to: .deleted, action: "run.deleted", actor: actor)
+        try await setRunStage(id: id, to: .deleted, recording: RegistryEvent.runDeleted, actor: actor)
     }
 
     /// Makes a deleted run active again. Idempotent. Needs ``Action/write`` globally.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.notFound`.
     public func restoreRun(id: String, actor: Principal) async throws {
-        try await setRunStage(id: id, to: .active, action: "run.restored", actor: actor)
+        try await setRunStage(id: id, to: .active, recording: RegistryEvent.runRestored, actor: actor)
     }
 
     /// Logs metrics, params and tags to an active run, all or nothing.
@@ -288,7 +286,12 @@ extension RegistryService {
         return run
     }
 
-    private func setRunStage(id: String, to stage: LifecycleStage, action: String, actor: Principal) async throws {
+    private func setRunStage(
+        id: String,
+        to stage: LifecycleStage,
+        recording event: @escaping @Sendable (RegistryEvent.RunLifecycle) -> RegistryEvent,
+        actor: Principal
+    ) async throws {
         try Authorization.require(actor, .write, model: nil)
         let now = clock.now()
         try await store.write { tx in
@@ -299,9 +302,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: action,
+                event(.init(experimentID: run.experimentID)),
                 subject: Self.runSubject(id),
-                payload: ["experiment_id": run.experimentID],
                 at: now
             )
         }

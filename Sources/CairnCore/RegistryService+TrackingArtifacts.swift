@@ -118,9 +118,8 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "artifact.deleted",
+                .artifactDeleted(.init(files: removed.count, size: removed.reduce(Int64(0)) { $0 + $1.size })),
                 subject: "artifact/\(path)",
-                payload: ["files": removed.count, "size": removed.reduce(Int64(0)) { $0 + $1.size }],
                 at: now
             )
             return removed

@@ -42,15 +42,12 @@ extension RegistryService {
     ) async throws -> RegistryError? {
         let failed = results.filter { !$0.passed }
         guard !failed.isEmpty else { return nil }
-        var payload: [String: any Sendable] = ["target": target.key, "gates": results.map(\.payload)]
-        if let request { payload["request"] = request }
         try await record(
             tx,
             actor: actor,
-            action: "transition.blocked",
+            .transitionBlocked(.init(target: target.key, gates: results, request: request)),
             subject: Self.versionSubject(version.modelName, version.number),
             modelID: version.modelID,
-            payload: payload,
             at: now
         )
         let gates = failed.map(\.summary).joined(separator: "; ")
@@ -81,7 +78,9 @@ extension RegistryService {
 
     /// Who made the version what it is: its creator and whoever uploaded its files, finalized or registered it.
     func contributors(_ reader: any MetadataReader, _ version: ModelVersion) async throws -> Set<String> {
-        let made = ["version.created", "version.file_uploaded", "version.finalized", "version.registered"]
+        let made = Set(
+            [EventAction.versionCreated, .versionFileUploaded, .versionFinalized, .versionRegistered].map(\.rawValue)
+        )
         var names: Set<String> = [version.createdBy]
         var after: Int64 = 0
         while true {

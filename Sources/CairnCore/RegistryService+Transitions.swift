@@ -131,14 +131,19 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "transition.requested",
+                .transitionRequested(
+                    .init(
+                        request: id,
+                        target: target.key,
+                        requiredApprovals: rule.approvals,
+                        archiveExisting: request.archiveExisting,
+                        comment: comment,
+                        gates: results,
+                        superseded: superseded
+                    )
+                ),
                 subject: Self.versionSubject(modelName, number),
                 modelID: version.modelID,
-                payload: [
-                    "request": id, "target": target.key, "required_approvals": rule.approvals,
-                    "archive_existing": request.archiveExisting, "comment": comment,
-                    "gates": results.map(\.payload), "superseded": superseded,
-                ],
                 at: now
             )
             guard rule.approvals == 0 else {
@@ -235,14 +240,19 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "transition.approved",
+                .transitionApproved(
+                    .init(
+                        request: requestID,
+                        target: request.target.key,
+                        comment: comment,
+                        approvals: request.approvals.count,
+                        requiredApprovals: request.requiredApprovals,
+                        applied: complete,
+                        gates: complete ? request.gateResults : []
+                    )
+                ),
                 subject: Self.versionSubject(version.modelName, version.number),
                 modelID: version.modelID,
-                payload: [
-                    "request": requestID, "target": request.target.key, "comment": comment,
-                    "approvals": request.approvals.count, "required_approvals": request.requiredApprovals,
-                    "applied": complete, "gates": complete ? request.gateResults.map(\.payload) : [],
-                ],
                 at: now
             )
             guard complete else { return .done(TransitionOutcome(version: version, request: request, applied: false)) }
@@ -281,7 +291,15 @@ extension RegistryService {
             request.decisions.append(
                 ApprovalDecision(approver: actor.name, verdict: .reject, comment: comment, time: now)
             )
-            return try await close(tx, request, as: .rejected, by: actor, comment: comment, at: now)
+            return try await close(
+                tx,
+                request,
+                as: .rejected,
+                RegistryEvent.transitionRejected,
+                by: actor,
+                comment: comment,
+                at: now
+            )
         }
     }
 
@@ -302,7 +320,15 @@ extension RegistryService {
         let now = clock.now()
         return try await store.write { tx in
             let request = try await pendingRequest(tx, requestID, toBe: "cancelled")
-            return try await close(tx, request, as: .cancelled, by: actor, comment: comment, at: now)
+            return try await close(
+                tx,
+                request,
+                as: .cancelled,
+                RegistryEvent.transitionCancelled,
+                by: actor,
+                comment: comment,
+                at: now
+            )
         }
     }
 
@@ -311,6 +337,7 @@ extension RegistryService {
         _ tx: any MetadataTransaction,
         _ request: TransitionRequest,
         as state: TransitionRequest.State,
+        _ event: (RegistryEvent.TransitionClosed) -> RegistryEvent,
         by actor: Principal,
         comment: String,
         at now: Date
@@ -324,10 +351,9 @@ extension RegistryService {
         try await record(
             tx,
             actor: actor,
-            action: "transition.\(state.rawValue)",
+            event(RegistryEvent.TransitionClosed(request: request.id, target: request.target.key, comment: comment)),
             subject: Self.versionSubject(request.modelName, request.versionNumber),
             modelID: request.modelID,
-            payload: ["request": request.id, "target": request.target.key, "comment": comment],
             at: now
         )
         return request
@@ -401,33 +427,24 @@ extension RegistryService {
             version.updatedAt = now
             version.updatedBy = actor.name
             try await tx.updateVersion(version)
-            var payload: [String: any Sendable] = ["from": previous.rawValue, "to": stage.rawValue]
-            payload["archived"] = archived.sorted()
-            if let request { payload["request"] = request }
             try await record(
                 tx,
                 actor: actor,
-                action: "version.stage_changed",
+                .versionStageChanged(.init(from: previous, to: stage, archived: archived.sorted(), request: request)),
                 subject: Self.versionSubject(version.modelName, version.number),
                 modelID: version.modelID,
-                payload: payload,
                 at: now
             )
             return version
         case .alias(let alias):
             let previous = try await tx.aliases(modelID: version.modelID).first { $0.alias == alias }
             try await tx.setAlias(modelID: version.modelID, alias: ModelAlias(alias: alias, version: version.number))
-            var payload: [String: any Sendable] = [
-                "version": version.number, "previous_version": previous?.version ?? 0,
-            ]
-            if let request { payload["request"] = request }
             try await record(
                 tx,
                 actor: actor,
-                action: "alias.set",
+                .aliasSet(.init(version: version.number, previousVersion: previous?.version ?? 0, request: request)),
                 subject: Self.modelSubject(version.modelName) + "/alias/\(alias)",
                 modelID: version.modelID,
-                payload: payload,
                 at: now
             )
             return version

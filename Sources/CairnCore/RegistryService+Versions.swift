@@ -56,10 +56,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "version.created",
+                .versionCreated(.init(id: id, runID: new.lineage.runID ?? "", source: new.lineage.source ?? "")),
                 subject: Self.versionSubject(model.name, number),
                 modelID: model.id,
-                payload: ["id": id, "run_id": new.lineage.runID ?? "", "source": new.lineage.source ?? ""],
                 at: now
             )
             return version
@@ -108,7 +107,7 @@ extension RegistryService {
         -> ModelVersion
     {
         try validateDescription(description)
-        return try await changeVersion(modelName, number, actor, "version.updated", ["description": description]) {
+        return try await changeVersion(modelName, number, actor, .versionUpdated(.init(description: description))) {
             $0.description = description
         }
     }
@@ -119,7 +118,7 @@ extension RegistryService {
         -> ModelVersion
     {
         try TagRules.validate(key: key, value: value)
-        return try await changeVersion(modelName, number, actor, "version.tag_set", ["key": key, "value": value]) {
+        return try await changeVersion(modelName, number, actor, .versionTagSet(.init(key: key, value: value))) {
             $0.tags[key] = value
         }
     }
@@ -129,7 +128,7 @@ extension RegistryService {
     public func deleteVersionTag(modelName: String, number: Int, key: String, actor: Principal) async throws
         -> ModelVersion
     {
-        try await changeVersion(modelName, number, actor, "version.tag_deleted", ["key": key]) {
+        try await changeVersion(modelName, number, actor, .versionTagDeleted(.init(key: key))) {
             version throws(RegistryError) in
             guard version.tags.removeValue(forKey: key) != nil else {
                 throw RegistryError(.notFound, "Version \(number) of '\(modelName)' has no tag '\(key)'.")
@@ -163,10 +162,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: "version.deleted",
+                .versionDeleted(.init(id: version.id)),
                 subject: Self.versionSubject(modelName, number),
                 modelID: version.modelID,
-                payload: ["id": version.id],
                 at: now
             )
         }
@@ -176,8 +174,7 @@ extension RegistryService {
         _ modelName: String,
         _ number: Int,
         _ actor: Principal,
-        _ action: String,
-        _ payload: [String: any Sendable],
+        _ event: RegistryEvent,
         _ change: @escaping @Sendable (inout ModelVersion) throws(RegistryError) -> Void
     ) async throws -> ModelVersion {
         try ModelName.validate(modelName)
@@ -192,10 +189,9 @@ extension RegistryService {
             try await record(
                 tx,
                 actor: actor,
-                action: action,
+                event,
                 subject: Self.versionSubject(modelName, number),
                 modelID: version.modelID,
-                payload: payload,
                 at: now
             )
             return version

@@ -65,27 +65,27 @@ public struct RegistryService: Sendable {
 
     // MARK: Shared helpers
 
-    /// Appends one event to the log inside `tx`. `modelID` ties it to a model across renames (see
+    /// Appends one event of the catalogue to the log inside `tx`. `modelID` ties it to a model across renames (see
     /// ``AuditEvent/modelID``): pass it for every event about a model.
+    /// - Throws: `.internalError` when the payload cannot be encoded (the transaction then commits nothing).
     func record(
         _ tx: any MetadataTransaction,
         actor: Principal,
-        action: String,
+        _ event: RegistryEvent,
         subject: String,
         modelID: String? = nil,
-        payload: [String: any Sendable] = [:],
         at time: Date
     ) async throws {
-        let event = EventChain.next(
+        let entry = EventChain.next(
             after: try await tx.lastEvent(),
             time: time,
             actor: actor.name,
-            action: action,
+            action: event.action.rawValue,
             subject: subject,
-            payload: CanonicalJSON.encode(payload),
+            payload: try event.canonicalPayload(),
             modelID: modelID
         )
-        try await tx.appendEvent(event)
+        try await tx.appendEvent(entry)
     }
 
     func requireModel(_ reader: any MetadataReader, _ name: String) async throws -> RegisteredModel {

@@ -187,12 +187,4 @@ struct EventChainTests {
         #expect(hash(base) == hash(base.addingTimeInterval(0.0001)))
         #expect(hash(base) != hash(base.addingTimeInterval(0.001)))
     }
-
-    @Test("payloads are canonical JSON: sorted keys, no white space, slashes unescaped")
-    func canonicalPayloads() {
-        let nested: [String: any Sendable] = ["z": true, "y": [1, 2]]
-        let json = CanonicalJSON.encode(["b": 1, "a": "x/y", "c": nested])
-        #expect(json == "{\"a\":\"x/y\",\"b\":1,\"c\":{\"y\":[1,2],\"z\":true}}")
-        #expect(CanonicalJSON.encode([:]) == "{}")
-    }
 }

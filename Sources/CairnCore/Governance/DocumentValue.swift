@@ -30,18 +30,6 @@ public enum DocumentValue: Hashable, Sendable {
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
-    /// The value as a Foundation object, for embedding in event payloads.
-    public var foundationObject: any Sendable {
-        switch self {
-        case .null: NSNull()
-        case .bool(let value): value
-        case .number(let value): value
-        case .string(let value): value
-        case .array(let items): items.map(\.foundationObject)
-        case .object(let fields): fields.mapValues(\.foundationObject)
-        }
-    }
-
     private static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context): context.debugDescription

@@ -38,23 +38,27 @@ public struct StageChange: Hashable, Sendable {
     }
 
     /// Reads a `version.stage_changed` event; `nil` for any other event.
-    init?(_ event: AuditEvent) {
-        guard event.action == "version.stage_changed",
-            let number = StageHistory.versionNumber(inSubject: event.subject),
-            let object = try? JSONSerialization.jsonObject(with: Data(event.payload.utf8)) as? [String: Any],
-            let from = (object["from"] as? String).flatMap(Stage.init(rawValue:)),
-            let to = (object["to"] as? String).flatMap(Stage.init(rawValue:))
-        else { return nil }
+    /// - Throws: `.internalError` for a `version.stage_changed` event whose payload or subject is not the catalogue's.
+    init?(_ event: AuditEvent) throws(RegistryError) {
+        guard event.action == EventAction.versionStageChanged.rawValue else { return nil }
+        guard case .versionStageChanged(let change) = try event.decoded(),
+            let number = StageHistory.versionNumber(inSubject: event.subject)
+        else {
+            throw RegistryError(
+                .internalError,
+                "Event \(event.sequence) has no version in its subject '\(event.subject)'."
+            )
+        }
         self.init(
             sequence: event.sequence,
             time: event.time,
             actor: event.actor,
             version: number,
-            from: from,
-            to: to,
-            archived: (object["archived"] as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue } ?? [],
-            request: object["request"] as? String,
-            rollbackReason: object["rollback_reason"] as? String
+            from: change.from,
+            to: change.to,
+            archived: change.archived,
+            request: change.request,
+            rollbackReason: change.rollbackReason
         )
     }
 }
@@ -75,17 +79,20 @@ public struct StageHistory: Sendable {
     }
 
     /// Replays `events` (one model's, ascending) up to and including `at`.
-    public static func replay(modelName: String, events: [AuditEvent], at: Date) -> StageHistory {
+    /// - Throws: `.internalError` for a stage change the catalogue cannot read (see ``StageChange/init(_:)``).
+    public static func replay(modelName: String, events: [AuditEvent], at: Date) throws(RegistryError) -> StageHistory {
         var stages: [Int: Stage] = [:]
         var changes: [StageChange] = []
         for event in events where event.time <= at {
-            if let change = StageChange(event) {
+            if let change = try StageChange(event) {
                 stages[change.version] = change.to
                 for number in change.archived { stages[number] = .archived }
                 changes.append(change)
-            } else if event.action == "version.deleted", let number = versionNumber(inSubject: event.subject) {
+            } else if event.action == EventAction.versionDeleted.rawValue,
+                let number = versionNumber(inSubject: event.subject)
+            {
                 stages[number] = nil
-            } else if event.action == "model.deleted" {
+            } else if event.action == EventAction.modelDeleted.rawValue {
                 stages = [:]
             }
         }

@@ -28,10 +28,6 @@ public struct GateResult: Hashable, Sendable, Codable {
         if !seen.isEmpty { text += " (\(seen))" }
         return text
     }
-
-    var payload: [String: any Sendable] {
-        ["gate": gate, "expression": expression, "observed": observed, "passed": passed, "message": message]
-    }
 }
 
 /// One approver's decision on a request.
