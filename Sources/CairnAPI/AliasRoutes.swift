@@ -121,25 +121,22 @@ enum AliasRoutes {
         )
     }
 
-    /// `resolve` through the cache: a hit answers from memory; a miss resolves and stores the encoded answer under
-    /// the generation read before resolving. The answer is the same for every caller allowed to read the model.
+    /// `resolve` through the cache: a hit (for a caller the core's read rule allows, see ``ReadCache``) answers from
+    /// memory; a miss resolves and stores the encoded answer under the generation read before resolving.
     static func resolveCached(
         _ request: Request,
         _ context: CairnRequestContext,
         _ service: RegistryService,
-        _ cache: ResponseCache
+        _ cache: ReadCache<ByteBuffer>
     ) async throws -> Response {
         let key = request.uri.query ?? ""
-        // A hit skips the core, so the core's read rule is applied here first; a caller it refuses takes the uncached
-        // path, where the core refuses (and records) it.
-        guard let text = request.uri.queryParameters["uri"],
-            let uri = try? ModelURI(parsing: String(text)),
-            Authorization.decide(context.principal, .read, model: uri.modelName).isAllowed
-        else { return try await resolve(request, context, service) }
-        if let hit = cache.lookup(key) { return JSONResponse.make(body: hit.body) }
+        if let hit = cache.lookup(key, for: context.principal) { return JSONResponse.make(body: hit) }
         let generation = cache.currentGeneration
         let body = try await resolveBody(request, context, service)
-        cache.store(body, model: uri.modelName, for: key, generation: generation)
+        // The body exists, so the URI parsed and the caller may read its model.
+        if let text = request.uri.queryParameters["uri"], let uri = try? ModelURI(parsing: String(text)) {
+            cache.store(body, about: uri.modelName, for: key, generation: generation)
+        }
         return JSONResponse.make(body: body)
     }
 
@@ -149,9 +146,6 @@ enum AliasRoutes {
         let query = request.uri.queryParameters
         let after = try QueryValue.int(query["after"], name: "after") ?? 0
         let limit = try QueryValue.int(query["limit"], name: "limit") ?? 100
-        guard after >= 0, (1...1000).contains(limit) else {
-            throw RegistryError(.invalidArgument, "Use after >= 0 and limit from 1 to 1000.")
-        }
         let events = try await service.events(afterSequence: Int64(after), limit: limit, actor: context.principal)
         return JSONResponse.make(EventListDTO(events: events.map(WireMapping.event)))
     }

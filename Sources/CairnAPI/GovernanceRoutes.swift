@@ -267,16 +267,15 @@ enum GovernanceRoutes {
         let limit = try QueryValue.int(query["limit"], name: "limit") ?? 100
         let state = try query["state"].map { try TransitionRequest.State(parsing: String($0)) }
         let model = query["model"].map(String.init)
-        let requests = try await service.transitionRequests(
+        let page = try await service.transitionRequests(
             modelName: model,
             state: state,
             after: try query["page_token"].map { try RequestCursor(token: String($0)) },
             limit: limit,
             actor: context.principal
         )
-        let next = requests.count == limit ? requests.last.map { RequestCursor(after: $0).token } : nil
         return JSONResponse.make(
-            TransitionRequestListDTO(requests: requests.map(WireMapping.request), nextPageToken: next)
+            TransitionRequestListDTO(requests: page.items.map(WireMapping.request), nextPageToken: page.nextPageToken)
         )
     }
 

@@ -11,7 +11,7 @@ import NIOCore
 public struct NativeAPI: Sendable {
     public let service: RegistryService
     let openAPIDocument: ByteBuffer
-    let resolveCache: ResponseCache?
+    let resolveCache: ReadCache<ByteBuffer>?
 
     /// - Parameter changeGeneration: when given (a `ChangeCountingStore`'s `generation`), resolve responses are
     ///   cached until the next write.
@@ -22,7 +22,7 @@ public struct NativeAPI: Sendable {
     ) {
         self.service = service
         self.openAPIDocument = ByteBuffer(bytes: OpenAPIDocument.build(endpoints: Self.endpoints, version: version))
-        self.resolveCache = changeGeneration.map { ResponseCache(generation: $0) }
+        self.resolveCache = changeGeneration.map { ReadCache(generation: $0) }
     }
 
     /// Every operation, in documentation order.

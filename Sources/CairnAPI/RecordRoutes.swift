@@ -194,14 +194,13 @@ enum RecordRoutes {
             since: try QueryValue.time(query["since"], name: "since"),
             until: try QueryValue.time(query["until"], name: "until")
         )
-        let events = try await service.auditLog(
+        let page = try await service.auditLog(
             filter,
             afterSequence: Int64(try QueryValue.int(query["after"], name: "after") ?? 0),
             limit: limit,
             actor: context.principal
         )
-        let next = events.count == limit ? events.last?.sequence : nil
-        return JSONResponse.make(AuditLogDTO(events: events.map(WireMapping.event), nextAfter: next))
+        return JSONResponse.make(AuditLogDTO(events: page.events.map(WireMapping.event), nextAfter: page.nextAfter))
     }
 
     static func verify(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws

@@ -26,8 +26,10 @@ public protocol MetadataReader: TrackingReader, IdentityReader, GovernanceReader
     func models(matching filter: ModelFilter, afterName: String?, limit: Int) async throws -> [RegisteredModel]
     /// One version of a model.
     func version(modelID: String, number: Int) async throws -> ModelVersion?
-    /// Versions of a model with a number below `beforeNumber`, highest first, at most `limit`.
-    func versions(modelID: String, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion]
+    /// Versions of a model (only those in `stage`, when given) with a number below `beforeNumber`, highest first, at
+    /// most `limit`. An index range scan on `(model_id, stage, number)`: its cost is the page, never the model's
+    /// history.
+    func versions(modelID: String, stage: Stage?, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion]
     /// The aliases of a model, sorted by alias.
     func aliases(modelID: String) async throws -> [ModelAlias]
     /// Files uploaded so far to a version (the sealed manifest's entries once `READY`), sorted by path.

@@ -118,11 +118,15 @@ extension RegistryService {
         }
     }
 
-    /// Events after `sequence`, ascending. Needs ``Action/read`` globally: the log spans every model.
-    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous).
+    /// Events after `sequence`, ascending, at most `limit` (1 to 1000). Needs ``Action/read`` globally: the log
+    /// spans every model.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument`.
     public func events(afterSequence sequence: Int64, limit: Int = 1000, actor: Principal) async throws
         -> [AuditEvent]
     {
+        guard sequence >= 0, (1...1000).contains(limit) else {
+            throw RegistryError(.invalidArgument, "Use after >= 0 and limit from 1 to 1000.")
+        }
         try Authorization.require(actor, .read, model: nil)
         return try await store.read { try await $0.events(afterSequence: sequence, limit: limit) }
     }

@@ -39,13 +39,20 @@ public struct AuditVerification: Sendable {
     public var broken: EventChain.Break?
 }
 
+/// One page of the audit log.
+public struct AuditLogPage: Sendable {
+    public var events: [AuditEvent]
+    /// The `afterSequence` of the next page; `nil` on the last one.
+    public var nextAfter: Int64?
+}
+
 extension RegistryService {
-    /// Events after `afterSequence` matching `query`, ascending, at most `limit` (1 to 1000). A model that no
-    /// longer exists is matched by the name in its events' subjects. Needs ``Action/read`` globally: the log spans
-    /// every model.
+    /// Events after `afterSequence` matching `query`, ascending, at most `limit` (1 to 1000), with the sequence to
+    /// pass as `afterSequence` for the next page when more follow. A model that no longer exists is matched by the
+    /// name in its events' subjects. Needs ``Action/read`` globally: the log spans every model.
     /// - Throws: `.permissionDenied`/`.unauthenticated`, `.invalidArgument`.
     public func auditLog(_ query: AuditLogQuery, afterSequence: Int64, limit: Int, actor: Principal) async throws
-        -> [AuditEvent]
+        -> AuditLogPage
     {
         guard (1...1000).contains(limit), afterSequence >= 0 else {
             throw RegistryError.invalid("Use after >= 0 and a limit from 1 to 1000.")
@@ -58,7 +65,7 @@ extension RegistryService {
             throw RegistryError.invalid("The time window is empty: `until` must be after `since`.")
         }
         try Authorization.require(actor, .read, model: nil)
-        return try await store.read { reader in
+        let found = try await store.read { reader in
             var filter = EventQuery(
                 versionNumber: query.versionNumber,
                 actor: query.actor,
@@ -74,8 +81,10 @@ extension RegistryService {
                     filter.modelSubject = Self.modelSubject(name)
                 }
             }
-            return try await reader.events(matching: filter, afterSequence: afterSequence, limit: limit)
+            return try await reader.events(matching: filter, afterSequence: afterSequence, limit: limit + 1)
         }
+        let events = Array(found.prefix(limit))
+        return AuditLogPage(events: events, nextAfter: found.count > limit ? events.last?.sequence : nil)
     }
 
     /// The newest entry of the log as a ``ChainHead``, to sign and publish; `nil` for an empty log. Needs

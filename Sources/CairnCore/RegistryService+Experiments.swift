@@ -106,10 +106,15 @@ extension RegistryService {
     ) async throws -> Page<Experiment> {
         try Authorization.require(actor, .read, model: nil)
         try TrackingRules.validateSearchLimit(limit)
-        _ = try TrackingPageToken.decode(pageToken)
+        let cursor = try TrackingSearch.cursor(pageToken, orderedBy: TrackingSearch.experimentOrder(order))
         let all = try await store.read { try await $0.experiments(in: stages) }
         let sorted = try TrackingSearch.experiments(all, matching: clauses, orderedBy: order)
-        return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
+        return TrackingSearch.page(
+            sorted,
+            orderedBy: TrackingSearch.experimentOrder(order),
+            after: cursor,
+            limit: limit
+        )
     }
 
     /// Renames an active experiment. Renaming to the current name changes nothing. Needs ``Action/write`` globally.

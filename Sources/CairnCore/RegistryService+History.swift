@@ -68,20 +68,31 @@ extension RegistryService {
                 modelName: model.name,
                 doing: "rolling back"
             )
-            let versions = try await allVersions(tx, modelID: model.id)
-            let current = versions.filter { $0.stage == .production }.map(\.number)
+            let inProduction = try await versions(tx, modelID: model.id, in: .production)
+            let current = inProduction.map(\.number)
             let history = try StageHistory.replay(
                 modelName: model.name,
                 events: try await lifecycleEvents(tx, modelID: model.id, name: model.name),
                 at: now
             )
-            let byNumber = Dictionary(uniqueKeysWithValues: versions.map { ($0.number, $0) })
             let removed = Self.removedFromProduction(history.changes)
             let entries = history.changes.filter { $0.to == .production }.reversed()
-            let candidates = entries.lazy.compactMap { byNumber[$0.version] }.filter {
-                $0.stage != .production && $0.status == .ready
+            // The versions that were ever in Production, newest entry first, read one by one (point reads of the
+            // versions the log names, not a scan of the model's history) until one may come back.
+            var candidates: [ModelVersion] = []
+            var looked = Set<Int>()
+            var target: ModelVersion?
+            for entry in entries where looked.insert(entry.version).inserted {
+                guard let version = try await tx.version(modelID: model.id, number: entry.version),
+                    version.stage != .production, version.status == .ready
+                else { continue }
+                candidates.append(version)
+                if removed[version.number] == nil {
+                    target = version
+                    break
+                }
             }
-            guard let target = candidates.first(where: { removed[$0.number] == nil }) else {
+            guard let target else {
                 let pulled = Set(candidates.map(\.number)).sorted().compactMap { removed[$0] }
                 throw RegistryError(
                     .failedPrecondition,
@@ -95,8 +106,7 @@ extension RegistryService {
                         + "). Promote one with `cairn promote`."
                 )
             }
-            for number in current {
-                guard var version = byNumber[number] else { continue }
+            for var version in inProduction {
                 version.stage = .archived
                 version.updatedAt = now
                 version.updatedBy = actor.name

@@ -185,11 +185,12 @@ extension RegistryService {
         guard datasets.allSatisfy({ !$0.name.isEmpty }) else {
             throw RegistryError.invalid("Every entry of `datasets` needs a `dataset_name`.")
         }
-        _ = try TrackingPageToken.decode(pageToken)
+        let fullOrder = TrackingSearch.loggedModelOrder(order)
+        let cursor = try TrackingSearch.cursor(pageToken, orderedBy: fullOrder)
         let all = try await store.read { try await $0.loggedModels(experimentIDs: experimentIDs) }
         guard !datasets.isEmpty else {
             let sorted = try TrackingSearch.loggedModels(all, matching: clauses, orderedBy: order)
-            return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
+            return TrackingSearch.page(sorted, orderedBy: fullOrder, after: cursor, limit: limit)
         }
         let filtersMetrics = clauses.contains { if case .metric = $0.field { true } else { false } }
         let seen: [LoggedModel] = all.compactMap { model in
@@ -198,10 +199,14 @@ extension RegistryService {
             return filtersMetrics || !seen.metrics.isEmpty ? seen : nil
         }
         let whole = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
-        let sorted = try TrackingSearch.loggedModels(seen, matching: clauses, orderedBy: order).compactMap {
-            whole[$0.id]
-        }
-        return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
+        // The cursor holds the sort values as seen (metrics narrowed to the datasets), so it is built from those.
+        let page = TrackingSearch.page(
+            try TrackingSearch.loggedModels(seen, matching: clauses, orderedBy: order),
+            orderedBy: fullOrder,
+            after: cursor,
+            limit: limit
+        )
+        return Page(items: page.items.compactMap { whole[$0.id] }, nextPageToken: page.nextPageToken)
     }
 
     // MARK: Helpers

@@ -227,11 +227,50 @@ extension RegistryService {
     ) async throws -> Page<Run> {
         try Authorization.require(actor, .read, model: nil)
         try TrackingRules.validateSearchLimit(limit)
-        _ = try TrackingPageToken.decode(pageToken)
-        let all = try await store.read { try await $0.runs(experimentIDs: experimentIDs, in: stages) }
-        let sorted = try TrackingSearch.runs(all, matching: clauses, orderedBy: order)
-        return try TrackingPageToken.page(sorted, pageToken: pageToken, limit: limit)
+        let fullOrder = TrackingSearch.runOrder(order)
+        try TrackingSearch.validate(clauses, orderedBy: fullOrder, for: Run.self)
+        let cursor = try TrackingSearch.cursor(pageToken, orderedBy: fullOrder)
+        func batch(after position: RunPosition?, _ size: Int) async throws -> [Run] {
+            try await store.read {
+                try await $0.runs(experimentIDs: experimentIDs, in: stages, after: position, limit: size)
+            }
+        }
+        guard order.isEmpty else {
+            // An order by metrics, params or tags sorts in the core over every run (issue 16 moves it into SQL); the
+            // cursor still makes the pages keyset pages.
+            var all: [Run] = []
+            var position: RunPosition?
+            while true {
+                let page = try await batch(after: position, Self.runBatchSize)
+                all += page
+                guard page.count == Self.runBatchSize, let last = page.last else { break }
+                position = RunPosition(last)
+            }
+            let sorted = try TrackingSearch.runs(all, matching: clauses, orderedBy: order)
+            return TrackingSearch.page(sorted, orderedBy: fullOrder, after: cursor, limit: limit)
+        }
+        // The default order is the store's: read keyset batches after the cursor until the page (and one more match,
+        // to know whether another page follows) is found, so a page costs what it returns, not the experiments.
+        var position = cursor.map { cursor in
+            let start: Int64? =
+                if case .number(let value)? = cursor.values.first { Int64(exactly: value) } else { nil }
+            return RunPosition(startTime: start, id: cursor.tie)
+        }
+        var matched: [Run] = []
+        let size = min(max(limit + 1, 100), Self.runBatchSize)
+        while matched.count <= limit {
+            let page = try await batch(after: position, size)
+            matched += page.filter { run in clauses.allSatisfy { TrackingSearch.evaluate($0, on: run) } }
+            guard page.count == size, let last = page.last else { break }
+            position = RunPosition(last)
+        }
+        let items = Array(matched.prefix(limit))
+        let next = matched.count > limit ? items.last.map { SearchCursor($0, order: fullOrder).token } : nil
+        return Page(items: items, nextPageToken: next)
     }
+
+    /// Runs read per store query by a search.
+    static let runBatchSize = 1000
 
     /// Every logged point of one metric of a run, by step then timestamp, at most `limit`. Needs ``Action/read``
     /// globally.

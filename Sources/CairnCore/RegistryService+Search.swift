@@ -2,8 +2,8 @@ import Foundation
 
 extension RegistryService {
     /// Searches registered models: `filter` (name and tag conditions) and an order over `name`,
-    /// `creation_timestamp` or `last_updated_timestamp` (default: name ascending, served by a keyset cursor; other
-    /// orders page by offset). Needs ``Action/read`` globally.
+    /// `creation_timestamp` or `last_updated_timestamp` (default: name ascending, served by the name index; other
+    /// orders sort in the core). Every order pages by a keyset cursor. Needs ``Action/read`` globally.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (bad order key, token or limit).
     public func searchModels(
         filter: ModelFilter,
@@ -19,9 +19,10 @@ extension RegistryService {
         let limit = try PageToken.limit(limit)
         try TagRules.validate(filter.tags)
         try filter.validate()
+        let cursor = try TrackingSearch.cursor(pageToken, orderedBy: order)
         let all = try await store.read { try await $0.models(matching: filter, afterName: nil, limit: 100_000) }
         let sorted = try TrackingSearch.search(all, [], order)
-        return try Self.offsetPage(sorted, pageToken: pageToken, limit: limit)
+        return TrackingSearch.page(sorted, orderedBy: order, after: cursor, limit: limit)
     }
 
     /// Searches model versions of every model: attributes `name` (the model's), `version_number`, `run_id`,
@@ -45,6 +46,12 @@ extension RegistryService {
         }
         let modelName = equality("name")
         try Authorization.require(actor, .read, model: modelName)
+        let fullOrder =
+            order + [
+                SearchOrder(field: .attribute("name"), ascending: true),
+                SearchOrder(field: .attribute("version_number"), ascending: false),
+            ]
+        let cursor = try TrackingSearch.cursor(pageToken, orderedBy: fullOrder)
         let runID = equality("run_id")
         let candidates: [ModelVersion] = try await store.read { reader in
             var modelID: String?
@@ -54,28 +61,8 @@ extension RegistryService {
             }
             return try await reader.versions(modelID: modelID, runID: runID, limit: 100_000)
         }
-        let defaults = [
-            SearchOrder(field: .attribute("name"), ascending: true),
-            SearchOrder(field: .attribute("version_number"), ascending: false),
-        ]
-        let sorted = try TrackingSearch.search(candidates, clauses, order + defaults)
-        return try Self.offsetPage(sorted, pageToken: pageToken, limit: limit)
-    }
-
-    /// One page of an in-memory result, with an offset cursor.
-    static func offsetPage<T: Sendable>(_ items: [T], pageToken: String?, limit: Int) throws(RegistryError) -> Page<T> {
-        var offset = 0
-        if let pageToken {
-            guard let value = Int(try PageToken.decode(pageToken).dropFirst(7)),
-                try PageToken.decode(pageToken).hasPrefix("offset:"), value >= 0
-            else {
-                throw RegistryError.invalid("The page token is not valid for this search; pass it back unchanged.")
-            }
-            offset = value
-        }
-        let page = Array(items.dropFirst(offset).prefix(limit))
-        let next = offset + page.count < items.count ? PageToken.encode("offset:\(offset + page.count)") : nil
-        return Page(items: page, nextPageToken: next)
+        let sorted = try TrackingSearch.search(candidates, clauses, fullOrder)
+        return TrackingSearch.page(sorted, orderedBy: fullOrder, after: cursor, limit: limit)
     }
 }
 

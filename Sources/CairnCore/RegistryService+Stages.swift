@@ -38,15 +38,16 @@ extension RegistryService {
         let wanted = stages.isEmpty ? Stage.allCases : stages
         return try await store.read { reader in
             let model = try await requireModel(reader, modelName)
-            var latest: [Stage: ModelVersion] = [:]
-            var before: Int?
-            repeat {
-                let page = try await reader.versions(modelID: model.id, beforeNumber: before, limit: 500)
-                for version in page where latest[version.stage] == nil { latest[version.stage] = version }
-                before = page.count == 500 ? page.last?.number : nil
-            } while before != nil && latest.count < Stage.allCases.count
             var seen = Set<Stage>()
-            return wanted.compactMap { seen.insert($0).inserted ? latest[$0] : nil }
+            var latest: [ModelVersion] = []
+            for stage in wanted where seen.insert(stage).inserted {
+                if let version = try await reader.versions(modelID: model.id, stage: stage, beforeNumber: nil, limit: 1)
+                    .first
+                {
+                    latest.append(version)
+                }
+            }
+            return latest
         }
     }
 

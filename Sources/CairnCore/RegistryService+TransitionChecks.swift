@@ -10,9 +10,12 @@ extension RegistryService {
         guard !rule.gates.isEmpty else { return [] }
         let card = try await reader.modelCard(versionID: version.id)?.card
         var candidate = version
-        var production = try await allVersions(reader, modelID: version.modelID).first {
-            $0.stage == .production && $0.number != version.number
-        }
+        var production = try await reader.versions(
+            modelID: version.modelID,
+            stage: .production,
+            beforeNumber: nil,
+            limit: 2
+        ).first { $0.number != version.number }
         if rule.metricsSource == .run {
             // The run's metrics as each version sealed them, never the live run: metrics logged to a run after the
             // version was sealed (by whoever controls the run) change no verdict.

@@ -366,8 +366,8 @@ extension RegistryService {
     }
 
     /// Requests of one model (or, with `modelName` `nil`, of every model), newest first, optionally in one state,
-    /// resuming after `after` (the previous page's last request). Needs ``Action/read`` on the model (globally
-    /// without one).
+    /// resuming after `after` (the previous page's last request), with the cursor of the next page when more follow.
+    /// Needs ``Action/read`` on the model (globally without one).
     /// - Throws: `.permissionDenied`/`.unauthenticated`, `.notFound` (model), `.invalidArgument` (limit).
     public func transitionRequests(
         modelName: String?,
@@ -375,14 +375,18 @@ extension RegistryService {
         after: RequestCursor?,
         limit: Int,
         actor: Principal
-    ) async throws -> [TransitionRequest] {
+    ) async throws -> Page<TransitionRequest> {
         if let modelName { try ModelName.validate(modelName) }
         guard (1...1000).contains(limit) else { throw RegistryError.invalid("Use a limit from 1 to 1000.") }
         try Authorization.require(actor, .read, model: modelName)
-        return try await store.read { reader in
+        // One more than the page, to know whether another follows (no empty last page).
+        let found = try await store.read { reader in
             let modelID = try await modelName.asyncMap { try await requireModel(reader, $0).id }
-            return try await reader.transitionRequests(modelID: modelID, state: state, after: after, limit: limit)
+            return try await reader.transitionRequests(modelID: modelID, state: state, after: after, limit: limit + 1)
         }
+        let items = Array(found.prefix(limit))
+        let next = found.count > limit ? items.last.map { RequestCursor(after: $0).token } : nil
+        return Page(items: items, nextPageToken: next)
     }
 
     // MARK: Helpers shared with stages, aliases and rollback
@@ -414,8 +418,8 @@ extension RegistryService {
             let previous = version.stage
             var archived: [Int] = []
             if archiveExisting, stage == .staging || stage == .production {
-                for var other in try await allVersions(tx, modelID: version.modelID)
-                where other.number != version.number && other.stage == stage {
+                for var other in try await versions(tx, modelID: version.modelID, in: stage)
+                where other.number != version.number {
                     other.stage = .archived
                     other.updatedAt = now
                     other.updatedBy = actor.name
@@ -471,16 +475,17 @@ extension RegistryService {
         return TransitionOutcome(version: applied, request: request, applied: true)
     }
 
-    /// Every version of a model, highest number first.
-    func allVersions(_ reader: any MetadataReader, modelID: String) async throws -> [ModelVersion] {
-        var all: [ModelVersion] = []
+    /// Every version of a model in `stage`, highest number first: pages of the stage index, so the cost is the
+    /// versions in that stage (usually one), never the model's history.
+    func versions(_ reader: any MetadataReader, modelID: String, in stage: Stage) async throws -> [ModelVersion] {
+        var found: [ModelVersion] = []
         var before: Int?
         repeat {
-            let page = try await reader.versions(modelID: modelID, beforeNumber: before, limit: 500)
-            all += page
-            before = page.count == 500 ? page.last?.number : nil
+            let page = try await reader.versions(modelID: modelID, stage: stage, beforeNumber: before, limit: 100)
+            found += page
+            before = page.count == 100 ? page.last?.number : nil
         } while before != nil
-        return all
+        return found
     }
 
     static func requireReady(_ version: ModelVersion, for target: TransitionTarget) throws(RegistryError) {

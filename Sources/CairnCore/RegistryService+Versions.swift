@@ -94,7 +94,12 @@ extension RegistryService {
         let beforeNumber = before
         let rows = try await store.read { reader in
             let model = try await requireModel(reader, modelName)
-            return try await reader.versions(modelID: model.id, beforeNumber: beforeNumber, limit: limit + 1)
+            return try await reader.versions(
+                modelID: model.id,
+                stage: nil,
+                beforeNumber: beforeNumber,
+                limit: limit + 1
+            )
         }
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map { PageToken.encode(String($0.number)) } : nil

@@ -13,13 +13,13 @@ import Hummingbird
 /// wrapper applies the route's ``AccessRule`` to the principal the router's `AuthenticationMiddleware` resolved.
 public struct MLflowAPI: Sendable {
     public let service: RegistryService
-    let cache: ResponseCache?
+    let cache: ReadCache<ByteBuffer>?
 
     /// - Parameter changeGeneration: when given (a `ChangeCountingStore`'s `generation`), the reads of the serving hot
     ///   path (routes with a ``MLflowRoute/CachedRead``) are answered from memory until the next write.
     public init(service: RegistryService, changeGeneration: (@Sendable () -> UInt64)? = nil) {
         self.service = service
-        self.cache = changeGeneration.map { ResponseCache(generation: $0) }
+        self.cache = changeGeneration.map { ReadCache(generation: $0) }
     }
 
     /// Every MLflow route, in documentation order.
@@ -210,28 +210,24 @@ struct MLflowRoute: Sendable {
             return model
         }
 
-        /// The handler through `cache`, keyed by the raw query (GET) or body (POST), so a hit parses nothing. A hit
-        /// skips the core, so the core's read rule is applied to the entry's model first; a caller it refuses takes
-        /// the uncached path, where the core refuses it. Only successful answers are stored, under the generation
-        /// read before computing them, and only for inputs whose arguments are well-formed.
-        func handler(through cache: ResponseCache, route: String) -> Handler {
+        /// The handler through `cache`, keyed by the raw query (GET) or body (POST), so a hit parses nothing. The
+        /// cache applies the core's read rule to a hit (``ReadCache``); a caller it refuses takes the uncached path,
+        /// where the core refuses it. Only answers are stored (never errors), under the generation read before
+        /// computing them, and only for inputs whose arguments are well-formed.
+        func handler(through cache: ReadCache<ByteBuffer>, route: String) -> Handler {
             { [self] request, context, service in
                 let collected = request.method == .get ? nil : try await MLflowInput.body(of: request)
                 let rawKey = route + "\u{0}" + (collected.map { String(buffer: $0) } ?? request.uri.query ?? "")
-                if let hit = cache.lookup(rawKey),
-                    Authorization.decide(context.principal, .read, model: hit.model).isAllowed
-                {
-                    return MLflowResponse.json(body: hit.body)
-                }
+                if let hit = cache.lookup(rawKey, for: context.principal) { return MLflowResponse.json(body: hit) }
                 let input =
                     try collected.map { try MLflowInput.parse(body: $0, contentType: request.headers[.contentType]) }
                     ?? MLflowInput(source: .query(try MLflowInput.queryPairs(request.uri.query)))
-                guard let model = model(in: input),
-                    Authorization.decide(context.principal, .read, model: model).isAllowed
-                else { return MLflowResponse.json(try await body(input, context, service)) }
+                guard let model = model(in: input) else {
+                    return MLflowResponse.json(try await body(input, context, service))
+                }
                 let generation = cache.currentGeneration
                 let buffer = ByteBuffer(string: try await body(input, context, service).value.serialized)
-                cache.store(buffer, model: model, for: rawKey, generation: generation)
+                cache.store(buffer, about: model, for: rawKey, generation: generation)
                 return MLflowResponse.json(body: buffer)
             }
         }

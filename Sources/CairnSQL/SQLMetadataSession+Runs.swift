@@ -4,11 +4,13 @@ extension SQLMetadataSession {
     // MARK: Reading runs
 
     public func run(id: String) async throws -> Run? {
-        try await runs(where: "r.id = ?", [.text(id)]).first
+        try await runs(where: "r.id = ?", [.text(id)], limit: 1).first
     }
 
-    public func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run] {
-        guard !experimentIDs.isEmpty else { return [] }
+    public func runs(experimentIDs: [String], in stages: Set<LifecycleStage>, after position: RunPosition?, limit: Int)
+        async throws -> [Run]
+    {
+        guard !experimentIDs.isEmpty, limit > 0 else { return [] }
         let ids = Array(Set(experimentIDs)).sorted()
         var condition = "r.experiment_id IN (\(Self.placeholders(ids.count)))"
         var binds: [SQLValue] = ids.map { .text($0) }
@@ -16,21 +18,30 @@ extension SQLMetadataSession {
             condition += " AND " + stageCondition
             binds += stageBinds
         }
-        return try await runs(where: condition, binds)
+        // After `position` in (start time descending, runs without one last, then id).
+        switch position {
+        case nil: break
+        case .some(let position):
+            if let start = position.startTime {
+                condition +=
+                    " AND (r.start_time IS NULL OR r.start_time < ? OR (r.start_time = ? AND r.id > ?))"
+                binds += [.integer(start), .integer(start), .text(position.id)]
+            } else {
+                condition += " AND r.start_time IS NULL AND r.id > ?"
+                binds.append(.text(position.id))
+            }
+        }
+        return try await runs(where: condition, binds, limit: limit)
     }
 
-    /// The runs matching `condition` (on alias `r`), fully loaded, by start time descending (unknown start times
-    /// last), then id. One statement per part, whatever the number of runs.
-    private func runs(where condition: String, _ binds: [SQLValue]) async throws -> [Run] {
-        let rows = try await run(
-            """
-            SELECT \(TrackingRows.runColumns) FROM runs r WHERE \(condition)
-            ORDER BY r.start_time IS NULL, r.start_time DESC, r.id
-            """,
-            binds
-        )
+    /// The first `limit` runs matching `condition` (on alias `r`), fully loaded, by start time descending (unknown
+    /// start times last), then id. One statement per part, whatever the number of runs.
+    private func runs(where condition: String, _ binds: [SQLValue], limit: Int) async throws -> [Run] {
+        let page = "WHERE \(condition) ORDER BY r.start_time IS NULL, r.start_time DESC, r.id LIMIT ?"
+        let rows = try await run("SELECT \(TrackingRows.runColumns) FROM runs r \(page)", binds + [.int(limit)])
         guard !rows.isEmpty else { return [] }
-        let owners = "run_id IN (SELECT r.id FROM runs r WHERE \(condition))"
+        let binds = binds + [.int(limit)]
+        let owners = "run_id IN (SELECT r.id FROM runs r \(page))"
         let params = try await keyValues("run_params", owner: "run_id", where: owners, binds)
         let tags = try await keyValues("run_tags", owner: "run_id", where: owners, binds)
         var metrics: [String: [String: MetricPoint]] = [:]

@@ -15,26 +15,29 @@ extension SQLMetadataSession {
         return try rows.first.map { try ModelVersionRows.version($0, json) }
     }
 
-    public func versions(modelID: String, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion] {
+    public func versions(modelID: String, stage: Stage?, beforeNumber: Int?, limit: Int) async throws
+        -> [ModelVersion]
+    {
         guard limit > 0 else { return [] }
-        let rows: [SQLRow]
-        if let beforeNumber {
-            rows = try await run(
-                """
-                SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id
-                WHERE v.model_id = ? AND v.number < ? ORDER BY v.number DESC LIMIT ?
-                """,
-                [.text(modelID), .int(beforeNumber), .int(limit)]
-            )
-        } else {
-            rows = try await run(
-                """
-                SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id
-                WHERE v.model_id = ? ORDER BY v.number DESC LIMIT ?
-                """,
-                [.text(modelID), .int(limit)]
-            )
+        // (model_id, number) is the primary key's order and (model_id, stage, number) the stage index's, so either
+        // form reads only the rows it returns.
+        var condition = "v.model_id = ?"
+        var binds: [SQLValue] = [.text(modelID)]
+        if let stage {
+            condition += " AND v.stage = ?"
+            binds.append(.text(stage.rawValue))
         }
+        if let beforeNumber {
+            condition += " AND v.number < ?"
+            binds.append(.int(beforeNumber))
+        }
+        let rows = try await run(
+            """
+            SELECT \(ModelVersionRows.columns) FROM model_versions v JOIN models m ON m.id = v.model_id
+            WHERE \(condition) ORDER BY v.number DESC LIMIT ?
+            """,
+            binds + [.int(limit)]
+        )
         return try rows.map { try ModelVersionRows.version($0, json) }
     }
 

@@ -39,8 +39,11 @@ struct InMemoryState: Sendable {
         versions.values.first { $0.modelID == modelID && $0.number == number }.flatMap(named)
     }
 
-    func versions(modelID: String, beforeNumber: Int?, limit: Int) -> [ModelVersion] {
-        let matching = versions.values.filter { $0.modelID == modelID && $0.number < (beforeNumber ?? .max) }
+    func versions(modelID: String, stage: Stage?, beforeNumber: Int?, limit: Int) -> [ModelVersion] {
+        let matching = versions.values.filter { version in
+            version.modelID == modelID && version.number < (beforeNumber ?? .max)
+                && (stage.map { version.stage == $0 } ?? true)
+        }
         return matching.sorted { $0.number > $1.number }.prefix(max(limit, 0)).compactMap(named)
     }
 

@@ -12,8 +12,10 @@ extension InMemoryMetadataStore.Reader {
     func experiment(named name: String) async throws -> Experiment? { state.experiment(named: name) }
     func experiments(in stages: Set<LifecycleStage>) async throws -> [Experiment] { state.experiments(in: stages) }
     func run(id: String) async throws -> Run? { state.run(id: id) }
-    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run] {
-        state.runs(experimentIDs: experimentIDs, in: stages)
+    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>, after position: RunPosition?, limit: Int)
+        async throws -> [Run]
+    {
+        state.runs(experimentIDs: experimentIDs, in: stages, after: position, limit: limit)
     }
     func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [MetricPoint] {
         state.metricHistory(runID: runID, key: key, offset: offset, limit: limit)
@@ -39,8 +41,10 @@ extension InMemoryMetadataStore.Transaction {
         try await reader().experiments(in: stages)
     }
     func run(id: String) async throws -> Run? { try await reader().run(id: id) }
-    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run] {
-        try await reader().runs(experimentIDs: experimentIDs, in: stages)
+    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>, after position: RunPosition?, limit: Int)
+        async throws -> [Run]
+    {
+        try await reader().runs(experimentIDs: experimentIDs, in: stages, after: position, limit: limit)
     }
     func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [MetricPoint] {
         try await reader().metricHistory(runID: runID, key: key, offset: offset, limit: limit)

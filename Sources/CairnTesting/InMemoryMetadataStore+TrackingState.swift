@@ -33,15 +33,15 @@ extension InMemoryState {
 
     func run(id: String) -> Run? { tracking.runs[id].map(loaded) }
 
-    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) -> [Run] {
+    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>, after position: RunPosition?, limit: Int)
+        -> [Run]
+    {
         let experiments = Set(experimentIDs)
         return tracking.runs.values
             .filter { experiments.contains($0.experimentID) && (stages.isEmpty || stages.contains($0.lifecycleStage)) }
-            .sorted { a, b in
-                // SQL sorts a missing start time below every value, so it comes last in descending order.
-                let (x, y) = (a.startTime ?? .min, b.startTime ?? .min)
-                return x != y ? x > y : precedes(Array(a.id.utf8), Array(b.id.utf8))
-            }
+            .filter { run in position.map { $0.isBefore(RunPosition(run)) } ?? true }
+            .sorted { RunPosition($0).isBefore(RunPosition($1)) }
+            .prefix(max(limit, 0))
             .map(loaded)
     }
 

@@ -103,8 +103,8 @@ extension InMemoryMetadataStore {
         func version(modelID: String, number: Int) async throws -> ModelVersion? {
             state.version(modelID: modelID, number: number)
         }
-        func versions(modelID: String, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion] {
-            state.versions(modelID: modelID, beforeNumber: beforeNumber, limit: limit)
+        func versions(modelID: String, stage: Stage?, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion] {
+            state.versions(modelID: modelID, stage: stage, beforeNumber: beforeNumber, limit: limit)
         }
         func aliases(modelID: String) async throws -> [ModelAlias] { state.aliases(modelID: modelID) }
         func files(versionID: String) async throws -> [ManifestEntry] { state.files(versionID: versionID) }
@@ -134,8 +134,8 @@ extension InMemoryMetadataStore {
         func version(modelID: String, number: Int) async throws -> ModelVersion? {
             try await reader().version(modelID: modelID, number: number)
         }
-        func versions(modelID: String, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion] {
-            try await reader().versions(modelID: modelID, beforeNumber: beforeNumber, limit: limit)
+        func versions(modelID: String, stage: Stage?, beforeNumber: Int?, limit: Int) async throws -> [ModelVersion] {
+            try await reader().versions(modelID: modelID, stage: stage, beforeNumber: beforeNumber, limit: limit)
         }
         func aliases(modelID: String) async throws -> [ModelAlias] { try await reader().aliases(modelID: modelID) }
         func files(versionID: String) async throws -> [ManifestEntry] { try await reader().files(versionID: versionID) }

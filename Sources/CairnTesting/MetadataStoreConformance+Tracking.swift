@@ -178,10 +178,34 @@ extension MetadataStoreConformance {
                     trackingRun("g", in: "1", start: -5),
                 ]
             )
-            func ids(_ experiments: [String], _ stages: Set<LifecycleStage>) async throws -> [String] {
-                try await store.read { try await $0.runs(experimentIDs: experiments, in: stages) }.map(\.id)
+            func ids(
+                _ experiments: [String],
+                _ stages: Set<LifecycleStage>,
+                after position: RunPosition? = nil,
+                limit: Int = 100
+            ) async throws -> [String] {
+                try await store.read {
+                    try await $0.runs(experimentIDs: experiments, in: stages, after: position, limit: limit)
+                }
+                .map(\.id)
             }
             #expect(try await ids(["1", "2"], []) == ["c", "e", "a", "b", "g", "d"])
+            // Keyset pages: each starts after the last run of the one before, ties on start time broken by id, runs
+            // without a start time last.
+            #expect(try await ids(["1", "2"], [], limit: 2) == ["c", "e"])
+            #expect(
+                try await ids(["1", "2"], [], after: RunPosition(startTime: 200, id: "e"), limit: 2) == ["a", "b"]
+            )
+            #expect(
+                try await ids(["1", "2"], [], after: RunPosition(startTime: 100, id: "a"), limit: 9) == ["b", "g", "d"]
+            )
+            #expect(try await ids(["1", "2"], [], after: RunPosition(startTime: -5, id: "g"), limit: 9) == ["d"])
+            #expect(try await ids(["1", "2"], [], after: RunPosition(startTime: nil, id: "d"), limit: 9).isEmpty)
+            #expect(try await ids(["1", "2"], [], after: RunPosition(startTime: nil, id: "c"), limit: 9) == ["d"])
+            #expect(
+                try await ids(["1", "2"], [.active], after: RunPosition(startTime: 250, id: "zz"), limit: 1) == ["a"]
+            )
+            #expect(try await ids(["1", "2"], [], limit: 0).isEmpty)
             #expect(try await ids(["2", "1"], [.active]) == ["c", "a", "b", "g", "d"])
             #expect(try await ids(["1"], [.deleted]) == ["e"])
             #expect(try await ids([], []).isEmpty)

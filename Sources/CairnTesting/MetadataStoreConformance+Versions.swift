@@ -65,14 +65,38 @@ extension MetadataStoreConformance {
             let model = try await insert(store, model("fraud"))
             for _ in 1...5 { try await addVersion(store, model) }
             func numbers(before: Int?, limit: Int) async throws -> [Int] {
-                try await store.read { try await $0.versions(modelID: model.id, beforeNumber: before, limit: limit) }
-                    .map(\.number)
+                try await store.read {
+                    try await $0.versions(modelID: model.id, stage: nil, beforeNumber: before, limit: limit)
+                }
+                .map(\.number)
             }
             #expect(try await numbers(before: nil, limit: 2) == [5, 4])
             #expect(try await numbers(before: 4, limit: 2) == [3, 2])
             #expect(try await numbers(before: 2, limit: 2) == [1])
             #expect(try await numbers(before: nil, limit: 0).isEmpty)
-            #expect(try await store.read { try await $0.versions(modelID: "m-x", beforeNumber: nil, limit: 9) }.isEmpty)
+            #expect(
+                try await store.read { try await $0.versions(modelID: "m-x", stage: nil, beforeNumber: nil, limit: 9) }
+                    .isEmpty
+            )
+        },
+        .init("versions in one stage list newest first, paged by number, and no other model's") { store in
+            let (model, other) = (try await insert(store, model("fraud")), try await insert(store, model("churn")))
+            let stages: [Stage] = [.production, .archived, .production, .none, .production, .staging]
+            for stage in stages { try await addVersion(store, model, status: .ready, stage: stage) }
+            try await addVersion(store, other, status: .ready, stage: .production)
+            func numbers(_ stage: Stage, before: Int?, limit: Int) async throws -> [Int] {
+                try await store.read {
+                    try await $0.versions(modelID: model.id, stage: stage, beforeNumber: before, limit: limit)
+                }
+                .map(\.number)
+            }
+            #expect(try await numbers(.production, before: nil, limit: 10) == [5, 3, 1])
+            #expect(try await numbers(.production, before: nil, limit: 1) == [5])
+            #expect(try await numbers(.production, before: 5, limit: 1) == [3])
+            #expect(try await numbers(.production, before: 1, limit: 10).isEmpty)
+            #expect(try await numbers(.staging, before: nil, limit: 10) == [6])
+            #expect(try await numbers(.none, before: nil, limit: 10) == [4])
+            #expect(try await numbers(.archived, before: nil, limit: 0).isEmpty)
         },
         .init("deleting a version removes its files and the aliases pointing at it, and nothing else") { store in
             let model = try await insert(store, model("fraud"))

@@ -89,11 +89,11 @@ struct GovernanceRecordTests {
             actor: GovernanceWorkflowTests.ed
         )
         #expect(
-            log.map(\.action) == [
+            log.events.map(\.action) == [
                 "version.created", "version.file_uploaded", "version.finalized", "version.stage_changed",
             ]
         )
-        #expect(log.allSatisfy { $0.subject.hasPrefix("model/fraud/") }, "events keep the name of their time")
+        #expect(log.events.allSatisfy { $0.subject.hasPrefix("model/fraud/") }, "events keep the name of their time")
     }
 
     @Test("events written before events carried a model id still count for history, by the model's name")
@@ -125,7 +125,7 @@ struct GovernanceRecordTests {
             limit: 10,
             actor: GovernanceWorkflowTests.ed
         )
-        #expect(log == [legacy])
+        #expect(log.events == [legacy])
         #expect(try await world.service.verifyEventChain(actor: GovernanceWorkflowTests.ed).broken == nil)
     }
 

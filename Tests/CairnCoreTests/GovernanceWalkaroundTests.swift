@@ -80,7 +80,7 @@ struct GovernanceWalkaroundTests {
             limit: 10,
             actor: Cast.abe
         )
-        #expect(requests.isEmpty)
+        #expect(requests.items.isEmpty)
         #expect(try await world.stage(free.number) == .none)
 
         // A default policy guards every model the same way.

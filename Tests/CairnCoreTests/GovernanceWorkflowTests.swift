@@ -258,7 +258,7 @@ struct GovernanceWorkflowTests {
                 after: nil,
                 limit: 10,
                 actor: alice
-            ).isEmpty
+            ).items.isEmpty
         )
 
         try await world.publish(["accuracy": 0.85, "auc": 0.99])

@@ -120,7 +120,84 @@ struct TrackingSearchTests {
         #expect(try await names(stages: []) == ["c", "b", "a"])
     }
 
-    @Test("pages follow the offset token to the end")
+    @Test(
+        "pages are keyset pages: runs created or deleted between pages neither repeat nor skip one",
+        arguments: [
+            [], [SearchOrder(field: .attribute("run_name"), ascending: false)],
+        ]
+    )
+    func keysetPages(order: [SearchOrder]) async throws {
+        func page(after token: String?, limit: Int = 2) async throws -> Page<Run> {
+            try await service.searchRuns(
+                experimentIDs: ["0"],
+                stages: [.active],
+                clauses: [],
+                order: order,
+                pageToken: token,
+                limit: limit,
+                actor: alice
+            )
+        }
+        let first = try await page(after: nil)
+        #expect(first.items.map(\.name) == ["c", "b"])
+        // A run that sorts before the cursor (newest, and first by name descending) would shift an offset by one and
+        // repeat "b"; the cursor names a place in the order, so the next page starts right after "b".
+        _ = try await service.createRun(
+            experimentID: "0",
+            name: "z-early",
+            userID: "u",
+            startTime: 99,
+            tags: [:],
+            actor: alice
+        )
+        let second = try await page(after: first.nextPageToken)
+        #expect(second.items.map(\.name) == ["a"])
+        #expect(second.nextPageToken == nil)
+        // Deleting a run already returned would shift an offset the other way and skip "b".
+        let again = try await page(after: nil)
+        #expect(again.items.map(\.name) == ["z-early", "c"])
+        try await service.deleteRun(id: runs["c"]!.id, actor: alice)
+        #expect(try await page(after: again.nextPageToken, limit: 5).items.map(\.name) == ["b", "a"])
+        // A filter that matches few runs still fills the page from batches after the cursor.
+        let filtered = try await service.searchRuns(
+            experimentIDs: ["0"],
+            stages: [],
+            clauses: [Self.clause(.attribute("run_name"), .equal, .string("a"))],
+            order: order,
+            pageToken: nil,
+            limit: 1,
+            actor: alice
+        )
+        #expect(filtered.items.map(\.name) == ["a"])
+        #expect(filtered.nextPageToken == nil)
+    }
+
+    @Test("a token of one order is refused by a search of another")
+    func tokenOfAnotherOrder() async throws {
+        let page = try await service.searchRuns(
+            experimentIDs: ["0"],
+            stages: [],
+            clauses: [],
+            order: [],
+            pageToken: nil,
+            limit: 1,
+            actor: alice
+        )
+        let error = await expectRegistryError(.invalidArgument) {
+            try await service.searchRuns(
+                experimentIDs: ["0"],
+                stages: [],
+                clauses: [],
+                order: [SearchOrder(field: .metric("loss")), SearchOrder(field: .param("lr"))],
+                pageToken: page.nextPageToken,
+                limit: 1,
+                actor: alice
+            )
+        }
+        #expect(error?.message.contains("same filter and order") == true)
+    }
+
+    @Test("pages follow the keyset token to the end")
     func paging() async throws {
         var seen: [String] = []
         var token: String?

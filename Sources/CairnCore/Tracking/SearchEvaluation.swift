@@ -14,8 +14,22 @@ public enum TrackingSearch {
     public static func runs(_ runs: [Run], matching clauses: [SearchClause], orderedBy order: [SearchOrder])
         throws(RegistryError) -> [Run]
     {
-        let defaults = [SearchOrder(field: .attribute("start_time"), ascending: false)]
-        return try search(runs, clauses, order + defaults)
+        try search(runs, clauses, runOrder(order))
+    }
+
+    /// The whole order of a run search: `order`, then start time descending (then the run id).
+    static func runOrder(_ order: [SearchOrder]) -> [SearchOrder] {
+        order + [SearchOrder(field: .attribute("start_time"), ascending: false)]
+    }
+
+    /// The whole order of an experiment search: `order`, or newest first (then the numeric id).
+    static func experimentOrder(_ order: [SearchOrder]) -> [SearchOrder] {
+        order.isEmpty ? [SearchOrder(field: .attribute("creation_time"), ascending: false)] : order
+    }
+
+    /// The whole order of a logged-model search: `order`, or newest first (then the id).
+    static func loggedModelOrder(_ order: [SearchOrder]) -> [SearchOrder] {
+        order.isEmpty ? [SearchOrder(field: .attribute("creation_timestamp"), ascending: false)] : order
     }
 
     /// Experiments matching every clause, in `order` (default: newest first), then by numeric id.
@@ -25,8 +39,7 @@ public enum TrackingSearch {
         matching clauses: [SearchClause],
         orderedBy order: [SearchOrder]
     ) throws(RegistryError) -> [Experiment] {
-        let order = order.isEmpty ? [SearchOrder(field: .attribute("creation_time"), ascending: false)] : order
-        return try search(experiments, clauses, order)
+        try search(experiments, clauses, experimentOrder(order))
     }
 
     /// Logged models matching every clause, in `order` (default: newest first), then by id.
@@ -36,15 +49,13 @@ public enum TrackingSearch {
         matching clauses: [SearchClause],
         orderedBy order: [SearchOrder]
     ) throws(RegistryError) -> [LoggedModel] {
-        let order = order.isEmpty ? [SearchOrder(field: .attribute("creation_timestamp"), ascending: false)] : order
-        return try search(models, clauses, order)
+        try search(models, clauses, loggedModelOrder(order))
     }
 
     static func search<T: TrackingSearchable>(_ items: [T], _ clauses: [SearchClause], _ order: [SearchOrder])
         throws(RegistryError) -> [T]
     {
-        for clause in clauses { try validate(clause, for: T.self) }
-        for key in order { try validateField(key.field, for: T.self) }
+        try validate(clauses, orderedBy: order, for: T.self)
         let matching = items.filter { item in clauses.allSatisfy { evaluate($0, on: item) } }
         return matching.sorted { a, b in
             for key in order {
@@ -59,6 +70,19 @@ public enum TrackingSearch {
     }
 
     // MARK: Validation
+
+    /// Checks every clause and order key against the fields of `type`.
+    /// - Throws: `.invalidArgument` naming the field or operator at fault.
+    static func validate<T: TrackingSearchable>(
+        _ clauses: [SearchClause],
+        orderedBy order: [SearchOrder],
+        for type: T.Type
+    )
+        throws(RegistryError)
+    {
+        for clause in clauses { try validate(clause, for: T.self) }
+        for key in order { try validateField(key.field, for: T.self) }
+    }
 
     static func validateField<T: TrackingSearchable>(_ field: SearchClause.Field, for type: T.Type)
         throws(RegistryError)

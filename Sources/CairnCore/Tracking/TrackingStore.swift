@@ -15,9 +15,11 @@ public protocol TrackingReader: Sendable {
 
     /// A run with its params, tags, latest metric per key, inputs and outputs.
     func run(id: String) async throws -> Run?
-    /// Every run of these experiments in `stages` (all when empty), fully loaded, by start time descending (runs
-    /// without a start time last), then id.
-    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>) async throws -> [Run]
+    /// Runs of these experiments in `stages` (all when empty), fully loaded, by start time descending (runs without a
+    /// start time last), then id: at most `limit`, starting after `position` (a keyset page: runs added or removed
+    /// meanwhile shift nothing).
+    func runs(experimentIDs: [String], in stages: Set<LifecycleStage>, after position: RunPosition?, limit: Int)
+        async throws -> [Run]
     /// The logged points of one metric of a run, by step, then timestamp, then logging order: at most `limit`,
     /// after skipping the first `offset` (the order is total, so pages neither repeat nor skip points).
     func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [MetricPoint]
@@ -33,6 +35,29 @@ public protocol TrackingReader: Sendable {
     /// Every artifact file at or below the directory `prefix` (`prefix` itself or `prefix/…`; `""` is the root),
     /// sorted by path (code points), at most `limit`. Every character of `prefix` is literal (no wildcards).
     func artifacts(under prefix: String, limit: Int) async throws -> [ArtifactEntry]
+}
+
+/// A place in the order of ``TrackingReader/runs(experimentIDs:in:after:limit:)``: a run's start time and id.
+public struct RunPosition: Hashable, Sendable {
+    public var startTime: Int64?
+    public var id: String
+
+    public init(startTime: Int64?, id: String) {
+        self.startTime = startTime
+        self.id = id
+    }
+
+    public init(_ run: Run) { self.init(startTime: run.startTime, id: run.id) }
+
+    /// Whether a run at `other` comes after this position in the listing order.
+    public func isBefore(_ other: RunPosition) -> Bool {
+        switch (startTime, other.startTime) {
+        case (let a?, let b?): a != b ? a > b : id.utf8.lexicographicallyPrecedes(other.id.utf8)
+        case (.some, nil): true
+        case (nil, .some): false
+        case (nil, nil): id.utf8.lexicographicallyPrecedes(other.id.utf8)
+        }
+    }
 }
 
 /// Tracking writes, available inside ``MetadataStore/write(_:)``.
