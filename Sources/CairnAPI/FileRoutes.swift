@@ -166,31 +166,15 @@ enum FileRoutes {
         -> Response
     {
         let (name, number) = (try context.pathParameter("name"), try context.versionParameter())
-        let version = try await service.version(modelName: name, number: number, actor: context.principal)
-        guard version.status == .ready, let manifest = version.manifest else {
-            throw RegistryError(
-                .failedPrecondition,
-                "Version \(number) of '\(name)' is \(version.status.rawValue); only READY versions can be downloaded whole."
-            )
-        }
-        let blobs = service.blobs
-        let length = TarArchive.length(of: manifest.entries)
-        var headers: HTTPFields = [.contentLength: String(length), .eTag: "\"\(manifest.digest)\""]
+        let archive = try await service.versionArchive(modelName: name, number: number, actor: context.principal)
+        let length = archive.stream.count
+        var headers: HTTPFields = [.contentLength: String(length), .eTag: "\"\(archive.manifest.digest)\""]
         DownloadHeaders.apply(to: &headers, fileName: "\(name)-\(number).tar", mediaType: "application/x-tar")
         return Response(
             status: .ok,
             headers: headers,
             body: ResponseBody(contentLength: Int(length)) { writer in
-                for entry in manifest.entries {
-                    try await writer.write(
-                        ByteBuffer(bytes: TarArchive.header(for: entry, modified: version.createdAt))
-                    )
-                    for try await chunk in try await blobs.read(entry.digest, range: nil) {
-                        try await writer.write(ByteBuffer(bytes: chunk))
-                    }
-                    try await writer.write(ByteBuffer(bytes: TarArchive.padding(after: entry.size)))
-                }
-                try await writer.write(ByteBuffer(bytes: TarArchive.trailer))
+                for try await chunk in archive.stream { try await writer.write(ByteBuffer(bytes: chunk)) }
                 try await writer.finish(nil)
             }
         )
@@ -224,9 +208,10 @@ enum ByteRange: Equatable {
 
 extension RequestBody {
     /// Streams the whole body into `upload`, buffer by buffer, as it arrives (memory does not grow with its size).
+    /// A write the upload refuses (past the announced size) stops the reading: the rest of the body is never taken in.
     public func write(to upload: any BlobUpload) async throws {
         for try await buffer in self {
-            try buffer.withUnsafeReadableBytes { try upload.write($0) }
+            try await upload.write(Array(buffer.readableBytesView))
         }
     }
 }

@@ -40,10 +40,10 @@ extension FileSystemBlobStore {
         let directory = try multipartDirectory(id)
         guard mkdir(directory, 0o700) == 0 else { throw Self.ioError("create multipart session", path: directory) }
         // The descriptor is written as a part is: staged, fsynced, renamed into the session, directory fsynced.
-        let upload = try openUpload(committingTo: directory + "/descriptor")
+        let upload = try await openUpload(committingTo: directory + "/descriptor", expecting: .none)
         do {
-            try descriptor.withUnsafeBytes { try upload.write($0) }
-            _ = try await upload.commit(expectedDigest: nil, expectedSize: nil)
+            try await upload.write(descriptor)
+            _ = try await upload.commit()
             try await FileSystemBlobUpload.fsyncDirectory(uploadsDirectory)
         } catch {
             await upload.cancel()
@@ -62,16 +62,18 @@ extension FileSystemBlobStore {
         }
     }
 
-    public func beginPart(of id: String, number: Int) async throws -> any BlobUpload {
+    public func beginPart(of id: String, number: Int, expecting expected: BlobExpectation) async throws
+        -> any BlobUpload
+    {
         let destination = try partPath(id, number)
         guard try await multipartDescriptor(id) != nil else { throw RegistryError(.notFound, Self.missingSession) }
-        return try openUpload(committingTo: destination)
+        return try await openUpload(committingTo: destination, expecting: expected)
     }
 
     public func completeMultipart(_ id: String, parts: [(number: Int, digest: Digest?)]) async throws -> BlobInfo {
         guard try await multipartDescriptor(id) != nil else { throw RegistryError(.notFound, Self.missingSession) }
         let paths = try parts.map { try partPath(id, $0.number) }
-        let upload = try await beginUpload()
+        let upload = try await beginUpload(expecting: .none)
         do {
             let chunk = max(readChunkSize, 1 << 20)
             for (part, path) in zip(parts, paths) {
@@ -94,7 +96,7 @@ extension FileSystemBlobStore {
                     let bytes = try await NIOThreadPool.singleton.runIfActive { try reader.read(at: at, count: chunk) }
                     if bytes.isEmpty { break }
                     hasher?.update(data: bytes)
-                    try bytes.withUnsafeBytes { try upload.write($0) }
+                    try await upload.write(bytes)
                     offset += Int64(bytes.count)
                 }
                 if let expected = part.digest, let digest = hasher.map({ Digest(rawBytes: $0.finalize()) }),
@@ -107,7 +109,7 @@ extension FileSystemBlobStore {
                     )
                 }
             }
-            let info = try await upload.commit(expectedDigest: nil, expectedSize: nil)
+            let info = try await upload.commit()
             // The blob is durable; a session left behind by a failed removal is swept as abandoned.
             try? await abortMultipart(id)
             return info

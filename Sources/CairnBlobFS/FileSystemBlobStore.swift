@@ -26,7 +26,9 @@ import struct Crypto.SHA256
 ///
 /// A blob appears under `blobs/` only by an atomic `rename(2)` of a complete, verified and fsynced file, followed by an
 /// fsync of its directory: a crash at any point leaves either no blob or a whole one, never a partial file. Anything
-/// left in `uploads/` after a crash is removed by ``removeAbandonedUploads(olderThanSeconds:)`` at start-up.
+/// left in `uploads/` after a crash is removed by ``removeAbandonedUploads(olderThanSeconds:)`` once idle. A blob's
+/// write time is its file's modification time: set when it is stored, renewed when the same bytes are stored again,
+/// and checked by ``delete(_:ifUnwrittenSince:)``. Every read, write and sync runs on NIO's blocking-I/O pool.
 public struct FileSystemBlobStore: BlobStore {
     public let root: URL
     let blobsDirectory: String
@@ -64,81 +66,114 @@ public struct FileSystemBlobStore: BlobStore {
         "\(blobsDirectory)/\(digest.hex.prefix(2))/\(digest.hex)"
     }
 
-    public func beginUpload() async throws -> any BlobUpload {
-        try openUpload(committingTo: nil)
+    public func beginUpload(expecting expected: BlobExpectation) async throws -> any BlobUpload {
+        try await openUpload(committingTo: nil, expecting: expected)
     }
 
     /// A new upload file in `uploads/`, committed into the store, or to `part` (a path in a multipart session).
-    func openUpload(committingTo part: String?) throws -> FileSystemBlobUpload {
+    func openUpload(committingTo part: String?, expecting expected: BlobExpectation) async throws
+        -> FileSystemBlobUpload
+    {
         let path = "\(uploadsDirectory)/\(UUID().uuidString.lowercased())"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Self.ioError("create upload file", path: path) }
-        return FileSystemBlobUpload(fd: fd, uploadPath: path, store: self, partPath: part)
+        let fd = try await NIOThreadPool.singleton.runIfActive {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw Self.ioError("create upload file", path: path) }
+            return fd
+        }
+        return FileSystemBlobUpload(fd: fd, uploadPath: path, store: self, expected: expected, partPath: part)
     }
 
     public func size(of digest: Digest) async throws -> Int64? {
-        var info = stat()
-        guard stat(path(of: digest), &info) == 0 else {
-            if errno == ENOENT { return nil }
-            throw Self.ioError("stat blob", path: path(of: digest))
+        let path = path(of: digest)
+        return try await NIOThreadPool.singleton.runIfActive {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                if errno == ENOENT { return nil }
+                throw Self.ioError("stat blob", path: path)
+            }
+            return Int64(info.st_size)
         }
-        return Int64(info.st_size)
     }
 
     public func read(_ digest: Digest, range: Range<Int64>?) async throws -> BlobByteStream {
         let path = path(of: digest)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { throw RegistryError(.notFound, "The blob \(digest) is not stored.") }
-            throw Self.ioError("open blob", path: path)
+        let (reader, size) = try await NIOThreadPool.singleton.runIfActive { () throws -> (FileReader, Int64) in
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                if errno == ENOENT { throw RegistryError(.notFound, "The blob \(digest) is not stored.") }
+                throw Self.ioError("open blob", path: path)
+            }
+            let reader = FileReader(fd: fd)
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw Self.ioError("stat blob", path: path) }
+            return (reader, Int64(info.st_size))
         }
-        let reader = FileReader(fd: fd)
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Self.ioError("stat blob", path: path) }
-        let size = Int64(info.st_size)
         let start = max(0, min(range?.lowerBound ?? 0, size))
         let end = max(start, min(range?.upperBound ?? size, size))
         let chunk = readChunkSize
         return BlobByteStream(count: end - start) {
+            // One iterator, one consumer: the offset advances after each read completes.
             let cursor = Mutex(start)
             return {
-                try cursor.withLock { offset -> [UInt8]? in
-                    guard offset < end else { return nil }
-                    let bytes = try reader.read(at: offset, count: Int(min(Int64(chunk), end - offset)))
-                    guard !bytes.isEmpty else {
-                        throw RegistryError(.internalError, "The blob \(digest) is shorter than recorded.")
-                    }
-                    offset += Int64(bytes.count)
-                    return bytes
+                let offset = cursor.withLock { $0 }
+                guard offset < end else { return nil }
+                let count = Int(min(Int64(chunk), end - offset))
+                let bytes = try await NIOThreadPool.singleton.runIfActive { try reader.read(at: offset, count: count) }
+                guard !bytes.isEmpty else {
+                    throw RegistryError(.internalError, "The blob \(digest) is shorter than recorded.")
                 }
+                cursor.withLock { $0 = offset + Int64(bytes.count) }
+                return bytes
             }
         }
     }
 
-    public func delete(_ digest: Digest) async throws {
-        if unlink(path(of: digest)) != 0, errno != ENOENT {
-            throw Self.ioError("delete blob", path: path(of: digest))
+    public func delete(_ digest: Digest, ifUnwrittenSince cutoff: Date) async throws -> Bool {
+        let path = path(of: digest)
+        // Moved aside first (an atomic rename within the store's file system): from then on a concurrent upload of
+        // the same bytes finds no blob to renew and stores its own. The write time is judged on the file moved
+        // aside, so a renewal that landed before the move keeps the blob (it is moved back).
+        let aside = "\(uploadsDirectory)/gc-\(UUID().uuidString.lowercased())"
+        return try await NIOThreadPool.singleton.runIfActive {
+            guard rename(path, aside) == 0 else {
+                if errno == ENOENT { return false }
+                throw Self.ioError("move blob aside", path: path)
+            }
+            var info = stat()
+            let written = stat(aside, &info) == 0 ? Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9 : 0
+            if written > cutoff.timeIntervalSince1970 {
+                // Renewed after the cutoff: back in place, unless an upload stored the blob again meanwhile.
+                if link(aside, path) != 0, errno != EEXIST { throw Self.ioError("restore blob", path: path) }
+                unlink(aside)
+                return false
+            }
+            unlink(aside)
+            return true
         }
     }
 
     public func removeAbandonedUploads(olderThanSeconds seconds: Double) async throws -> Int {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: uploadsDirectory)) ?? []
-        let cutoff = Date().timeIntervalSince1970 - seconds
-        var removed = 0
-        for name in names {
-            let path = "\(uploadsDirectory)/\(name)"
-            var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
-            if seconds > 0, Double(info.st_mtim.tv_sec) > cutoff { continue }
-            if (info.st_mode & S_IFMT) == S_IFDIR {
-                // A multipart session: its directory's time is that of its last part.
-                guard name.hasPrefix(Self.multipartPrefix) else { continue }
-                if (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
-            } else if unlink(path) == 0 {
-                removed += 1
+        let uploads = uploadsDirectory
+        return try await NIOThreadPool.singleton.runIfActive {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? []
+            let cutoff = Date().timeIntervalSince1970 - seconds
+            var removed = 0
+            for name in names {
+                let path = "\(uploads)/\(name)"
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                // Idle time: a file's (or a session directory's) modification time moves with every write into it.
+                if seconds > 0, Double(info.st_mtim.tv_sec) > cutoff { continue }
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    // A multipart session: its directory's time is that of its last part.
+                    guard name.hasPrefix(Self.multipartPrefix) else { continue }
+                    if (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
+                } else if unlink(path) == 0 {
+                    removed += 1
+                }
             }
+            return removed
         }
-        return removed
     }
 
     static func ioError(_ what: String, path: String) -> RegistryError {

@@ -13,24 +13,36 @@ import struct Crypto.SHA256
 
 /// An upload session of ``FileSystemBlobStore``: a file in `uploads/`, hashed while written. Committed into the store
 /// under its digest, or, for a part of a multipart session, to that part's place in the session's directory.
+///
+/// Writes are hashed on the caller's task and gathered into a buffer of up to ``flushSize`` bytes, which is written to
+/// the file on NIO's blocking-I/O pool: the cooperative pool never waits on the disk, and memory stays bounded
+/// whatever the upload's size.
 final class FileSystemBlobUpload: BlobUpload {
     private struct State {
         var fd: Int32
         var hasher = SHA256()
+        /// Bytes accepted (hashed), buffered or on disk.
         var written: Int64 = 0
+        var pending: [UInt8] = []
         var closed = false
     }
+
+    /// Bytes gathered before one write to the file.
+    static let flushSize = 1 << 20
 
     private let state: Mutex<State>
     let uploadPath: String
     let store: FileSystemBlobStore
+    let expected: BlobExpectation
     /// Where a multipart part goes at commit (`uploads/mpu-<id>/part-<n>`); `nil` for a blob.
     let partPath: String?
 
-    init(fd: Int32, uploadPath: String, store: FileSystemBlobStore, partPath: String? = nil) {
+    init(fd: Int32, uploadPath: String, store: FileSystemBlobStore, expected: BlobExpectation, partPath: String? = nil)
+    {
         self.state = Mutex(State(fd: fd))
         self.uploadPath = uploadPath
         self.store = store
+        self.expected = expected
         self.partPath = partPath
     }
 
@@ -45,40 +57,76 @@ final class FileSystemBlobUpload: BlobUpload {
 
     var bytesWritten: Int64 { state.withLock { $0.written } }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        try state.withLock { state in
-            guard !state.closed else {
-                throw RegistryError(.failedPrecondition, "This upload session is already closed.")
+    static let closedError = RegistryError(.failedPrecondition, "This upload session is already closed.")
+
+    func write(_ chunk: [UInt8]) async throws {
+        let flush: (fd: Int32, bytes: [UInt8])? = try state.withLock { state in
+            guard !state.closed else { throw Self.closedError }
+            if let limit = expected.maxBytes, state.written + Int64(chunk.count) > limit {
+                throw RegistryError(
+                    .payloadTooLarge,
+                    "The body is longer than the \(limit) bytes "
+                        + (expected.size == limit ? "announced" : "allowed") + "; it was refused at byte "
+                        + "\(state.written + Int64(chunk.count)). Send at most \(limit) bytes (announce the real size)."
+                )
             }
-            state.hasher.update(bufferPointer: bytes)
-            var offset = 0
-            while offset < bytes.count {
-                let n = Glibc.write(state.fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FileSystemBlobStore.ioError("write upload", path: uploadPath)
+            state.hasher.update(data: chunk)
+            state.written += Int64(chunk.count)
+            state.pending += chunk
+            guard state.pending.count >= Self.flushSize else { return nil }
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return (state.fd, state.pending)
+        }
+        if let flush { try await Self.writeAll(flush.bytes, to: flush.fd, path: uploadPath) }
+    }
+
+    /// Writes what is still buffered.
+    private func flushPending() async throws {
+        let flush: (fd: Int32, bytes: [UInt8])? = try state.withLock { state in
+            guard !state.closed else { throw Self.closedError }
+            guard !state.pending.isEmpty else { return nil }
+            defer { state.pending = [] }
+            return (state.fd, state.pending)
+        }
+        if let flush { try await Self.writeAll(flush.bytes, to: flush.fd, path: uploadPath) }
+    }
+
+    /// `write(2)` of all of `bytes`, on the blocking-I/O pool.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) async throws {
+        try await NIOThreadPool.singleton.runIfActive {
+            try bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw FileSystemBlobStore.ioError("write upload", path: path)
+                    }
+                    offset += n
                 }
-                offset += n
             }
-            state.written += Int64(bytes.count)
         }
     }
 
-    func commit(expectedDigest: Digest?, expectedSize: Int64?) async throws -> BlobInfo {
+    func commit() async throws -> BlobInfo {
+        do {
+            try await flushPending()
+        } catch {
+            await cancel()
+            throw error
+        }
         let (fd, digest, size) = try state.withLock { state -> (Int32, Digest, Int64) in
-            guard !state.closed else {
-                throw RegistryError(.failedPrecondition, "This upload session is already closed.")
-            }
+            guard !state.closed else { throw Self.closedError }
             return (state.fd, Digest(rawBytes: state.hasher.finalize()), state.written)
         }
-        if let expectedSize, expectedSize != size {
+        if let expectedSize = expected.size, expectedSize != size {
             await cancel()
             throw RegistryError(
                 .digestMismatch,
                 "Received \(size) bytes but \(expectedSize) were announced. The upload was discarded; send it again."
             )
         }
-        if let expectedDigest, expectedDigest != digest {
+        if let expectedDigest = expected.digest, expectedDigest != digest {
             await cancel()
             throw RegistryError(
                 .digestMismatch,
@@ -91,8 +139,12 @@ final class FileSystemBlobUpload: BlobUpload {
         }
         let destination = store.path(of: digest)
         // Already stored: identical bytes are kept once — but only once the stored file is proven to hold them (a
-        // same-sized file with other bytes, damaged on disk, is replaced by this upload instead of trusted).
-        if try await store.size(of: digest) == size, try await Self.digest(ofFileAt: destination) == digest {
+        // same-sized file with other bytes, damaged on disk, is replaced by this upload instead of trusted) — and
+        // renewed, so garbage collection keeps it for its grace period. A blob collected meanwhile cannot be renewed;
+        // this upload then stores it afresh.
+        if try await store.size(of: digest) == size, try await Self.digest(ofFileAt: destination) == digest,
+            try await Self.renew(destination)
+        {
             await cancel()
             return BlobInfo(digest: digest, size: size)
         }
@@ -155,6 +207,15 @@ final class FileSystemBlobUpload: BlobUpload {
         }
         try await Self.fsyncDirectory((destination as NSString).deletingLastPathComponent)
         return info
+    }
+
+    /// Sets a stored blob's write time to now; `false` when it is gone (collected meanwhile).
+    static func renew(_ path: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive {
+            if utimensat(AT_FDCWD, path, nil, 0) == 0 { return true }
+            if errno == ENOENT { return false }
+            throw FileSystemBlobStore.ioError("renew blob", path: path)
+        }
     }
 
     /// `fsync(2)` of a directory, off the cooperative pool.

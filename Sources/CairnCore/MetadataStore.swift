@@ -41,6 +41,9 @@ public protocol MetadataReader: TrackingReader, IdentityReader, GovernanceReader
     func versions(modelID: String?, runID: String?, limit: Int) async throws -> [ModelVersion]
     /// How many version files (pending or sealed, of any model) and tracking artifacts reference `digest`.
     func references(to digest: Digest) async throws -> Int
+    /// Blobs released before `date` (see ``MetadataTransaction/releaseBlobs(_:at:)``), oldest release first, at most
+    /// `limit`.
+    func releasedBlobs(before date: Date, limit: Int) async throws -> [Digest]
     /// `PENDING` versions created before `date`, oldest first, at most `limit`.
     func pendingVersions(createdBefore date: Date, limit: Int) async throws -> [ModelVersion]
     /// The newest event, or `nil` for an empty log.
@@ -79,4 +82,9 @@ public protocol MetadataTransaction: MetadataReader, TrackingTransaction, Identi
     func deleteAlias(modelID: String, alias: String) async throws -> Bool
     /// Appends an event. The caller computed its chain hash from ``MetadataReader/lastEvent()`` in this transaction.
     func appendEvent(_ event: AuditEvent) async throws
+    /// Records that `digests` lost a reference at `time`, for garbage collection to consider once its grace period
+    /// has passed. A digest released again keeps the later time.
+    func releaseBlobs(_ digests: Set<Digest>, at time: Date) async throws
+    /// Forgets the releases of `digests` made before `date` (a release since then stays).
+    func forgetReleasedBlobs(_ digests: [Digest], before date: Date) async throws
 }

@@ -86,13 +86,15 @@ extension RegistryService {
         if let expectedSize, expectedSize < 0 || expectedSize > Self.multipartMaxPartSize {
             throw RegistryError.invalid("A part holds 0 to \(Self.multipartMaxPartSize) bytes; got \(expectedSize).")
         }
-        let upload = try await blobs.beginPart(of: uploadID, number: partNumber)
+        // Without an announced size, the bound is the part limit: a longer body is refused as it streams.
+        let upload = try await blobs.beginPart(
+            of: uploadID,
+            number: partNumber,
+            expecting: BlobExpectation(size: expectedSize, limit: Self.multipartMaxPartSize)
+        )
         do {
             try await writeBody(upload)
-            guard upload.bytesWritten <= Self.multipartMaxPartSize else {
-                throw RegistryError(.payloadTooLarge, "A part holds at most \(Self.multipartMaxPartSize) bytes.")
-            }
-            return try await upload.commit(expectedDigest: nil, expectedSize: expectedSize).digest
+            return try await upload.commit().digest
         } catch {
             await upload.cancel()
             throw error

@@ -37,15 +37,7 @@ extension RegistryService {
         }
         try Self.requirePending(version, doing: "upload files to")
 
-        let upload = try await blobs.beginUpload()
-        let info: BlobInfo
-        do {
-            try await writeBody(upload)
-            info = try await upload.commit(expectedDigest: expectedDigest, expectedSize: expectedSize)
-        } catch {
-            await upload.cancel()
-            throw error
-        }
+        let info = try await storeBlob(BlobExpectation(size: expectedSize, digest: expectedDigest), writeBody)
         let entry = ManifestEntry(
             path: path,
             digest: info.digest,
@@ -53,18 +45,12 @@ extension RegistryService {
             mediaType: MediaType.guess(forPath: path)
         )
         let now = clock.now()
-        try await store.write { tx in
+        // The blob was stored (or renewed) just now, so garbage collection keeps it for its grace period whether or
+        // not this transaction references it; no blob I/O happens inside the transaction.
+        try await referencing(info) { tx in
             let current = try await requireVersion(tx, modelName, number)
             guard current.id == version.id else { throw RegistryError.versionNotFound(modelName, number) }
             try Self.requirePending(current, doing: "upload files to")
-            // Identical bytes may have been stored before this upload; make sure expiry did not remove them meanwhile
-            // (it deletes under this same lock).
-            guard try await blobs.size(of: info.digest) == info.size else {
-                throw RegistryError(
-                    .unavailable,
-                    "The stored content of '\(path)' was removed by a concurrent clean-up. Upload the file again."
-                )
-            }
             try await tx.putFile(versionID: current.id, entry: entry)
             try await record(
                 tx,
@@ -187,8 +173,8 @@ extension RegistryService {
         return try await blobs.read(digest, range: range.map { $0.lowerBound..<min($0.upperBound, size) })
     }
 
-    /// Marks versions left `PENDING` longer than `seconds` as `FAILED`, drops their file entries and deletes the blobs
-    /// no other version references. Returns how many versions expired. A background job: takes no actor and acts as
+    /// Marks versions left `PENDING` longer than `seconds` as `FAILED`, drops their file entries and releases their
+    /// blobs to garbage collection (``collectGarbage(graceSeconds:)``). Returns how many versions expired. A background job: takes no actor and acts as
     /// ``Principal/system``.
     public func expireStalePendingVersions(olderThanSeconds seconds: Double) async throws -> Int {
         let cutoff = clock.now().addingTimeInterval(-seconds)
@@ -196,12 +182,10 @@ extension RegistryService {
         var expired = 0
         for candidate in stale {
             let now = clock.now()
-            // The blobs are deleted only once the expiry has committed (``deleteUnreferenced(_:)``), never from
-            // inside a transaction that might still fail.
-            let released: Set<Digest>? = try await store.write { tx in
+            let released: Bool = try await store.write { tx in
                 guard var version = try await tx.version(modelID: candidate.modelID, number: candidate.number),
                     version.id == candidate.id, version.status == .pending
-                else { return nil }
+                else { return false }
                 let files = try await tx.files(versionID: version.id)
                 version.status = .failed
                 version.statusMessage =
@@ -210,6 +194,9 @@ extension RegistryService {
                 version.updatedBy = Principal.system.name
                 try await tx.updateVersion(version)
                 try await tx.removeFiles(versionID: version.id)
+                // Released in the same transaction: garbage collection deletes what nothing references once the
+                // grace period has passed, never before this commit.
+                try await tx.releaseBlobs(Set(files.map(\.digest)), at: now)
                 try await record(
                     tx,
                     actor: .system,
@@ -218,12 +205,9 @@ extension RegistryService {
                     modelID: version.modelID,
                     at: now
                 )
-                return Set(files.map(\.digest))
+                return true
             }
-            if let released {
-                expired += 1
-                await deleteUnreferenced(released)
-            }
+            if released { expired += 1 }
         }
         return expired
     }

@@ -70,8 +70,10 @@ extension RegistryService {
         UseCaseRule("uploadFile(modelName:number:path:expectedDigest:expectedSize:actor:writeBody:)", .onModel(.write)),
         UseCaseRule("finalizeVersion(modelName:number:actor:)", .onModel(.write)),
         UseCaseRule("files(modelName:number:actor:)", .onModel(.read)),
+        UseCaseRule("versionArchive(modelName:number:actor:)", .onModel(.read)),
         UseCaseRule("openFile(modelName:number:path:range:actor:)", .onModel(.read)),
         UseCaseRule("expireStalePendingVersions(olderThanSeconds:)", .system),
+        UseCaseRule("collectGarbage(graceSeconds:batchSize:)", .system),
         UseCaseRule(
             "transitionStage(modelName:number:to:archiveExisting:actor:)",
             .onModel(.write),

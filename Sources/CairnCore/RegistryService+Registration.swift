@@ -44,6 +44,15 @@ extension RegistryService {
         try validate(snapshot.lineage)
         let files = snapshot.files
         let lineage = snapshot.lineage
+        // Checked before the transaction, never inside it (blob I/O may be a network call): the files are referenced
+        // by the artifacts they were snapshotted from, and a reference dropped meanwhile leaves its blob for the
+        // garbage collector's grace period, far longer than this call.
+        for file in files where try await blobs.size(of: file.digest) != file.size {
+            throw RegistryError(
+                .unavailable,
+                "The content of '\(file.path)' in \(source) is no longer stored; upload it again and retry."
+            )
+        }
         let now = clock.now()
         let id = ids.next()
         return try await store.write { tx in
@@ -55,12 +64,6 @@ extension RegistryService {
                 modelName: model.name,
                 doing: "registering versions of"
             )
-            for file in files where try await blobs.size(of: file.digest) != file.size {
-                throw RegistryError(
-                    .unavailable,
-                    "The content of '\(file.path)' in \(source) is no longer stored; upload it again and retry."
-                )
-            }
             let number = try await tx.allocateVersionNumber(modelID: model.id)
             var lineage = lineage
             lineage.runMetrics = try await sealedRunMetrics(tx, lineage)

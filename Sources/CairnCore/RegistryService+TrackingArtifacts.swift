@@ -40,37 +40,21 @@ extension RegistryService {
         // Refuse early, before reading a byte, when the path cannot hold a file.
         try await store.read { try await Self.requireFileSlot($0, path) }
 
-        let upload = try await blobs.beginUpload()
-        let info: BlobInfo
-        do {
-            try await writeBody(upload)
-            info = try await upload.commit(expectedDigest: nil, expectedSize: expectedSize)
-        } catch {
-            await upload.cancel()
-            throw error
-        }
+        let info = try await storeBlob(BlobExpectation(size: expectedSize), writeBody)
         return try await recordArtifact(at: path, info)
     }
 
-    /// Points `path` of the artifact tree at the committed blob `info`, replacing what was there (whose content goes
-    /// when nothing else refers to it).
+    /// Points `path` of the artifact tree at the committed blob `info`, replacing what was there (whose content is
+    /// released to garbage collection in the same transaction).
     func recordArtifact(at path: String, _ info: BlobInfo) async throws -> ArtifactEntry {
-        let entry = ArtifactEntry(path: path, digest: info.digest, size: info.size, updatedAt: clock.now())
-        let replaced: ArtifactEntry? = try await store.write { tx in
+        let now = clock.now()
+        let entry = ArtifactEntry(path: path, digest: info.digest, size: info.size, updatedAt: now)
+        try await referencing(info) { tx in
             try await Self.requireFileSlot(tx, path)
-            // Identical bytes may have been stored before this upload; make sure a clean-up did not remove them
-            // meanwhile (clean-ups delete under this same lock).
-            guard try await blobs.size(of: info.digest) == info.size else {
-                throw RegistryError(
-                    .unavailable,
-                    "The stored content of '\(path)' was removed by a concurrent clean-up. Upload the file again."
-                )
-            }
             let replaced = try await tx.artifact(at: path)
             try await tx.putArtifact(entry)
-            return replaced
+            if let replaced, replaced.digest != info.digest { try await tx.releaseBlobs([replaced.digest], at: now) }
         }
-        if let replaced, replaced.digest != info.digest { await deleteUnreferenced([replaced.digest]) }
         return entry
     }
 
@@ -105,16 +89,17 @@ extension RegistryService {
     }
 
     /// Deletes a file, or a directory with everything below it. Deleting a path that holds nothing changes nothing.
-    /// Records one `artifact.deleted` event when something was deleted; content no longer referenced is removed.
+    /// Records one `artifact.deleted` event when something was deleted; the content is released to garbage collection.
     /// Needs ``Action/delete`` (admin) globally; a refusal is recorded as `access.denied`.
     /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument` (path, the root, reserved `_cairn/`).
     public func deleteArtifacts(path: String, actor: Principal) async throws {
         try Self.validateArtifactPath(path)
         try await authorize(actor, .delete, model: nil, attempted: "delete artifacts at '\(path.prefix(200))'")
         let now = clock.now()
-        let removed: [ArtifactEntry] = try await store.write { tx in
+        try await store.write { tx in
             let removed = try await tx.deleteArtifacts(under: path)
-            if removed.isEmpty { return [] }
+            if removed.isEmpty { return }
+            try await tx.releaseBlobs(Set(removed.map(\.digest)), at: now)
             try await record(
                 tx,
                 actor: actor,
@@ -122,9 +107,7 @@ extension RegistryService {
                 subject: "artifact/\(path)",
                 at: now
             )
-            return removed
         }
-        await deleteUnreferenced(Set(removed.map(\.digest)))
     }
 
     // MARK: Helpers
@@ -155,20 +138,6 @@ extension RegistryService {
                     .failedPrecondition,
                     "'\(parent)' is a file, so '\(path)' cannot be created below it; choose another path."
                 )
-            }
-        }
-    }
-
-    /// Deletes the blobs of `digests` that nothing references any more — only after the transaction that dropped the
-    /// references has committed, so a failed commit can never leave rows naming a deleted blob. The check and the
-    /// delete run under the write lock (a write transaction that changes no row), so no upload can adopt a blob in
-    /// between: uploads re-check their blob under the same lock. A failure leaves an unreferenced blob behind, which
-    /// costs space, never data.
-    func deleteUnreferenced(_ digests: Set<Digest>) async {
-        guard !digests.isEmpty else { return }
-        try? await store.write { tx in
-            for digest in digests where try await tx.references(to: digest) == 0 {
-                try await blobs.delete(digest)
             }
         }
     }

@@ -1,4 +1,5 @@
 import CairnCore
+import Foundation
 
 extension SQLMetadataSession {
     // MARK: Files
@@ -66,5 +67,40 @@ extension SQLMetadataSession {
             "DELETE FROM model_aliases WHERE model_id = ? AND alias = ? RETURNING alias",
             [.text(modelID), .text(alias)]
         ).isEmpty
+    }
+}
+
+extension SQLMetadataSession {
+    // MARK: Blob releases
+
+    public func releasedBlobs(before date: Date, limit: Int) async throws -> [Digest] {
+        guard limit > 0 else { return [] }
+        let rows = try await run(
+            "SELECT digest FROM blob_releases WHERE released_at < ? ORDER BY released_at, digest LIMIT ?",
+            [.millis(date), .int(limit)]
+        )
+        return try rows.map { try Digest(parsing: try $0.text("digest")) }
+    }
+
+    public func releaseBlobs(_ digests: Set<Digest>, at time: Date) async throws {
+        for digest in digests.sorted() {
+            _ = try await run(
+                """
+                INSERT INTO blob_releases (digest, released_at) VALUES (?, ?)
+                ON CONFLICT (digest) DO UPDATE SET released_at = excluded.released_at
+                WHERE blob_releases.released_at < excluded.released_at
+                """,
+                [.text(digest.description), .millis(time)]
+            )
+        }
+    }
+
+    public func forgetReleasedBlobs(_ digests: [Digest], before date: Date) async throws {
+        for digest in digests {
+            _ = try await run(
+                "DELETE FROM blob_releases WHERE digest = ? AND released_at < ?",
+                [.text(digest.description), .millis(date)]
+            )
+        }
     }
 }

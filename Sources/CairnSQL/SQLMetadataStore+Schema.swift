@@ -19,13 +19,30 @@ extension SQLMetadataStore {
     /// identity tables (see ``identityMigration``); migration 4 the governance tables and `events.model_id` (see
     /// ``governanceMigration``); migration 5 `model_versions.sealed_run_metrics_json` (see ``sealedEvidenceMigration``);
     /// migration 6 the metrics' dataset (see ``metricDatasetMigration``); migration 7 the runs' model inputs (see
-    /// ``modelInputsMigration``).
+    /// ``modelInputsMigration``); migration 8 the blob releases garbage collection works from (see
+    /// ``blobReleasesMigration``).
     ///
     /// Foreign keys cascade as a safety net only; the store deletes children explicitly.
     public static let migrations: [SQLMigration] = [
         migration1, trackingMigration, identityMigration, governanceMigration, sealedEvidenceMigration,
-        metricDatasetMigration, modelInputsMigration,
+        metricDatasetMigration, modelInputsMigration, blobReleasesMigration,
     ]
+
+    /// Migration 8: blobs that lost a reference (an expired version's files, a replaced or deleted artifact), for
+    /// garbage collection to consider once the grace period has passed (decision 0016).
+    ///
+    ///     blob_releases  digest PK, released_at                        index released_at: the oldest first
+    static let blobReleasesMigration = SQLMigration(version: 8, name: "blob_releases") { dialect in
+        [
+            """
+            CREATE TABLE blob_releases (
+                digest \(dialect.binaryTextType) PRIMARY KEY,
+                released_at \(dialect.int64Type) NOT NULL
+            )
+            """,
+            "CREATE INDEX blob_releases_time ON blob_releases (released_at, digest)",
+        ]
+    }
 
     /// Migration 7: the logged models a run used as inputs (``Run/modelInputs``).
     ///

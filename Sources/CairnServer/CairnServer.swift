@@ -64,6 +64,14 @@ public enum CairnServer {
         return (metadata, blobs)
     }
 
+    /// How idle an upload session must be for start-up to remove it. When the blob store lives in the data directory
+    /// this process holds locked (`blobsExclusive`), nothing else can be uploading into it: everything in its upload
+    /// area is a leftover of a run that died mid-upload, removed at once. A blob store shared with other replicas
+    /// (issue 14) may hold their uploads in flight, so only sessions idle for the grace period go.
+    static func startupUploadIdleSeconds(blobsExclusive: Bool, grace: Double) -> Double {
+        blobsExclusive ? 0 : grace
+    }
+
     /// Runs the server until a shutdown signal; `onReady` receives the URL actually listened on.
     public static func run(
         _ config: ServerConfiguration,
@@ -80,9 +88,9 @@ public enum CairnServer {
         try DataDirectory.prepare(data, logger: logger)
         let lock = try DataDirectoryLock(directory: data)
         let (metadata, blobs) = try await openStores(config, logger: logger)
-        // Only this process uses the directory (the lock says so): anything in the upload area is a leftover of a
-        // previous run that died mid-upload.
-        let leftovers = try await blobs.removeAbandonedUploads(olderThanSeconds: 0)
+        let leftovers = try await blobs.removeAbandonedUploads(
+            olderThanSeconds: Self.startupUploadIdleSeconds(blobsExclusive: true, grace: config.blobGraceSeconds)
+        )
         if leftovers > 0 { logger.notice("removed abandoned uploads", metadata: ["count": "\(leftovers)"]) }
         // One process owns this data directory (the lock above), so counting this process's writes is exact.
         let counted = ChangeCountingStore(metadata)
@@ -109,6 +117,7 @@ public enum CairnServer {
         let sweeper = PendingVersionSweeper(
             service: service,
             pendingTimeoutSeconds: config.pendingTimeoutSeconds,
+            blobGraceSeconds: config.blobGraceSeconds,
             intervalSeconds: config.sweepIntervalSeconds,
             logger: logger
         )

@@ -2,10 +2,12 @@ import CairnCore
 import Logging
 import ServiceLifecycle
 
-/// Periodically expires versions left `PENDING` too long and removes abandoned upload sessions.
+/// Periodically expires versions left `PENDING` too long, removes upload sessions idle for the grace period and
+/// collects the released blobs nothing references (``RegistryService/collectGarbage(graceSeconds:batchSize:)``).
 struct PendingVersionSweeper: Service {
     let service: RegistryService
     let pendingTimeoutSeconds: Double
+    let blobGraceSeconds: Double
     let intervalSeconds: Double
     let logger: Logger
 
@@ -25,11 +27,15 @@ struct PendingVersionSweeper: Service {
     func sweepOnce() async {
         do {
             let expired = try await service.expireStalePendingVersions(olderThanSeconds: pendingTimeoutSeconds)
-            let removed = try await service.blobs.removeAbandonedUploads(olderThanSeconds: pendingTimeoutSeconds)
-            if expired > 0 || removed > 0 {
+            let removed = try await service.blobs.removeAbandonedUploads(olderThanSeconds: blobGraceSeconds)
+            let collected = try await service.collectGarbage(graceSeconds: blobGraceSeconds)
+            if expired > 0 || removed > 0 || collected.deleted > 0 {
                 logger.info(
-                    "expired stale pending versions",
-                    metadata: ["versions": "\(expired)", "uploads": "\(removed)"]
+                    "swept stale pending versions, idle uploads and unreferenced blobs",
+                    metadata: [
+                        "versions": "\(expired)", "uploads": "\(removed)", "blobs_deleted": "\(collected.deleted)",
+                        "blobs_renewed": "\(collected.renewed)",
+                    ]
                 )
             }
         } catch {

@@ -11,6 +11,7 @@ import Foundation
 /// | data | `CAIRN_DATA` | `./cairn-data` | directory for the SQLite database and the blob store |
 /// | pendingTimeout | `CAIRN_PENDING_TIMEOUT` | `86400` | seconds a version may stay PENDING before it becomes FAILED |
 /// | sweepInterval | `CAIRN_SWEEP_INTERVAL` | `60` | seconds between sweeps for stale PENDING versions |
+/// | blobGrace | `CAIRN_BLOB_GRACE` | `3600` | seconds an upload may sit idle, and a released blob unwritten, before either is removed |
 /// | logLevel | `CAIRN_LOG_LEVEL` | `info` | trace, debug, info, notice, warning, error, critical |
 /// | anonymous | `CAIRN_ANONYMOUS` | `maintainer` on a loopback host, else `none` | role of requests without credentials |
 /// | allowedHosts | `CAIRN_ALLOWED_HOSTS` | none | extra `Host` names (`name`, `*.suffix`, `*`) besides the listen address and loopback |
@@ -25,6 +26,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var dataDirectory = "./cairn-data"
     public var pendingTimeoutSeconds: Double = 86_400
     public var sweepIntervalSeconds: Double = 60
+    /// Garbage collection deletes a released, unreferenced blob only once nothing wrote it for this long, and the
+    /// sweep removes an upload session only once idle this long (decision 0016).
+    public var blobGraceSeconds: Double = 3600
     public var logLevel = "info"
     /// The role of requests without credentials; `nil` picks ``defaultAnonymous(forHost:)``.
     public var anonymous: AnonymousAccess?
@@ -93,6 +97,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let text = environment["CAIRN_SWEEP_INTERVAL"] {
             config.sweepIntervalSeconds = try parseSeconds(text, source: "CAIRN_SWEEP_INTERVAL")
         }
+        if let text = environment["CAIRN_BLOB_GRACE"] {
+            config.blobGraceSeconds = try parseSeconds(text, source: "CAIRN_BLOB_GRACE")
+        }
         if let level = environment["CAIRN_LOG_LEVEL"] { config.logLevel = level }
         if let text = environment["CAIRN_ANONYMOUS"] {
             config.anonymous = try parseAnonymous(text, source: "CAIRN_ANONYMOUS")
@@ -115,8 +122,11 @@ public struct ServerConfiguration: Sendable, Equatable {
         guard !dataDirectory.isEmpty else {
             throw RegistryError(.invalidArgument, "The data directory must not be empty.")
         }
-        guard pendingTimeoutSeconds > 0, sweepIntervalSeconds > 0 else {
-            throw RegistryError(.invalidArgument, "The pending timeout and sweep interval must be positive seconds.")
+        guard pendingTimeoutSeconds > 0, sweepIntervalSeconds > 0, blobGraceSeconds > 0 else {
+            throw RegistryError(
+                .invalidArgument,
+                "The pending timeout, sweep interval and blob grace period must be positive seconds."
+            )
         }
         _ = try originPolicy()
         _ = try locationPolicy()

@@ -1,4 +1,5 @@
 import CairnCore
+import Foundation
 import Testing
 
 /// What a blob store backend hands the conformance suite.
@@ -6,10 +7,22 @@ public struct BlobStoreHarness: Sendable {
     public var store: any BlobStore
     /// How many upload sessions exist in the upload area (files, objects or parts): must be 0 after every case.
     public var pendingUploads: @Sendable () async throws -> Int
+    /// The time on the store's clock (the wall clock for real backends).
+    public var now: @Sendable () -> Date
+    /// Lets the store's clock move on (a short sleep for real backends), so that writes before and after it have
+    /// different times.
+    public var tick: @Sendable () async throws -> Void
 
-    public init(store: any BlobStore, pendingUploads: @escaping @Sendable () async throws -> Int) {
+    public init(
+        store: any BlobStore,
+        pendingUploads: @escaping @Sendable () async throws -> Int,
+        now: @escaping @Sendable () -> Date = { Date() },
+        tick: @escaping @Sendable () async throws -> Void = { try await Task.sleep(for: .milliseconds(20)) }
+    ) {
         self.store = store
         self.pendingUploads = pendingUploads
+        self.now = now
+        self.tick = tick
     }
 }
 
@@ -105,15 +118,38 @@ public enum BlobStoreConformance {
             #expect(stream.count == 200)
         },
         .init(name: "cancel is safe twice, and after commit") { h in
-            let upload = try await h.store.beginUpload()
-            try [UInt8]([1, 2, 3]).withUnsafeBytes { try upload.write($0) }
+            let upload = try await h.store.beginUpload(expecting: .none)
+            try await upload.write([1, 2, 3])
             await upload.cancel()
             await upload.cancel()
-            let committed = try await h.store.beginUpload()
-            try [UInt8]([4, 5, 6]).withUnsafeBytes { try committed.write($0) }
-            let info = try await committed.commit(expectedDigest: nil, expectedSize: nil)
+            let committed = try await h.store.beginUpload(expecting: .none)
+            try await committed.write([4, 5, 6])
+            let info = try await committed.commit()
             await committed.cancel()
             #expect(try await h.store.size(of: info.digest) == 3)
+        },
+        .init(name: "a write past the expected size is refused as it arrives, and nothing is stored") { h in
+            for expected in [BlobExpectation(size: 10), BlobExpectation(limit: 10)] {
+                let upload = try await h.store.beginUpload(expecting: expected)
+                try await upload.write(Array(repeating: 1, count: 8))
+                do {
+                    try await upload.write(Array(repeating: 2, count: 8))
+                    Issue.record("a write past \(expected) was accepted")
+                } catch let error as RegistryError {
+                    #expect(error.code == .payloadTooLarge)
+                    #expect(error.message.contains("10 bytes"))
+                }
+                #expect(upload.bytesWritten == 8, "the refused chunk is not counted")
+                await upload.cancel()
+            }
+            #expect(try await h.store.size(of: Digest.of(Array(repeating: 1, count: 8))) == nil)
+            // Up to the limit is fine, and a limit does not demand the exact size.
+            let limited = try await h.store.beginUpload(expecting: BlobExpectation(limit: 10))
+            try await limited.write(Array(repeating: 3, count: 10))
+            #expect(try await limited.commit().size == 10)
+            let short = try await h.store.beginUpload(expecting: BlobExpectation(limit: 10))
+            try await short.write([4])
+            #expect(try await short.commit().size == 1)
         },
         .init(name: "reading a missing blob is NOT_FOUND") { h in
             do {
@@ -123,15 +159,36 @@ public enum BlobStoreConformance {
                 #expect(error.code == .notFound)
             }
         },
-        .init(name: "delete removes a blob and deleting a missing blob is not an error") { h in
+        .init(name: "delete keeps a blob written after the cutoff, removes one unwritten since; missing is false") {
+            h in
             let info = try await upload(Array("to delete".utf8), to: h.store)
-            try await h.store.delete(info.digest)
+            #expect(try await h.store.delete(info.digest, ifUnwrittenSince: h.now().addingTimeInterval(-3600)) == false)
+            #expect(try await h.store.size(of: info.digest) == 9)
+            #expect(try await h.store.delete(info.digest, ifUnwrittenSince: h.now().addingTimeInterval(3600)))
             #expect(try await h.store.size(of: info.digest) == nil)
-            try await h.store.delete(info.digest)
+            #expect(try await h.store.delete(info.digest, ifUnwrittenSince: h.now().addingTimeInterval(3600)) == false)
         },
-        .init(name: "abandoned upload sessions are removed") { h in
-            let abandoned = try await h.store.beginUpload()
-            try [UInt8]([9, 9, 9]).withUnsafeBytes { try abandoned.write($0) }
+        .init(
+            name: "storing bytes that are already stored renews the blob, so a delete with an earlier cutoff keeps it"
+        ) { h in
+            let bytes = Array("adopted".utf8)
+            let info = try await upload(bytes, to: h.store)
+            try await h.tick()
+            let cutoff = h.now()
+            try await h.tick()
+            // Without the second upload, the blob is older than the cutoff and would go.
+            _ = try await upload(bytes, to: h.store)
+            #expect(try await h.store.delete(info.digest, ifUnwrittenSince: cutoff) == false)
+            #expect(try await readAll(h.store, info.digest) == bytes)
+            try await h.tick()
+            #expect(try await h.store.delete(info.digest, ifUnwrittenSince: h.now()))
+        },
+        .init(name: "abandoned upload sessions are removed once idle; one in flight is left to its writer") { h in
+            let abandoned = try await h.store.beginUpload(expecting: .none)
+            try await abandoned.write([9, 9, 9])
+            #expect(try await h.pendingUploads() == 1)
+            // Another replica's upload that wrote just now is not abandoned.
+            #expect(try await h.store.removeAbandonedUploads(olderThanSeconds: 3600) == 0)
             #expect(try await h.pendingUploads() == 1)
             #expect(try await h.store.removeAbandonedUploads(olderThanSeconds: 0) == 1)
             #expect(try await h.pendingUploads() == 0)
@@ -186,7 +243,7 @@ public enum BlobStoreConformance {
             for unknown in [id, "../../blobs", String(repeating: "0", count: 32), ""] {
                 #expect(try await h.store.multipartDescriptor(unknown) == nil)
                 do {
-                    _ = try await h.store.beginPart(of: unknown, number: 1)
+                    _ = try await h.store.beginPart(of: unknown, number: 1, expecting: .none)
                     Issue.record("a part of an unknown session was accepted")
                 } catch let error as RegistryError {
                     #expect(error.code == .notFound)
@@ -196,11 +253,11 @@ public enum BlobStoreConformance {
         },
         .init(name: "a part committed after its session ended is NOT_FOUND; abandoned sessions are removed") { h in
             let id = try await h.store.createMultipart(descriptor: [3])
-            let late = try await h.store.beginPart(of: id, number: 2)
-            try [UInt8]([1]).withUnsafeBytes { try late.write($0) }
+            let late = try await h.store.beginPart(of: id, number: 2, expecting: .none)
+            try await late.write([1])
             try await h.store.abortMultipart(id)
             do {
-                _ = try await late.commit(expectedDigest: nil, expectedSize: nil)
+                _ = try await late.commit()
                 Issue.record("a part was stored in an aborted session")
             } catch let error as RegistryError {
                 #expect(error.code == .notFound)
@@ -217,15 +274,14 @@ public enum BlobStoreConformance {
     public static func uploadPart(_ bytes: [UInt8], to store: any BlobStore, session: String, number: Int)
         async throws -> BlobInfo
     {
-        let upload = try await store.beginPart(of: session, number: number)
+        let upload = try await store.beginPart(
+            of: session,
+            number: number,
+            expecting: BlobExpectation(size: Int64(bytes.count))
+        )
         do {
-            var offset = 0
-            while offset < bytes.count {
-                let end = min(offset + 65_536, bytes.count)
-                try bytes[offset..<end].withUnsafeBytes { try upload.write($0) }
-                offset = end
-            }
-            return try await upload.commit(expectedDigest: nil, expectedSize: Int64(bytes.count))
+            try await writeChunks(bytes, to: upload, chunkSize: 65_536)
+            return try await upload.commit()
         } catch {
             await upload.cancel()
             throw error
@@ -240,15 +296,10 @@ public enum BlobStoreConformance {
         size: Int64? = nil,
         chunk: Int = 8192
     ) async throws -> BlobInfo {
-        let upload = try await store.beginUpload()
+        let upload = try await store.beginUpload(expecting: BlobExpectation(size: size, digest: digest))
         do {
-            var offset = 0
-            while offset < bytes.count {
-                let end = min(offset + chunk, bytes.count)
-                try bytes[offset..<end].withUnsafeBytes { try upload.write($0) }
-                offset = end
-            }
-            return try await upload.commit(expectedDigest: digest, expectedSize: size)
+            try await writeChunks(bytes, to: upload, chunkSize: chunk)
+            return try await upload.commit()
         } catch {
             await upload.cancel()
             throw error

@@ -48,7 +48,7 @@ extension RegistryService {
             expectedSize: expectedSize,
             actor: actor
         ) { upload in
-            try writeChunks(bytes, to: upload, chunkSize: chunkSize)
+            try await writeChunks(bytes, to: upload, chunkSize: chunkSize)
         }
     }
 
@@ -77,7 +77,7 @@ extension RegistryService {
         actor: Principal = .testAdmin
     ) async throws -> ArtifactEntry {
         try await uploadArtifact(path: path, expectedSize: nil, actor: actor) { upload in
-            try writeChunks(bytes, to: upload, chunkSize: chunkSize)
+            try await writeChunks(bytes, to: upload, chunkSize: chunkSize)
         }
     }
 
@@ -104,12 +104,12 @@ extension Principal {
 }
 
 /// Writes `bytes` into an upload session, `chunkSize` bytes at a time.
-public func writeChunks(_ bytes: [UInt8], to upload: any BlobUpload, chunkSize: Int = 4096) throws {
+public func writeChunks(_ bytes: [UInt8], to upload: any BlobUpload, chunkSize: Int = 4096) async throws {
     precondition(chunkSize > 0, "chunkSize must be positive")
     var offset = 0
     while offset < bytes.count {
         let end = min(offset + chunkSize, bytes.count)
-        try bytes[offset..<end].withUnsafeBytes { try upload.write($0) }
+        try await upload.write(Array(bytes[offset..<end]))
         offset = end
     }
 }

@@ -5,10 +5,11 @@ import Synchronization
 /// A `BlobStore` that keeps everything in memory: the fake for unit tests, and a reference for what every backend
 /// must do (it passes `BlobStoreConformance`).
 ///
-/// Uploads are buffered per session and hashed while written with the core's ``SHA256Hasher``. A commit verifies the
-/// expected digest and size; on a mismatch it throws `.digestMismatch` and stores nothing. Commit and cancel both
-/// close the session, so no abandoned upload is left behind; sessions never closed are found by
-/// ``removeAbandonedUploads(olderThanSeconds:)``, which measures age with the injected clock.
+/// Uploads are buffered per session and hashed while written with the core's ``SHA256Hasher``. A write past the
+/// expected size is refused as it arrives; a commit verifies the expected digest and size, and on a mismatch throws
+/// `.digestMismatch` and stores nothing. Commit and cancel both close the session, so no abandoned upload is left
+/// behind; sessions never closed are found by ``removeAbandonedUploads(olderThanSeconds:)``, which measures idle time
+/// with the injected clock, as blobs' write times are.
 public final class InMemoryBlobStore: BlobStore {
     private let storage: Storage
     private let clock: any CairnCore.Clock
@@ -24,8 +25,8 @@ public final class InMemoryBlobStore: BlobStore {
         self.chunkSize = chunkSize
     }
 
-    public func beginUpload() async throws -> any BlobUpload {
-        let upload = InMemoryBlobUpload(storage: storage)
+    public func beginUpload(expecting expected: BlobExpectation) async throws -> any BlobUpload {
+        let upload = InMemoryBlobUpload(storage: storage, expected: expected, clock: clock)
         let startedAt = clock.now()
         storage.state.withLock { $0.openUploads[ObjectIdentifier(upload)] = (upload, startedAt) }
         return upload
@@ -65,7 +66,18 @@ public final class InMemoryBlobStore: BlobStore {
         }
     }
 
-    public func delete(_ digest: Digest) async throws {
+    public func delete(_ digest: Digest, ifUnwrittenSince cutoff: Date) async throws -> Bool {
+        storage.state.withLock { state in
+            guard state.blobs[digest] != nil, (state.written[digest] ?? .distantPast) <= cutoff else { return false }
+            state.blobs.removeValue(forKey: digest)
+            state.written.removeValue(forKey: digest)
+            return true
+        }
+    }
+
+    /// Removes a blob outright, as damage or an operator's mistake would: for tests of what the registry does when
+    /// stored content is missing.
+    public func destroy(_ digest: Digest) {
         _ = storage.state.withLock { $0.blobs.removeValue(forKey: digest) }
     }
 
@@ -95,14 +107,16 @@ public final class InMemoryBlobStore: BlobStore {
         storage.state.withLock { $0.multiparts[id]?.descriptor }
     }
 
-    public func beginPart(of id: String, number: Int) async throws -> any BlobUpload {
+    public func beginPart(of id: String, number: Int, expecting expected: BlobExpectation) async throws
+        -> any BlobUpload
+    {
         guard (1...multipartMaxParts).contains(number) else {
             throw RegistryError(.invalidArgument, "Part numbers run from 1 to \(multipartMaxParts); got \(number).")
         }
         guard storage.state.withLock({ $0.multiparts[id] != nil }) else {
             throw RegistryError(.notFound, Self.missingSession)
         }
-        let upload = InMemoryBlobUpload(storage: storage, part: (id, number), clock: clock)
+        let upload = InMemoryBlobUpload(storage: storage, expected: expected, part: (id, number), clock: clock)
         let startedAt = clock.now()
         storage.state.withLock { $0.openUploads[ObjectIdentifier(upload)] = (upload, startedAt) }
         return upload
@@ -123,8 +137,10 @@ public final class InMemoryBlobStore: BlobStore {
             joined += bytes
         }
         let digest = Digest.of(joined)
+        let now = clock.now()
         storage.state.withLock { state in
             if state.blobs[digest] == nil { state.blobs[digest] = joined }
+            state.written[digest] = now
             state.multiparts.removeValue(forKey: id)
         }
         return BlobInfo(digest: digest, size: Int64(joined.count))
@@ -165,6 +181,8 @@ public final class InMemoryBlobStore: BlobStore {
     final class Storage: Sendable {
         struct State {
             var blobs: [Digest: [UInt8]] = [:]
+            /// When each blob was last written (stored, or stored again).
+            var written: [Digest: Date] = [:]
             var openUploads: [ObjectIdentifier: (upload: InMemoryBlobUpload, startedAt: Date)] = [:]
             var multiparts: [String: Multipart] = [:]
         }
@@ -182,33 +200,49 @@ final class InMemoryBlobUpload: BlobUpload {
 
     private let storage: InMemoryBlobStore.Storage
     private let session = Mutex(Session())
+    private let expected: BlobExpectation
     /// The multipart session and part number this upload commits to, instead of the store.
     private let part: (id: String, number: Int)?
-    private let clock: (any CairnCore.Clock)?
+    private let clock: any CairnCore.Clock
 
     init(
         storage: InMemoryBlobStore.Storage,
+        expected: BlobExpectation,
         part: (id: String, number: Int)? = nil,
-        clock: (any CairnCore.Clock)? = nil
+        clock: any CairnCore.Clock
     ) {
         self.storage = storage
+        self.expected = expected
         self.part = part
         self.clock = clock
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
+    func write(_ chunk: [UInt8]) async throws {
+        let now = clock.now()
         try session.withLock { session throws(RegistryError) in
             guard !session.closed else {
                 throw RegistryError(.failedPrecondition, "The upload session is closed; begin a new upload.")
             }
-            session.buffer.append(contentsOf: bytes)
-            session.hasher.update(bytes)
+            if let limit = expected.maxBytes, Int64(session.buffer.count + chunk.count) > limit {
+                throw RegistryError(
+                    .payloadTooLarge,
+                    "The body is longer than the \(limit) bytes allowed. Send at most that (announce the real size)."
+                )
+            }
+            session.buffer.append(contentsOf: chunk)
+            session.hasher.update(chunk)
+        }
+        // Idle time counts from the last write.
+        let key = ObjectIdentifier(self)
+        storage.state.withLock { state in
+            if let open = state.openUploads[key] { state.openUploads[key] = (open.upload, now) }
         }
     }
 
     var bytesWritten: Int64 { session.withLock { Int64($0.buffer.count) } }
 
-    func commit(expectedDigest: Digest?, expectedSize: Int64?) async throws -> BlobInfo {
+    func commit() async throws -> BlobInfo {
+        let (expectedSize, expectedDigest) = (expected.size, expected.digest)
         let (bytes, digest) = try session.withLock { session throws(RegistryError) in
             guard !session.closed else {
                 throw RegistryError(.failedPrecondition, "The upload session is closed; begin a new upload.")
@@ -232,8 +266,8 @@ final class InMemoryBlobUpload: BlobUpload {
                 "The content hashes to \(digest), not \(expectedDigest). Upload the file again; check it is intact."
             )
         }
+        let now = clock.now()
         if let part {
-            let now = clock?.now() ?? Date()
             let stored = storage.state.withLock { state -> Bool in
                 guard state.multiparts[part.id] != nil else { return false }
                 state.multiparts[part.id]?.parts[part.number] = bytes
@@ -245,6 +279,7 @@ final class InMemoryBlobUpload: BlobUpload {
         }
         storage.state.withLock { state in
             if state.blobs[digest] == nil { state.blobs[digest] = bytes }
+            state.written[digest] = now
         }
         return BlobInfo(digest: digest, size: size)
     }

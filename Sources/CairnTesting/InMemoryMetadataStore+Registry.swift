@@ -10,6 +10,8 @@ struct InMemoryState: Sendable {
     var files: [String: [String: ManifestEntry]] = [:]
     var aliases: [String: [String: Int]] = [:]
     var events: [AuditEvent] = []
+    /// When each released blob was last released (milliseconds, as the SQL stores keep it).
+    var blobReleases: [Digest: Date] = [:]
     /// Experiments, runs, logged models and the artifact tree (see `InMemoryMetadataStore+TrackingState.swift`).
     var tracking = TrackingTables()
     /// Accounts, password hashes, grants and tokens (see `InMemoryMetadataStore+Identity.swift`).
@@ -210,6 +212,25 @@ struct InMemoryState: Sendable {
     mutating func setAlias(modelID: String, alias: ModelAlias) throws {
         guard models[modelID] != nil else { throw Self.modelNotFound(modelID) }
         aliases[modelID, default: [:]][alias.alias] = alias.version
+    }
+
+    func releasedBlobs(before date: Date, limit: Int) -> [Digest] {
+        let cutoff = millis(date)
+        return blobReleases.filter { $0.value < cutoff }
+            .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+            .prefix(max(limit, 0)).map(\.key)
+    }
+
+    mutating func releaseBlobs(_ digests: Set<Digest>, at time: Date) {
+        let time = millis(time)
+        for digest in digests where (blobReleases[digest] ?? .distantPast) < time { blobReleases[digest] = time }
+    }
+
+    mutating func forgetReleasedBlobs(_ digests: [Digest], before date: Date) {
+        let cutoff = millis(date)
+        for digest in digests where (blobReleases[digest] ?? .distantFuture) < cutoff {
+            blobReleases.removeValue(forKey: digest)
+        }
     }
 
     mutating func appendEvent(_ event: AuditEvent) throws {

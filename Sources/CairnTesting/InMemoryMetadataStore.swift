@@ -109,6 +109,9 @@ extension InMemoryMetadataStore {
         func aliases(modelID: String) async throws -> [ModelAlias] { state.aliases(modelID: modelID) }
         func files(versionID: String) async throws -> [ManifestEntry] { state.files(versionID: versionID) }
         func references(to digest: Digest) async throws -> Int { state.references(to: digest) }
+        func releasedBlobs(before date: Date, limit: Int) async throws -> [Digest] {
+            state.releasedBlobs(before: date, limit: limit)
+        }
         func pendingVersions(createdBefore date: Date, limit: Int) async throws -> [ModelVersion] {
             state.pendingVersions(createdBefore: date, limit: limit)
         }
@@ -140,6 +143,9 @@ extension InMemoryMetadataStore {
         func aliases(modelID: String) async throws -> [ModelAlias] { try await reader().aliases(modelID: modelID) }
         func files(versionID: String) async throws -> [ManifestEntry] { try await reader().files(versionID: versionID) }
         func references(to digest: Digest) async throws -> Int { try await reader().references(to: digest) }
+        func releasedBlobs(before date: Date, limit: Int) async throws -> [Digest] {
+            try await reader().releasedBlobs(before: date, limit: limit)
+        }
         func pendingVersions(createdBefore date: Date, limit: Int) async throws -> [ModelVersion] {
             try await reader().pendingVersions(createdBefore: date, limit: limit)
         }
@@ -171,5 +177,11 @@ extension InMemoryMetadataStore {
             try await mutate { $0.aliases[modelID]?.removeValue(forKey: alias) != nil }
         }
         func appendEvent(_ event: AuditEvent) async throws { try await mutate { try $0.appendEvent(event) } }
+        func releaseBlobs(_ digests: Set<Digest>, at time: Date) async throws {
+            try await mutate { $0.releaseBlobs(digests, at: time) }
+        }
+        func forgetReleasedBlobs(_ digests: [Digest], before date: Date) async throws {
+            try await mutate { $0.forgetReleasedBlobs(digests, before: date) }
+        }
     }
 }

@@ -27,6 +27,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds before an unfinalized version becomes FAILED. [env: CAIRN_PENDING_TIMEOUT] (default: 86400)")
     var pendingTimeout: Double?
 
+    @Option(
+        help: """
+            Seconds an upload may sit idle, and a released blob unwritten, before either is removed. \
+            [env: CAIRN_BLOB_GRACE] (default: 3600)
+            """
+    )
+    var blobGrace: Double?
+
     @Option(help: "Log level: trace … critical. [env: CAIRN_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
@@ -85,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { config.port = port }
         if let data { config.dataDirectory = data }
         if let pendingTimeout { config.pendingTimeoutSeconds = pendingTimeout }
+        if let blobGrace { config.blobGraceSeconds = blobGrace }
         if let logLevel { config.logLevel = logLevel }
         if let anonymous { config.anonymous = try ServerConfiguration.parseAnonymous(anonymous, source: "--anonymous") }
         let list = { (values: [String]) in values.flatMap(ServerConfiguration.list) }

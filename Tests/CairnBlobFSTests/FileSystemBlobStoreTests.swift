@@ -75,8 +75,8 @@ struct FileSystemBlobStoreTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let h = try harness()
         do {
-            let upload = try await h.store.beginUpload()
-            try [UInt8]([1, 2]).withUnsafeBytes { try upload.write($0) }
+            let upload = try await h.store.beginUpload(expecting: .none)
+            try await upload.write([1, 2])
         }
         #expect(try await h.pendingUploads() == 0)
     }

@@ -116,7 +116,7 @@ extension EnforcementCase {
                 partNumber: 1,
                 partToken: upload.partToken,
                 expectedSize: 1
-            ) { try writeChunks(bytes("p"), to: $0, chunkSize: 1) }
+            ) { try await writeChunks(bytes("p"), to: $0, chunkSize: 1) }
             _ = try await service.completeArtifactMultipartUpload(
                 path: "1/x/big.bin",
                 uploadID: upload.id,

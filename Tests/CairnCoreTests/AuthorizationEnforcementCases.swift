@@ -284,6 +284,9 @@ extension EnforcementCase {
         on("files(modelName:number:actor:)", .read) {
             _ = try await $0.files(modelName: "fraud", number: 1, actor: $1)
         },
+        on("versionArchive(modelName:number:actor:)", .read) {
+            _ = try await $0.versionArchive(modelName: "fraud", number: 1, actor: $1)
+        },
         on("openFile(modelName:number:path:range:actor:)", .read) {
             _ = try await $0.openFile(modelName: "fraud", number: 1, path: "model.bin", actor: $1)
         },

@@ -7,8 +7,16 @@ import Testing
 struct InMemoryBlobStoreTests {
     @Test("passes the BlobStore conformance suite", arguments: BlobStoreConformance.cases)
     func conformance(_ check: BlobStoreConformanceCase) async throws {
-        let store = InMemoryBlobStore(chunkSize: 1000)
-        try await check.run(BlobStoreHarness(store: store) { store.openUploadCount })
+        let clock = ManualClock()
+        let store = InMemoryBlobStore(clock: clock, chunkSize: 1000)
+        try await check.run(
+            BlobStoreHarness(
+                store: store,
+                pendingUploads: { store.openUploadCount },
+                now: { clock.now() },
+                tick: { clock.advance(by: 1) }
+            )
+        )
     }
 
     @Test("a range is clamped to the blob's end; a range starting past the end is RANGE_NOT_SATISFIABLE")
@@ -33,12 +41,16 @@ struct InMemoryBlobStoreTests {
     func abandonedByAge() async throws {
         let clock = ManualClock()
         let store = InMemoryBlobStore(clock: clock)
-        let old = try await store.beginUpload()
+        let old = try await store.beginUpload(expecting: .none)
+        let written = try await store.beginUpload(expecting: .none)
         clock.advance(by: 3600)
-        let young = try await store.beginUpload()
+        let young = try await store.beginUpload(expecting: .none)
+        // Idle time counts from the last write: an old session written to just now is in flight.
+        try await written.write([1])
         #expect(try await store.removeAbandonedUploads(olderThanSeconds: 1800) == 1)
-        #expect(store.openUploadCount == 1)
-        #expect(throws: RegistryError.self) { try [1].withUnsafeBytes { try old.write($0) } }
+        #expect(store.openUploadCount == 2)
+        await #expect(throws: RegistryError.self) { try await old.write([1]) }
+        await written.cancel()
         await young.cancel()
         #expect(store.openUploadCount == 0)
     }
@@ -46,14 +58,12 @@ struct InMemoryBlobStoreTests {
     @Test("a session is closed after commit: writing or committing again fails")
     func closedAfterCommit() async throws {
         let store = InMemoryBlobStore()
-        let upload = try await store.beginUpload()
-        try bytes("abc").withUnsafeBytes { try upload.write($0) }
+        let upload = try await store.beginUpload(expecting: BlobExpectation(size: 3, digest: Digest.of(bytes("abc"))))
+        try await upload.write(bytes("abc"))
         #expect(upload.bytesWritten == 3)
-        _ = try await upload.commit(expectedDigest: Digest.of(bytes("abc")), expectedSize: 3)
-        await expectRegistryError(.failedPrecondition) {
-            try await upload.commit(expectedDigest: nil, expectedSize: nil)
-        }
-        #expect(throws: RegistryError.self) { try [1].withUnsafeBytes { try upload.write($0) } }
+        _ = try await upload.commit()
+        await expectRegistryError(.failedPrecondition) { try await upload.commit() }
+        await #expect(throws: RegistryError.self) { try await upload.write([1]) }
         #expect(store.blobCount == 1)
         #expect(store.bytes(of: Digest.of(bytes("abc"))) == bytes("abc"))
     }

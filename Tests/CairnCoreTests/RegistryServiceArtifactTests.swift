@@ -1,6 +1,7 @@
 import CairnCore
 import CairnTesting
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("RegistryService: uploads, finalizing and reading files")
@@ -118,7 +119,7 @@ struct RegistryServiceArtifactTests {
         struct Disconnected: Error {}
         await #expect(throws: Disconnected.self) {
             try await service.uploadFile(modelName: "fraud", number: 1, path: "model.bin", actor: alice) { upload in
-                try writeChunks(bytes("partial"), to: upload)
+                try await writeChunks(bytes("partial"), to: upload)
                 throw Disconnected()
             }
         }
@@ -234,10 +235,35 @@ struct RegistryServiceArtifactTests {
         #expect(blobs.openUploadCount == 0)
     }
 
+    @Test("an upload longer than announced is refused at the chunk that passes the size, before the body is read")
+    func overLongRefusedWhileStreaming() async throws {
+        let pulled = Mutex(0)
+        let error = await expectRegistryError(.payloadTooLarge) {
+            try await service.uploadFile(
+                modelName: "fraud",
+                number: 1,
+                path: "big.bin",
+                expectedSize: 10,
+                actor: alice
+            ) { upload in
+                // A body of 100 chunks of 4 bytes, pulled one at a time as a request body is.
+                for _ in 0..<100 {
+                    pulled.withLock { $0 += 1 }
+                    try await upload.write([1, 2, 3, 4])
+                }
+            }
+        }
+        #expect(error?.message.contains("10 bytes") == true)
+        #expect(pulled.withLock { $0 } == 3, "8 bytes fit, the third chunk passes 10: nothing after it is read")
+        #expect(blobs.blobCount == 0)
+        #expect(blobs.openUploadCount == 0)
+        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
+    }
+
     @Test("finalizing when a file's blob has vanished from the store is FAILED_PRECONDITION")
     func finalizeWithMissingBlob() async throws {
         let entry = try await upload("weights", "model.bin")
-        try await blobs.delete(entry.digest)
+        blobs.destroy(entry.digest)
         let error = await expectRegistryError(.failedPrecondition) {
             try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         }

@@ -19,7 +19,7 @@ struct RegistryServiceRegistrationTests {
 
     func put(_ path: String, _ text: String) async throws {
         _ = try await service.uploadArtifact(path: path, expectedSize: nil, actor: alice) { upload in
-            try writeChunks(bytes(text), to: upload)
+            try await writeChunks(bytes(text), to: upload)
         }
     }
 

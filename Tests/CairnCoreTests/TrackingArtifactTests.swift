@@ -71,6 +71,10 @@ struct TrackingArtifactTests {
         let replaced = try await service.putArtifact(bytes("two"), at: "d/f")
         let (_, stream) = try await service.openArtifact(path: "d/f", range: nil, actor: alice)
         #expect(try await collect(stream) == bytes("two"))
+        // The replaced content is released, and goes once the grace period has passed.
+        #expect(try await blobs.size(of: Digest.of(bytes("one"))) == 3)
+        clock.advance(by: 3601)
+        #expect(try await service.collectGarbage(graceSeconds: 3600).deleted == 1)
         #expect(try await blobs.size(of: Digest.of(bytes("one"))) == nil)
         #expect(replaced.size == 3)
         await expectRegistryError(.failedPrecondition) { try await service.putArtifact(bytes("x"), at: "d/f/g") }
@@ -81,7 +85,7 @@ struct TrackingArtifactTests {
     func sizeMismatch() async throws {
         await #expect(throws: (any Error).self) {
             try await service.uploadArtifact(path: "a", expectedSize: 10, actor: alice) { upload in
-                try writeChunks(bytes("short"), to: upload)
+                try await writeChunks(bytes("short"), to: upload)
             }
         }
         #expect(try await service.listArtifacts(directory: "", actor: alice).isEmpty)
@@ -96,6 +100,11 @@ struct TrackingArtifactTests {
         #expect(try await service.allEvents().isEmpty)
         try await service.deleteArtifacts(path: "1/r", actor: carol)
         #expect(try await service.listArtifacts(directory: "1", actor: alice).map(\.path) == ["keep"])
+        clock.advance(by: 3601)
+        #expect(
+            try await service.collectGarbage(graceSeconds: 3600)
+                == GarbageCollectionReport(deleted: 1, referenced: 1, renewed: 0)
+        )
         #expect(try await blobs.size(of: Digest.of(bytes("a"))) == nil)
         #expect(try await blobs.size(of: Digest.of(bytes("b"))) == 1)
         try await service.deleteArtifacts(path: "1/r", actor: carol)

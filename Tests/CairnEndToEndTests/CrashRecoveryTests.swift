@@ -34,6 +34,46 @@ struct CrashRecoveryTests {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
+    @Test("a chunked upload longer than its X-Cairn-Size is answered 413 while the client is still sending")
+    func overLongUploadRefusedWhileStreaming() async throws {
+        let data = try TempDirectory()
+        let server = try await KillableServer.start(data: data.url)
+        defer { _ = server.terminate() }
+        let version = try await CairnClient.withClient(baseURL: server.url) { client in
+            _ = try await client.createModel(CreateModelRequest(name: "fraud"))
+            return try await client.createVersion(model: "fraud")
+        }
+        let connection = try RawHTTPConnection(port: server.port)
+        try connection.send(
+            "PUT /api/v1/models/fraud/versions/\(version.version)/files/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\nX-Cairn-Size: 1048576\r\n\r\n"
+        )
+        // Announced 1 MiB; send up to 256 MiB in 64 KiB chunks, looking for the answer after each one.
+        let chunk = [UInt8](repeating: 0x5A, count: 64 << 10)
+        var sent = 0
+        var answer = ""
+        while sent < 256 << 20 {
+            answer += connection.receiveAvailable()
+            if answer.contains("\r\n\r\n") { break }
+            do { try connection.sendChunk(chunk) } catch { break }
+            sent += chunk.count
+        }
+        for _ in 0..<100 where !answer.contains("\r\n\r\n") {
+            try await Task.sleep(for: .milliseconds(20))
+            answer += connection.receiveAvailable()
+        }
+        connection.abort()
+        #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
+        #expect(answer.contains("PAYLOAD_TOO_LARGE"))
+        // The answer came while the body was still being sent: far short of the 256 MiB offered.
+        #expect(sent < 64 << 20, "sent \(sent) bytes before the answer")
+        let manifest = try await CairnClient.withClient(baseURL: server.url) { client in
+            try await client.manifest(model: "fraud", version: version.version)
+        }
+        #expect(manifest.files.isEmpty)
+        #expect(try Self.files(under: data.url.appendingPathComponent("uploads")).isEmpty)
+    }
+
     @Test(
         "SIGKILL in the middle of an upload: the committed version is intact, the interrupted one is not READY, no partial file remains"
     )

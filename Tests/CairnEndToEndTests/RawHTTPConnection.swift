@@ -49,6 +49,25 @@ final class RawHTTPConnection {
         shutdown(fd, Int32(SHUT_RDWR))
     }
 
+    /// What the server has sent so far, without waiting (empty when nothing arrived).
+    func receiveAvailable() -> String {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            guard n > 0 else { break }
+            out += buffer[..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Sends one chunk of a `Transfer-Encoding: chunked` body.
+    func sendChunk(_ bytes: [UInt8]) throws {
+        try send(String(bytes.count, radix: 16) + "\r\n")
+        try send(bytes)
+        try send("\r\n")
+    }
+
     /// Sends the head of a `PUT` with a `Content-Length` of `length`.
     func startUpload(path: String, length: Int) throws {
         try send(

@@ -1,8 +1,7 @@
-import CairnCore
 import Foundation
 import Testing
 
-@testable import CairnAPI
+@testable import CairnCore
 
 @Suite("Version archives: ustar with PAX where ustar cannot say it")
 struct TarArchiveTests {
