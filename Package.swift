@@ -1,6 +1,7 @@
 // swift-tools-version:6.2
 // Cairn — an ML model registry server. See docs/ and ../shared/design/ARCHITECTURE.md for the module layering:
-// arrows point down only (cairn → CairnServer → edges → CairnSQL/CairnWire → CairnCore).
+// arrows point down only (cairn → CairnServer → edges (CairnAPI, CairnMLflowAPI) → CairnHTTP/CairnWire/CairnSQL → CairnCore);
+// an edge never imports another edge.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -58,10 +59,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What every HTTP surface shares: request context, authentication, the access guard, the origin guard, the
+        // login throttle, blocking work, body reading and percent-decoding. Surfaces import it, never each other.
+        .target(
+            name: "CairnHTTP",
+            dependencies: [
+                "CairnCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CairnAPI",
             dependencies: [
-                "CairnCore", "CairnWire",
+                "CairnCore", "CairnWire", "CairnHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +108,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                "CairnAPI",
+                "CairnHTTP",
             ],
             swiftSettings: swiftSettings
         ),
@@ -102,7 +117,8 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnAPI", "CairnMLflowAPI", "CairnCredentials",
+                "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnHTTP", "CairnAPI", "CairnMLflowAPI",
+                "CairnCredentials",
                 "CairnMLflowFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -165,7 +181,8 @@ let package = Package(
         .testTarget(
             name: "CairnAPITests",
             dependencies: [
-                "CairnAPI", "CairnServer", "CairnWire", "CairnCore", "CairnTesting", "CairnSQLite", "CairnBlobFS",
+                "CairnAPI", "CairnHTTP", "CairnServer", "CairnWire", "CairnCore", "CairnTesting", "CairnSQLite",
+                "CairnBlobFS",
                 "CairnMLflowFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -177,7 +194,8 @@ let package = Package(
         .testTarget(
             name: "CairnMLflowAPITests",
             dependencies: [
-                "CairnMLflowAPI", "CairnAPI", "CairnServer", "CairnCore", "CairnTesting", "CairnSQLite", "CairnBlobFS",
+                "CairnMLflowAPI", "CairnHTTP", "CairnServer", "CairnCore", "CairnTesting", "CairnSQLite",
+                "CairnBlobFS",
                 "CairnMLflowFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,28 +1,23 @@
 import CairnCore
+import CairnHTTP
 import CairnWire
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Turns every error a route throws into the native error shape, in one place.
+/// Turns every error a native route throws into the native error shape, in one place (the native surface's
+/// ``HTTPSurface/errorResponse(for:request:context:)``).
 ///
 /// `RegistryError` codes map to statuses through ``status(for:)``; Hummingbird's own errors (unknown route, body too
 /// large) get their status and a stable code; anything else is a bug: it is logged with the request id and answered
 /// with a generic 500 that never echoes internal details.
-struct ErrorMiddleware: RouterMiddleware {
+enum NativeErrors {
     typealias Context = CairnRequestContext
 
-    func handle(
-        _ request: Request,
-        context: Context,
-        next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        do {
-            var response = try await next(request, context)
-            response.headers[HTTPField.Name(WireHeaders.requestID)!] = context.id
-            return response
-        } catch let error as RegistryError {
+    static func render(_ error: any Error, request: Request, context: Context) -> Response {
+        switch error {
+        case let error as RegistryError:
             if Self.status(for: error.code) == .internalServerError {
                 // A backend's text (file paths, SQL errors) is for the log, never for the caller.
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
@@ -39,7 +34,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 message: error.message,
                 context: context
             )
-        } catch let error where RequestBodyReader.clientFault(error) != nil {
+        case let error where RequestBodyReader.clientFault(error) != nil:
             // Malformed framing is the client's fault: a 400, logged at debug only.
             let fault = RequestBodyReader.clientFault(error)!
             context.logger.debug("malformed request framing", metadata: ["error": "\(error)"])
@@ -49,7 +44,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 message: fault.message,
                 context: context
             )
-        } catch let error as HTTPError {
+        case let error as HTTPError:
             let code: RegistryError.Code =
                 switch error.status {
                 case .notFound: .notFound
@@ -66,7 +61,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 default: error.body ?? error.status.reasonPhrase
                 }
             return Self.response(status: error.status, code: code.rawValue, message: message, context: context)
-        } catch {
+        default:
             context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return Self.response(
                 status: .internalServerError,
@@ -97,7 +92,6 @@ struct ErrorMiddleware: RouterMiddleware {
     static func response(status: HTTPResponse.Status, code: String, message: String, context: Context) -> Response {
         let body = ErrorBody(code: code, message: message, requestId: context.id)
         var response = JSONResponse.make(body, status: status)
-        response.headers[HTTPField.Name(WireHeaders.requestID)!] = context.id
         // Every 401 names the schemes that would work (RFC 9110 §11.6.1).
         if status == .unauthorized { response.headers[.wwwAuthenticate] = AccessRule.challenge }
         return response

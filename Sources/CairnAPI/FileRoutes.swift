@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 import CairnWire
 import Foundation
 import HTTPTypes
@@ -130,7 +131,7 @@ enum FileRoutes {
             switch ByteRange.parse(header, size: entry.size) {
             case .whole: break
             case .unsatisfiable:
-                var response = ErrorMiddleware.response(
+                var response = NativeErrors.response(
                     status: .rangeNotSatisfiable,
                     code: RegistryError.Code.rangeNotSatisfiable.rawValue,
                     message: "Range '\(header.prefix(60))' is outside the file (\(entry.size) bytes).",
@@ -203,15 +204,5 @@ enum ByteRange: Equatable {
         guard let end = Int64(last), end >= start else { return .whole }
         // `end` is the client's number and may be Int64.max: clamp before adding one, never after.
         return .partial(start..<(min(end, size - 1) + 1))
-    }
-}
-
-extension RequestBody {
-    /// Streams the whole body into `upload`, buffer by buffer, as it arrives (memory does not grow with its size).
-    /// A write the upload refuses (past the announced size) stops the reading: the rest of the body is never taken in.
-    public func write(to upload: any BlobUpload) async throws {
-        for try await buffer in self {
-            try await upload.write(Array(buffer.readableBytesView))
-        }
     }
 }

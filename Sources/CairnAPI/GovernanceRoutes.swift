@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 import CairnWire
 import Foundation
 import HTTPTypes

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 import CairnWire
 
 /// Identity domain ↔ wire, in one place for the native API.

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,7 +9,7 @@ import NIOCore
 ///
 /// Every route comes from ``endpoints``: the same table feeds the router and the OpenAPI document, so a route cannot
 /// exist undocumented.
-public struct NativeAPI: Sendable {
+public struct NativeAPI: HTTPSurface {
     public let service: RegistryService
     let openAPIDocument: ByteBuffer
     let resolveCache: ReadCache<ByteBuffer>?
@@ -40,11 +41,20 @@ public struct NativeAPI: Sendable {
         endpoints.map { ($0.method.rawValue, $0.routerPath, $0.rule) }
     }
 
-    /// Adds the error middleware and every route to `router`. Each route passes ``AccessGuard`` with its rule before
-    /// its handler runs; add ``AuthenticationMiddleware`` to the router first, or every request acts as anonymous
-    /// without grants.
+    /// The native API answers every path no other surface claims.
+    public var prefixes: [String] { [""] }
+
+    public func errorResponse(for error: any Error, request: Request, context: CairnRequestContext) -> Response {
+        NativeErrors.render(error, request: request, context: context)
+    }
+
+    public func unmatchedError(_ request: Request, status: HTTPResponse.Status) -> any Error { HTTPError(status) }
+
+    /// Adds every route to `router`, in a group behind the native error shape. Each route passes ``AccessGuard`` with
+    /// its rule before its handler runs; add ``AuthenticationMiddleware`` to the router first, or every request acts
+    /// as anonymous without grants.
     public func register(on router: Router<CairnRequestContext>) {
-        router.add(middleware: ErrorMiddleware())
+        let group = router.group().add(middleware: SurfaceErrorMiddleware(self))
         let service = service
         let document = openAPIDocument
         let cache = resolveCache
@@ -64,7 +74,7 @@ public struct NativeAPI: Sendable {
                 }
             }
             let (rule, attempted) = (endpoint.rule, "\(endpoint.method) \(endpoint.path)")
-            router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { [handler] request, context in
+            group.on(RouterPath(endpoint.routerPath), method: endpoint.method) { [handler] request, context in
                 try await AccessGuard.check(rule, context: context, service: service, attempted: attempted)
                 return try await handler(request, context, service)
             }

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 
 /// JSON Schemas of the identity bodies (`CairnWire/IdentityDTOs.swift`).
 extension OpenAPISchemas {

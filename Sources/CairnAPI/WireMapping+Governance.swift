@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 import CairnWire
 
 /// Governance values of the core as wire DTOs.

@@ -1,5 +1,5 @@
-import CairnAPI
 import CairnCore
+import CairnHTTP
 import HTTPTypes
 import Hummingbird
 
@@ -11,7 +11,7 @@ import Hummingbird
 /// ``MLflowEntities``; any error is turned into `{"error_code","message"}` by ``MLflowErrors`` in the one wrapper of
 /// ``register(on:)``, so no MLflow error ever reaches the native API's error middleware. Before the handler, that
 /// wrapper applies the route's ``AccessRule`` to the principal the router's `AuthenticationMiddleware` resolved.
-public struct MLflowAPI: Sendable {
+public struct MLflowAPI: HTTPSurface {
     public let service: RegistryService
     let cache: ReadCache<ByteBuffer>?
 
@@ -37,77 +37,29 @@ public struct MLflowAPI: Sendable {
     /// Prefixes under which an unknown path answers 404 `ENDPOINT_NOT_FOUND` in MLflow's shape.
     static let prefixes = ["/api/2.0/mlflow", "/api/3.0/mlflow", "/api/2.0/mlflow-artifacts"]
 
-    /// Every route this API registers (operations, the wrong-method answers and the catch-alls under the MLflow
-    /// prefixes), in router form, with its rule: for completeness tests.
+    /// Every route this API registers, in router form, with its rule: for completeness tests.
     public static var routeRules: [(method: String, path: String, rule: AccessRule)] {
         routes.map { ($0.method.rawValue, $0.path, $0.rule) }
-            + fallbacks.map { ($0.method.rawValue, $0.path, AccessRule.public) }
     }
 
-    static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+    /// MLflow's answer where no operation serves the request: a served path called with another method is 405 with
+    /// the methods it takes; any other path under the prefixes 404 `ENDPOINT_NOT_FOUND`, saying why (``notServed``).
+    public func unmatchedError(_ request: Request, status: HTTPResponse.Status) -> any Error {
+        let path = request.uri.path
+        let allowed = Set(Self.routes.filter { RoutePathMatch.matches($0.path, path) }.map(\.method.rawValue))
+        if !allowed.isEmpty, !allowed.contains(request.method.rawValue) {
+            return RegistryError(
+                MLflowErrors.methodNotAllowed,
+                "\(request.method) is not allowed on \(path); use \(allowed.sorted().joined(separator: ", "))."
+            )
+        }
+        return RegistryError(MLflowErrors.endpointNotFound, Self.notServed(request.method, path))
+    }
 
-    /// The routes answering in MLflow's shape where no operation serves: a served path called with another method
-    /// (405; the router would otherwise answer in the native API's shape) and any other path under the prefixes
-    /// (404). Public: they touch nothing.
-    static var fallbacks: [(method: HTTPRequest.Method, path: String, error: @Sendable (Request) -> RegistryError)] {
-        var out: [(method: HTTPRequest.Method, path: String, error: @Sendable (Request) -> RegistryError)] = []
-        let served = Dictionary(grouping: routes, by: \.path).mapValues { Set($0.map(\.method)) }
-        for (path, allowed) in served.sorted(by: { $0.key < $1.key }) {
-            let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
-            for method in methods where !allowed.contains(method) {
-                out.append(
-                    (
-                        method, path,
-                        { request in
-                            RegistryError(
-                                MLflowErrors.methodNotAllowed,
-                                "\(request.method) is not allowed on \(request.uri.path); use \(list)."
-                            )
-                        }
-                    )
-                )
-            }
-        }
-        // The router does not fall back from a branch it entered: `mpu/create` (without the tail `mpu/create/**`
-        // needs) or `mpu/part/<id>` would miss every route and answer in the native shape. Each unserved branch of a
-        // served path answers 404 itself.
-        var branches: Set<String> = []
-        for path in served.keys {
-            let segments = path.split(separator: "/")
-            guard let prefix = prefixes.filter({ path.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) else {
-                continue
-            }
-            let depth = prefix.split(separator: "/").count
-            for end in stride(from: depth + 1, to: segments.count, by: 1) {
-                let branch = "/" + segments[..<end].joined(separator: "/")
-                if served[branch] == nil { branches.insert(branch) }
-            }
-        }
-        for branch in branches.sorted() {
-            for method in methods {
-                out.append(
-                    (
-                        method, branch,
-                        { request in
-                            RegistryError(MLflowErrors.endpointNotFound, notServed(request.method, request.uri.path))
-                        }
-                    )
-                )
-            }
-        }
-        for prefix in prefixes {
-            for method in methods {
-                out.append(
-                    (
-                        method, prefix + "/**",
-                        { request in
-                            RegistryError(MLflowErrors.endpointNotFound, notServed(request.method, request.uri.path))
-                        }
-                    )
-                )
-            }
-        }
-        return out
+    public var prefixes: [String] { Self.prefixes }
+
+    public func errorResponse(for error: any Error, request: Request, context: CairnRequestContext) -> Response {
+        MLflowErrors.response(for: error, request: request, context: context)
     }
 
     /// The GenAI surfaces of MLflow 3 (tracing, evaluation, the AI gateway, MCP servers): out of scope for a model
@@ -138,9 +90,10 @@ public struct MLflowAPI: Sendable {
         return "No MLflow endpoint serves \(method) \(path)."
     }
 
-    /// Adds every MLflow route to `router`, plus the ``fallbacks``. Each route passes ``AccessGuard`` with its rule
-    /// before its handler; any error, the guard's included, becomes MLflow's error shape in ``MLflowErrors``.
+    /// Adds every MLflow route to `router`, in a group behind MLflow's error shape (``MLflowErrors``). Each route
+    /// passes ``AccessGuard`` with its rule before its handler.
     public func register(on router: Router<CairnRequestContext>) {
+        let group = router.group().add(middleware: SurfaceErrorMiddleware(self))
         let service = service
         for route in Self.routes {
             let handler =
@@ -148,30 +101,15 @@ public struct MLflowAPI: Sendable {
                     route.handler
                 }
             let (rule, attempted) = (route.rule, "\(route.method) \(route.path)")
-            router.on(RouterPath(route.path), method: route.method) { request, context in
-                do {
-                    try await AccessGuard.check(
-                        rule,
-                        context: context,
-                        service: service,
-                        attempted: attempted,
-                        partToken: request.headers[AccessRule.partTokenHeader]
-                    )
-                    return try await handler(request, context, service)
-                } catch {
-                    return MLflowErrors.response(for: error, request: request, context: context)
-                }
-            }
-        }
-        for fallback in Self.fallbacks {
-            let (path, makeError) = (fallback.path, fallback.error)
-            router.on(RouterPath(path), method: fallback.method) { request, context in
-                do {
-                    try await AccessGuard.check(.public, context: context, service: service, attempted: path)
-                    throw makeError(request)
-                } catch {
-                    return MLflowErrors.response(for: error, request: request, context: context)
-                }
+            group.on(RouterPath(route.path), method: route.method) { request, context in
+                try await AccessGuard.check(
+                    rule,
+                    context: context,
+                    service: service,
+                    attempted: attempted,
+                    partToken: request.headers[AccessRule.partTokenHeader]
+                )
+                return try await handler(request, context, service)
             }
         }
     }

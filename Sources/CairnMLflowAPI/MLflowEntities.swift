@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 import Foundation
 
 /// Domain values in MLflow's JSON shapes (SPEC §4), with MLflow's omissions: unset fields and empty lists are left

@@ -1,5 +1,5 @@
-import CairnAPI
 import CairnCore
+import CairnHTTP
 import HTTPTypes
 import Hummingbird
 

@@ -1,5 +1,5 @@
-import CairnAPI
 import CairnCore
+import CairnHTTP
 import Hummingbird
 
 /// `registered-models/*`: the catalog, tags, aliases and the latest version per stage.

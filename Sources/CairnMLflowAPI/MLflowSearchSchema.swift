@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 
 /// What one MLflow search accepts: which keys, which comparators, which sort keys. One instance per entity.
 struct MLflowSearchSchema: Sendable {

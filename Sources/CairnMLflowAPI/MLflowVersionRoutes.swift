@@ -1,5 +1,5 @@
-import CairnAPI
 import CairnCore
+import CairnHTTP
 import Hummingbird
 
 /// `model-versions/*`: register, read, describe, stage transitions, tags, delete, download location and search.

@@ -2,6 +2,7 @@ import CairnAPI
 import CairnBlobFS
 import CairnCore
 import CairnCredentials
+import CairnHTTP
 import CairnMLflowAPI
 import CairnMLflowFiles
 import CairnSQLite
@@ -37,11 +38,17 @@ public enum CairnServer {
         origins: OriginPolicy = OriginPolicy()
     ) -> Router<CairnRequestContext> {
         let router = Router(context: CairnRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: OriginGuardMiddleware(origins))
         let authenticator = Authenticator(service: service, anonymous: anonymous, throttle: throttle)
         router.add(middleware: AuthenticationMiddleware(authenticator))
-        NativeAPI(service: service, changeGeneration: changeGeneration).register(on: router)
-        MLflowAPI(service: service, changeGeneration: changeGeneration).register(on: router)
+        let surfaces: [any HTTPSurface] = [
+            NativeAPI(service: service, changeGeneration: changeGeneration),
+            MLflowAPI(service: service, changeGeneration: changeGeneration),
+        ]
+        // What no surface's route matches answers in the shape of the surface claiming its path.
+        router.add(middleware: UnmatchedRouteMiddleware(surfaces))
+        for surface in surfaces { surface.register(on: router) }
         return router
     }
 

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 import Foundation
 import Logging
 

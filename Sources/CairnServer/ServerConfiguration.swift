@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnCore
+import CairnHTTP
 import Foundation
 
 /// Everything `cairn serve` can be told. Plain data; loaded with precedence command line > environment > defaults.

@@ -1,6 +1,7 @@
 import CairnAPI
 import CairnBlobFS
 import CairnCore
+import CairnHTTP
 import CairnMLflowFiles
 import CairnSQLite
 import CairnServer

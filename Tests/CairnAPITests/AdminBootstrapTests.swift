@@ -1,5 +1,6 @@
 import CairnBlobFS
 import CairnCore
+import CairnHTTP
 import CairnSQLite
 import Foundation
 import Synchronization

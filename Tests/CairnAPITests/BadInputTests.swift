@@ -1,3 +1,4 @@
+import CairnHTTP
 import CairnWire
 import Foundation
 import HTTPTypes

@@ -7,6 +7,7 @@ import NIOCore
 import Testing
 
 @testable import CairnAPI
+@testable import CairnHTTP
 
 @Suite("Range headers: any number a client sends is answered, never trapped on")
 struct ByteRangeTests {

@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnCore
+import CairnHTTP
 import CairnTesting
 import Foundation
 import HTTPTypes

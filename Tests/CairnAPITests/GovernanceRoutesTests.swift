@@ -1,4 +1,5 @@
 import CairnCore
+import CairnHTTP
 import CairnTesting
 import CairnWire
 import Foundation

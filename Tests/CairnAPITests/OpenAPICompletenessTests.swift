@@ -1,4 +1,5 @@
 import CairnAPI
+import CairnHTTP
 import CairnSQLite
 import CairnServer
 import CairnWire

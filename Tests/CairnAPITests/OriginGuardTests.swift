@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnCore
+import CairnHTTP
 import CairnWire
 import Foundation
 import HTTPTypes

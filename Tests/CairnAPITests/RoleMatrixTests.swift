@@ -1,5 +1,6 @@
 import CairnAPI
 import CairnCore
+import CairnHTTP
 import CairnSQLite
 import CairnServer
 import CairnTesting

@@ -1,3 +1,4 @@
+import CairnHTTP
 import Foundation
 import HTTPTypes
 import HummingbirdTesting

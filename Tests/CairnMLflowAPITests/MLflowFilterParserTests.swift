@@ -1,6 +1,7 @@
 import CairnCore
 import Testing
 
+@testable import CairnHTTP
 @testable import CairnMLflowAPI
 
 /// One filter and the clauses it must parse to.

@@ -36,6 +36,16 @@ public enum Authorization {
         )
     }
 
+    /// Decides whether `principal` may do `action` on at least one model: some grant of theirs, on any scope, has a
+    /// role that allows it (capped for anonymous callers as ``decide(_:_:model:)`` caps them). The coarse gate of a
+    /// route whose model the core decides per call; the reason of a refusal is the one for no single model.
+    public static func decideOnAnyModel(_ principal: Principal, _ action: Action) -> Decision {
+        if principal.kind == .system { return .allowed }
+        let capped = principal.kind == .anonymous && !Action.anonymousCeiling.contains(action)
+        if !capped, principal.grants.contains(where: { $0.role.allows(action) }) { return .allowed }
+        return decide(principal, action, model: nil)
+    }
+
     /// Throws when ``decide(_:_:model:)`` denies, with ``refusal(_:_:model:reason:)``.
     /// - Throws: `.unauthenticated` when `principal` is anonymous (signing in may help), else `.permissionDenied`
     ///   with the decision's reason.

@@ -81,12 +81,9 @@ public enum AccessGuard {
                 )
             }
         case .requires(let required):
-            if principal.kind == .system { return }
             let action = required == .delete ? Action.read : required
-            let held = principal.grants.contains { $0.role.allows(action) }
-            // An account holding the role on some scope passes (the core decides per model); anonymous is capped.
-            if held && (principal.kind != .anonymous || Action.anonymousCeiling.contains(action)) { return }
-            guard case .denied(let reason) = Authorization.decide(principal, action, model: nil) else { return }
+            // The core's rule for "on some model": the use case then decides for the model at hand.
+            guard case .denied(let reason) = Authorization.decideOnAnyModel(principal, action) else { return }
             let refusal = Authorization.refusal(principal, action, model: nil, reason: reason)
             // As the core does: refusals of deletes and administration by accounts are recorded.
             if refusal.code == .permissionDenied, action == .delete || action == .administer {
