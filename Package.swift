@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 // Cairn — an ML model registry server. See docs/ and ../shared/design/ARCHITECTURE.md for the module layering:
-// arrows point down only (cairn → CairnServer → edges (CairnAPI, CairnMLflowAPI) → CairnHTTP/CairnWire/CairnSQL → CairnCore);
-// an edge never imports another edge.
+// arrows point down only (cairn → CairnServer → edges (CairnAPI, CairnMLflowAPI) → CairnHTTP/CairnWire/CairnSQL →
+// CairnCore); an edge never imports another edge.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [

@@ -20,8 +20,9 @@ public protocol HTTPSurface: Sendable {
     func unmatchedError(_ request: Request, status: HTTPResponse.Status) -> any Error
 }
 
-/// Turns every error a surface's routes throw into that surface's answer (``HTTPSurface/errorResponse(for:request:context:)``).
-/// Added to the surface's route group, so it never sees another surface's routes.
+/// Turns every error a surface's routes throw into that surface's answer
+/// (``HTTPSurface/errorResponse(for:request:context:)``). Added to the surface's route group, so it never sees another
+/// surface's routes.
 public struct SurfaceErrorMiddleware<Surface: HTTPSurface>: RouterMiddleware {
     public typealias Context = CairnRequestContext
     let surface: Surface
