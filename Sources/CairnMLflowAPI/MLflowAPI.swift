@@ -107,7 +107,7 @@ public struct MLflowAPI: HTTPSurface {
                     context: context,
                     service: service,
                     attempted: attempted,
-                    partToken: request.headers[AccessRule.partTokenHeader]
+                    partToken: rule == .partToken ? request.headers[AccessRule.partTokenHeader] : nil
                 )
                 return try await handler(request, context, service)
             }

@@ -162,9 +162,6 @@ enum MLflowLoggedModelRoutes {
     /// A path parameter, percent-decoded once.
     static func parameter(_ name: String, _ context: CairnRequestContext) throws -> String {
         guard let raw = context.parameters.get(name), !raw.isEmpty else { throw RegistryError.missing(name) }
-        guard let decoded = raw.removingPercentEncoding else {
-            throw RegistryError.badValue("The \(name) in the URL has malformed percent-encoding.")
-        }
-        return decoded
+        return try PercentDecoding.decode(raw, what: name)
     }
 }

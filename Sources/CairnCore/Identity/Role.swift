@@ -47,13 +47,20 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
     /// The one table of the rules: the roles that allow each action.
     public var allowedRoles: Set<Role> {
         switch self {
-        case .read: [.viewer, .editor, .maintainer, .approver, .admin]
-        case .write: [.editor, .maintainer, .admin]
-        case .approve: [.approver, .admin]
-        case .delete: [.maintainer, .admin]
-        case .administer: [.admin]
+        case .read: Self.readers
+        case .write: Self.writers
+        case .approve: Self.approvers
+        case .delete: Self.deleters
+        case .administer: Self.administrators
         }
     }
+
+    // Built once: the check runs on every request of the serving hot path.
+    private static let readers: Set<Role> = [.viewer, .editor, .maintainer, .approver, .admin]
+    private static let writers: Set<Role> = [.editor, .maintainer, .admin]
+    private static let approvers: Set<Role> = [.approver, .admin]
+    private static let deleters: Set<Role> = [.maintainer, .admin]
+    private static let administrators: Set<Role> = [.admin]
 
     /// The actions anonymous callers may ever be allowed, whatever role they are configured with: never approve
     /// (four eyes needs names) or administer. Delete is allowed for the single-user loopback default (decision 0012).
