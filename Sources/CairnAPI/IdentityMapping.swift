@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 import CairnWire
 
 /// Identity domain ↔ wire, in one place for the native API.

@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 
 /// JSON Schemas of the identity bodies (`CairnWire/IdentityDTOs.swift`).
 extension OpenAPISchemas {

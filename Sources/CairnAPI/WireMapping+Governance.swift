@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 import CairnWire
 
 /// Governance values of the core as wire DTOs.

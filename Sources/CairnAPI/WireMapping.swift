@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 import CairnWire
 
 /// Domain → wire and wire → domain, in one place for the native API.

@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 import Foundation
 
 /// Domain values in MLflow's JSON shapes (SPEC §4), with MLflow's omissions: unset fields and empty lists are left

@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 
 /// Parses MLflow's search filter and `order_by` syntax into the core's ``SearchClause`` and ``SearchOrder``.
 ///

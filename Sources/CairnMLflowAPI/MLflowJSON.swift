@@ -1,4 +1,3 @@
-import CairnHTTP
 import Foundation
 
 /// A JSON document as MLflow's proto→JSON mapping writes it, and as request bodies are read.

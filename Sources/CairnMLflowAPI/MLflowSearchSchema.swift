@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 
 /// What one MLflow search accepts: which keys, which comparators, which sort keys. One instance per entity.
 struct MLflowSearchSchema: Sendable {

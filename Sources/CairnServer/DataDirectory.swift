@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 import Foundation
 import Logging
 

@@ -1,4 +1,3 @@
-import CairnHTTP
 import Foundation
 
 #if canImport(Glibc)

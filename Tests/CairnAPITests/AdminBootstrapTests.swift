@@ -1,6 +1,5 @@
 import CairnBlobFS
 import CairnCore
-import CairnHTTP
 import CairnSQLite
 import Foundation
 import Synchronization

@@ -1,4 +1,3 @@
-import CairnHTTP
 import CairnWire
 import Foundation
 import HTTPTypes

@@ -1,6 +1,5 @@
 import CairnAPI
 import CairnCore
-import CairnHTTP
 import CairnTesting
 import Foundation
 import HTTPTypes

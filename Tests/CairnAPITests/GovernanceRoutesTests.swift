@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 import CairnTesting
 import CairnWire
 import Foundation

@@ -1,5 +1,4 @@
 import CairnCore
-import CairnHTTP
 import CairnWire
 import Foundation
 import HTTPTypes

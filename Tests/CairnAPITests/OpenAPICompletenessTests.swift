@@ -1,5 +1,4 @@
 import CairnAPI
-import CairnHTTP
 import CairnSQLite
 import CairnServer
 import CairnWire

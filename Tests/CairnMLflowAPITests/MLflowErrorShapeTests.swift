@@ -1,4 +1,3 @@
-import CairnHTTP
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
