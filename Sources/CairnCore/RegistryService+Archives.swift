@@ -25,28 +25,36 @@ extension RegistryService {
                     + "downloaded whole. Finalize it first."
             )
         }
-        let entries = manifest.entries
+        // The archive as segments: each file's header, its bytes from the blob store and its padding; the trailer.
+        var segments: [ArchiveSegment] = []
+        for entry in manifest.entries {
+            segments.append(.bytes(TarArchive.header(for: entry, modified: version.createdAt)))
+            segments.append(.blob(entry.digest))
+            segments.append(.bytes(TarArchive.padding(after: entry.size)))
+        }
+        segments.append(.bytes(TarArchive.trailer))
         let blobs = self.blobs
-        let modified = version.createdAt
-        let stream = BlobByteStream(count: TarArchive.length(of: entries)) {
-            let cursor = Mutex(ArchiveCursor())
+        let stream = BlobByteStream(count: TarArchive.length(of: manifest.entries)) { [segments] in
+            // One iterator, one consumer: the next segment, and the blob being read, if any.
+            let state = Mutex((next: 0, reading: (@Sendable () async throws -> [UInt8]?)?.none))
             return {
                 while true {
-                    let step = cursor.withLock { $0.next(entries.count) }
-                    switch step {
-                    case .header(let index):
-                        return TarArchive.header(for: entries[index], modified: modified)
-                    case .open(let index):
-                        let pull = try await blobs.read(entries[index].digest, range: nil).makePull()
-                        cursor.withLock { $0.reading = pull }
-                    case .read(let pull, let index):
+                    if let pull = state.withLock({ $0.reading }) {
                         if let chunk = try await pull() { return chunk }
-                        cursor.withLock { $0.finished(index) }
-                    case .padding(let index):
-                        let padding = TarArchive.padding(after: entries[index].size)
-                        if !padding.isEmpty { return padding }
-                    case .trailer: return TarArchive.trailer
-                    case .end: return nil
+                        state.withLock { $0.reading = nil }
+                        continue
+                    }
+                    let segment: ArchiveSegment? = state.withLock { state in
+                        guard state.next < segments.count else { return nil }
+                        defer { state.next += 1 }
+                        return segments[state.next]
+                    }
+                    switch segment {
+                    case nil: return nil
+                    case .bytes(let bytes): if !bytes.isEmpty { return bytes }
+                    case .blob(let digest):
+                        let pull = try await blobs.read(digest, range: nil).makePull()
+                        state.withLock { $0.reading = pull }
                     }
                 }
             }
@@ -55,55 +63,8 @@ extension RegistryService {
     }
 }
 
-/// Where a version archive's stream is: which file, and which part of it.
-private struct ArchiveCursor: Sendable {
-    enum Step {
-        case header(Int)
-        case open(Int)
-        case read(@Sendable () async throws -> [UInt8]?, Int)
-        case padding(Int)
-        case trailer
-        case end
-    }
-
-    private enum Phase {
-        case header, open, body, padding
-    }
-
-    private var index = 0
-    private var phase = Phase.header
-    private var trailerSent = false
-    var reading: (@Sendable () async throws -> [UInt8]?)? {
-        didSet { if reading != nil { phase = .body } }
-    }
-
-    /// What to do next, advancing past headers, paddings and the trailer as they are handed out.
-    mutating func next(_ count: Int) -> Step {
-        guard index < count else {
-            if trailerSent { return .end }
-            trailerSent = true
-            return .trailer
-        }
-        switch phase {
-        case .header:
-            phase = .open
-            return .header(index)
-        case .open:
-            return .open(index)
-        case .body:
-            return reading.map { .read($0, index) } ?? .open(index)
-        case .padding:
-            let done = index
-            index += 1
-            phase = .header
-            return .padding(done)
-        }
-    }
-
-    /// The file at `index` has yielded all its bytes.
-    mutating func finished(_ file: Int) {
-        guard file == index else { return }
-        reading = nil
-        phase = .padding
-    }
+/// One piece of a version archive's stream.
+private enum ArchiveSegment: Sendable {
+    case bytes([UInt8])
+    case blob(Digest)
 }
