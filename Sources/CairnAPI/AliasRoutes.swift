@@ -69,7 +69,10 @@ enum AliasRoutes {
     static func list(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let aliases = try await service.aliases(modelName: try context.pathParameter("name"), actor: context.principal)
+        let aliases = try await service.catalog.aliases(
+            modelName: try context.pathParameter("name"),
+            actor: context.principal
+        )
         return JSONResponse.make(AliasListDTO(aliases: aliases.map(WireMapping.alias)))
     }
 
@@ -78,7 +81,7 @@ enum AliasRoutes {
     {
         let (name, alias) = (try context.pathParameter("name"), try context.pathParameter("alias"))
         let body = try await JSONResponse.decode(SetAliasRequest.self, from: request)
-        let value = try await service.setAlias(
+        let value = try await service.governance.setAlias(
             modelName: name,
             alias: alias,
             number: body.version,
@@ -90,7 +93,7 @@ enum AliasRoutes {
     static func delete(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        try await service.deleteAlias(
+        try await service.governance.deleteAlias(
             modelName: try context.pathParameter("name"),
             alias: try context.pathParameter("alias"),
             actor: context.principal
@@ -111,7 +114,7 @@ enum AliasRoutes {
         guard let text = request.uri.queryParameters["uri"] else {
             throw RegistryError(.invalidArgument, "Pass the URI to resolve as ?uri=models:/NAME/VERSION.")
         }
-        let resolved = try await service.resolve(try ModelURI(parsing: String(text)), actor: context.principal)
+        let resolved = try await service.catalog.resolve(try ModelURI(parsing: String(text)), actor: context.principal)
         let version = resolved.version
         return JSONResponse.encoded(
             ResolveDTO(
@@ -147,7 +150,11 @@ enum AliasRoutes {
         let query = request.uri.queryParameters
         let after = try QueryValue.int(query["after"], name: "after") ?? 0
         let limit = try QueryValue.int(query["limit"], name: "limit") ?? 100
-        let events = try await service.events(afterSequence: Int64(after), limit: limit, actor: context.principal)
+        let events = try await service.governance.events(
+            afterSequence: Int64(after),
+            limit: limit,
+            actor: context.principal
+        )
         return JSONResponse.make(EventListDTO(events: events.map(WireMapping.event)))
     }
 }

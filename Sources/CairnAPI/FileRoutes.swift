@@ -81,7 +81,7 @@ enum FileRoutes {
             return size
         }
         let body = request.body
-        let entry = try await service.uploadFile(
+        let entry = try await service.catalog.uploadFile(
             modelName: name,
             number: number,
             path: path,
@@ -96,8 +96,8 @@ enum FileRoutes {
         -> Response
     {
         let (name, number) = (try context.pathParameter("name"), try context.versionParameter())
-        let version = try await service.version(modelName: name, number: number, actor: context.principal)
-        let files = try await service.files(modelName: name, number: number, actor: context.principal)
+        let version = try await service.catalog.version(modelName: name, number: number, actor: context.principal)
+        let files = try await service.catalog.files(modelName: name, number: number, actor: context.principal)
         return JSONResponse.make(WireMapping.manifest(of: version, files: files))
     }
 
@@ -110,7 +110,7 @@ enum FileRoutes {
         )
         try ManifestPath.validate(path)
         guard
-            let entry = try await service.files(modelName: name, number: number, actor: context.principal)
+            let entry = try await service.catalog.files(modelName: name, number: number, actor: context.principal)
                 .first(where: { $0.path == path })
         else {
             throw RegistryError(.notFound, "Version \(number) of '\(name)' has no file '\(path)'.")
@@ -145,7 +145,7 @@ enum FileRoutes {
                 headers[.contentRange] = "bytes \(r.lowerBound)-\(r.upperBound - 1)/\(entry.size)"
             }
         }
-        let (_, stream) = try await service.openFile(
+        let (_, stream) = try await service.catalog.openFile(
             modelName: name,
             number: number,
             path: path,
@@ -167,7 +167,11 @@ enum FileRoutes {
         -> Response
     {
         let (name, number) = (try context.pathParameter("name"), try context.versionParameter())
-        let archive = try await service.versionArchive(modelName: name, number: number, actor: context.principal)
+        let archive = try await service.catalog.versionArchive(
+            modelName: name,
+            number: number,
+            actor: context.principal
+        )
         let length = archive.stream.count
         var headers: HTTPFields = [.contentLength: String(length), .eTag: "\"\(archive.manifest.digest)\""]
         DownloadHeaders.apply(to: &headers, fileName: "\(name)-\(number).tar", mediaType: "application/x-tar")

@@ -45,7 +45,7 @@ enum GovernanceRoutes {
             errors: [404],
             rule: .requires(.administer),
             handler: { _, context, service in
-                try await service.deletePolicy(modelName: nil, actor: context.principal)
+                try await service.governance.deletePolicy(modelName: nil, actor: context.principal)
                 return JSONResponse.noContent()
             }
         ),
@@ -81,7 +81,10 @@ enum GovernanceRoutes {
             errors: [400, 404],
             rule: .requires(.administer),
             handler: { _, context, service in
-                try await service.deletePolicy(modelName: try context.pathParameter("name"), actor: context.principal)
+                try await service.governance.deletePolicy(
+                    modelName: try context.pathParameter("name"),
+                    actor: context.principal
+                )
                 return JSONResponse.noContent()
             }
         ),
@@ -125,7 +128,7 @@ enum GovernanceRoutes {
             errors: [404],
             rule: .requires(.read),
             handler: { _, context, service in
-                let found = try await service.transitionRequest(
+                let found = try await service.governance.transitionRequest(
                     id: try context.pathParameter("id"),
                     actor: context.principal
                 )
@@ -154,7 +157,7 @@ enum GovernanceRoutes {
             rule: .requires(.approve),
             handler: { request, context, service in
                 let body = try await JSONResponse.decode(DecisionRequest.self, from: request)
-                let rejected = try await service.rejectTransition(
+                let rejected = try await service.governance.rejectTransition(
                     requestID: try context.pathParameter("id"),
                     comment: body.comment ?? "",
                     actor: context.principal
@@ -173,7 +176,7 @@ enum GovernanceRoutes {
             rule: .requires(.write),
             handler: { request, context, service in
                 let body = try await JSONResponse.decode(DecisionRequest.self, from: request)
-                let cancelled = try await service.cancelTransition(
+                let cancelled = try await service.governance.cancelTransition(
                     requestID: try context.pathParameter("id"),
                     comment: body.comment ?? "",
                     actor: context.principal
@@ -199,7 +202,7 @@ enum GovernanceRoutes {
     static func policy(_ name: String?, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let effective = try await service.policy(modelName: name, actor: context.principal)
+        let effective = try await service.governance.policy(modelName: name, actor: context.principal)
         return JSONResponse.make(WireMapping.policy(effective, model: name))
     }
 
@@ -210,7 +213,7 @@ enum GovernanceRoutes {
         _ service: RegistryService
     ) async throws -> Response {
         let document = try await JSONResponse.decode(DocumentValue.self, from: request)
-        let stored = try await service.setPolicy(
+        let stored = try await service.governance.setPolicy(
             modelName: name,
             policy: try Policy(document),
             actor: context.principal
@@ -238,7 +241,7 @@ enum GovernanceRoutes {
         default:
             throw RegistryError(.invalidArgument, "Give exactly one of `stage` and `alias`.")
         }
-        let outcome = try await service.requestTransition(
+        let outcome = try await service.governance.requestTransition(
             modelName: try context.pathParameter("name"),
             number: try context.versionParameter(),
             to: target,
@@ -253,7 +256,7 @@ enum GovernanceRoutes {
         -> Response
     {
         let body = try await JSONResponse.decode(DecisionRequest.self, from: request)
-        let outcome = try await service.approveTransition(
+        let outcome = try await service.governance.approveTransition(
             requestID: try context.pathParameter("id"),
             comment: body.comment ?? "",
             actor: context.principal
@@ -268,7 +271,7 @@ enum GovernanceRoutes {
         let limit = try QueryValue.int(query["limit"], name: "limit") ?? 100
         let state = try query["state"].map { try TransitionRequest.State(parsing: String($0)) }
         let model = query["model"].map(String.init)
-        let page = try await service.transitionRequests(
+        let page = try await service.governance.transitionRequests(
             modelName: model,
             state: state,
             after: try query["page_token"].map { try RequestCursor(token: String($0)) },
@@ -284,7 +287,7 @@ enum GovernanceRoutes {
         -> Response
     {
         let body = try await JSONResponse.decode(RollbackRequest.self, from: request)
-        let outcome = try await service.rollback(
+        let outcome = try await service.governance.rollback(
             modelName: try context.pathParameter("name"),
             reason: body.reason,
             actor: context.principal

@@ -167,7 +167,7 @@ enum IdentityRoutes {
     {
         let body = try await JSONResponse.decode(CreateAccountRequest.self, from: request)
         let kind = try IdentityMapping.kind(body.kind)
-        let account = try await service.createAccount(name: body.name, kind: kind, actor: context.principal)
+        let account = try await service.identity.createAccount(name: body.name, kind: kind, actor: context.principal)
         var response = JSONResponse.make(IdentityMapping.account(account, grants: []), status: .created)
         response.headers[.location] = "/api/v1/accounts/\(URLPath.encodeSegment(account.name))"
         return response
@@ -177,8 +177,8 @@ enum IdentityRoutes {
         -> Response
     {
         var accounts: [AccountDTO] = []
-        for account in try await service.accounts(actor: context.principal) {
-            let grants = try await service.account(named: account.name, actor: context.principal).grants
+        for account in try await service.identity.accounts(actor: context.principal) {
+            let grants = try await service.identity.account(named: account.name, actor: context.principal).grants
             accounts.append(IdentityMapping.account(account, grants: grants))
         }
         return JSONResponse.make(AccountListDTO(accounts: accounts))
@@ -194,7 +194,7 @@ enum IdentityRoutes {
         -> Response
     {
         let name = try context.pathParameter("name")
-        _ = try await service.disableAccount(name: name, actor: context.principal)
+        _ = try await service.identity.disableAccount(name: name, actor: context.principal)
         return JSONResponse.make(try await detailed(name, context, service))
     }
 
@@ -202,7 +202,7 @@ enum IdentityRoutes {
         -> Response
     {
         let name = try context.pathParameter("name")
-        _ = try await service.enableAccount(name: name, actor: context.principal)
+        _ = try await service.identity.enableAccount(name: name, actor: context.principal)
         return JSONResponse.make(try await detailed(name, context, service))
     }
 
@@ -211,7 +211,7 @@ enum IdentityRoutes {
     {
         let name = try context.pathParameter("name")
         let body = try await JSONResponse.decode(SetPasswordRequest.self, from: request)
-        try await service.setPassword(
+        try await service.identity.setPassword(
             accountName: name,
             password: body.password,
             currentPassword: body.currentPassword,
@@ -223,7 +223,10 @@ enum IdentityRoutes {
     static func grants(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let found = try await service.account(named: try context.pathParameter("name"), actor: context.principal)
+        let found = try await service.identity.account(
+            named: try context.pathParameter("name"),
+            actor: context.principal
+        )
         return JSONResponse.make(GrantListDTO(grants: found.grants.map(IdentityMapping.grant)))
     }
 
@@ -232,7 +235,7 @@ enum IdentityRoutes {
     {
         let name = try context.pathParameter("name")
         let grant = try IdentityMapping.grant(try await JSONResponse.decode(GrantDTO.self, from: request))
-        let grants = try await service.grant(grant, to: name, actor: context.principal)
+        let grants = try await service.identity.grant(grant, to: name, actor: context.principal)
         return JSONResponse.make(GrantListDTO(grants: grants.map(IdentityMapping.grant)))
     }
 
@@ -241,7 +244,7 @@ enum IdentityRoutes {
     {
         let name = try context.pathParameter("name")
         let grant = try IdentityMapping.grant(try await JSONResponse.decode(GrantDTO.self, from: request))
-        let grants = try await service.revoke(grant, from: name, actor: context.principal)
+        let grants = try await service.identity.revoke(grant, from: name, actor: context.principal)
         return JSONResponse.make(GrantListDTO(grants: grants.map(IdentityMapping.grant)))
     }
 
@@ -250,7 +253,7 @@ enum IdentityRoutes {
     {
         let name = try context.pathParameter("name")
         let body = try await JSONResponse.decode(CreateTokenRequest.self, from: request)
-        let new = try await service.createToken(
+        let new = try await service.identity.createToken(
             accountName: name,
             description: body.description ?? "",
             expiresAt: body.expiresAt,
@@ -264,24 +267,23 @@ enum IdentityRoutes {
         -> Response
     {
         let name = try context.pathParameter("name")
-        let tokens = try await service.tokens(accountName: name, actor: context.principal)
+        let tokens = try await service.identity.tokens(accountName: name, actor: context.principal)
         return JSONResponse.make(TokenListDTO(tokens: tokens.map { IdentityMapping.token($0, account: name) }))
     }
 
     static func revokeToken(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let token = try await service.revokeToken(id: try context.pathParameter("id"), actor: context.principal)
-        // The caller was allowed to revoke it (admin or owner), so it may learn the owner's name.
-        let owner = try await service.store.read { try await $0.account(id: token.accountID) }
-        return JSONResponse.make(IdentityMapping.token(token, account: owner?.name ?? token.accountID))
+        let id = try context.pathParameter("id")
+        let revoked = try await service.identity.revokeToken(id: id, actor: context.principal)
+        return JSONResponse.make(IdentityMapping.token(revoked.token, account: revoked.accountName))
     }
 
     /// An account with its grants, as the caller may see it.
     static func detailed(_ name: String, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> AccountDTO
     {
-        let found = try await service.account(named: name, actor: context.principal)
+        let found = try await service.identity.account(named: name, actor: context.principal)
         return IdentityMapping.account(found.account, grants: found.grants)
     }
 }

@@ -103,7 +103,7 @@ enum ModelRoutes {
         -> Response
     {
         let body = try await JSONResponse.decode(CreateModelRequest.self, from: request)
-        let model = try await service.createModel(
+        let model = try await service.catalog.createModel(
             name: body.name,
             description: body.description ?? "",
             tags: body.tags ?? [:],
@@ -130,7 +130,7 @@ enum ModelRoutes {
             namePrefix: query["name_prefix"].map(String.init),
             tags: tags
         )
-        let page = try await service.listModels(
+        let page = try await service.catalog.listModels(
             filter: filter,
             pageToken: query["page_token"].map(String.init),
             limit: try QueryValue.int(query["limit"], name: "limit"),
@@ -160,14 +160,14 @@ enum ModelRoutes {
     {
         let name = try context.pathParameter("name")
         let body = try await JSONResponse.decode(UpdateDescriptionRequest.self, from: request)
-        _ = try await service.updateModel(name: name, description: body.description, actor: context.principal)
+        _ = try await service.catalog.updateModel(name: name, description: body.description, actor: context.principal)
         return JSONResponse.make(try await detailed(name, service, actor: context.principal))
     }
 
     static func delete(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        try await service.deleteModel(name: try context.pathParameter("name"), actor: context.principal)
+        try await service.catalog.deleteModel(name: try context.pathParameter("name"), actor: context.principal)
         return JSONResponse.noContent()
     }
 
@@ -176,7 +176,7 @@ enum ModelRoutes {
     {
         let name = try context.pathParameter("name")
         let body = try await JSONResponse.decode(RenameModelRequest.self, from: request)
-        let model = try await service.renameModel(name: name, to: body.newName, actor: context.principal)
+        let model = try await service.catalog.renameModel(name: name, to: body.newName, actor: context.principal)
         return JSONResponse.make(try await detailed(model.name, service, actor: context.principal))
     }
 
@@ -186,7 +186,7 @@ enum ModelRoutes {
         let name = try context.pathParameter("name")
         let key = try context.pathParameter("key")
         let body = try await JSONResponse.decode(SetTagRequest.self, from: request)
-        _ = try await service.setModelTag(name: name, key: key, value: body.value, actor: context.principal)
+        _ = try await service.catalog.setModelTag(name: name, key: key, value: body.value, actor: context.principal)
         return JSONResponse.make(try await detailed(name, service, actor: context.principal))
     }
 
@@ -195,20 +195,21 @@ enum ModelRoutes {
     {
         let name = try context.pathParameter("name")
         let key = try context.pathParameter("key")
-        _ = try await service.deleteModelTag(name: name, key: key, actor: context.principal)
+        _ = try await service.catalog.deleteModelTag(name: name, key: key, actor: context.principal)
         return JSONResponse.make(try await detailed(name, service, actor: context.principal))
     }
 
     /// A model with its aliases and latest version number.
     static func detailed(_ name: String, _ service: RegistryService, actor: Principal) async throws -> ModelDTO {
-        try await detailed(try await service.model(named: name, actor: actor), service, actor: actor)
+        try await detailed(try await service.catalog.model(named: name, actor: actor), service, actor: actor)
     }
 
     static func detailed(_ model: RegisteredModel, _ service: RegistryService, actor: Principal) async throws
         -> ModelDTO
     {
-        let aliases = try await service.aliases(modelName: model.name, actor: actor)
-        let latest = try await service.listVersions(modelName: model.name, limit: 1, actor: actor).items.first?.number
+        let aliases = try await service.catalog.aliases(modelName: model.name, actor: actor)
+        let latest = try await service.catalog.listVersions(modelName: model.name, limit: 1, actor: actor).items.first?
+            .number
         return WireMapping.model(model, aliases: aliases, latestVersion: latest)
     }
 }

@@ -85,7 +85,7 @@ enum RecordRoutes {
             errors: [404],
             rule: .requires(.read),
             handler: { _, context, service in
-                guard let head = try await service.chainHead(actor: context.principal) else {
+                guard let head = try await service.governance.chainHead(actor: context.principal) else {
                     throw RegistryError(.notFound, "The event log is empty; there is no head to export yet.")
                 }
                 return JSONResponse.make(WireMapping.head(head))
@@ -114,7 +114,7 @@ enum RecordRoutes {
         -> Response
     {
         let (name, number) = (try context.pathParameter("name"), try context.versionParameter())
-        let stored = try await service.modelCard(modelName: name, number: number, actor: context.principal)
+        let stored = try await service.governance.modelCard(modelName: name, number: number, actor: context.principal)
         switch request.uri.queryParameters["format"].map(String.init) ?? "json" {
         case "json":
             return JSONResponse.make(WireMapping.card(stored, model: name, version: number))
@@ -142,7 +142,7 @@ enum RecordRoutes {
     {
         let (name, number) = (try context.pathParameter("name"), try context.versionParameter())
         let body = try await JSONResponse.decode(SetModelCardRequest.self, from: request)
-        let stored = try await service.setModelCard(
+        let stored = try await service.governance.setModelCard(
             modelName: name,
             number: number,
             card: try ModelCard(body.card),
@@ -155,7 +155,7 @@ enum RecordRoutes {
     static func history(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let history = try await service.stageHistory(
+        let history = try await service.governance.stageHistory(
             modelName: try context.pathParameter("name"),
             at: try QueryValue.time(request.uri.queryParameters["at"], name: "at"),
             actor: context.principal
@@ -169,7 +169,10 @@ enum RecordRoutes {
         guard let text = request.uri.queryParameters["uri"] else {
             throw RegistryError(.invalidArgument, "Pass the version as ?uri=models:/NAME/VERSION (or /STAGE, @ALIAS).")
         }
-        let found = try await service.provenance(try ModelURI(parsing: String(text)), actor: context.principal)
+        let found = try await service.governance.provenance(
+            try ModelURI(parsing: String(text)),
+            actor: context.principal
+        )
         let version = found.version
         return JSONResponse.make(
             ProvenanceDTO(
@@ -195,7 +198,7 @@ enum RecordRoutes {
             since: try QueryValue.time(query["since"], name: "since"),
             until: try QueryValue.time(query["until"], name: "until")
         )
-        let page = try await service.auditLog(
+        let page = try await service.governance.auditLog(
             filter,
             afterSequence: Int64(try QueryValue.int(query["after"], name: "after") ?? 0),
             limit: limit,
@@ -223,7 +226,7 @@ enum RecordRoutes {
         default:
             throw RegistryError(.invalidArgument, "Give both head_sequence and head_hash, or neither.")
         }
-        let result = try await service.verifyEventChain(against: head, actor: context.principal)
+        let result = try await service.governance.verifyEventChain(against: head, actor: context.principal)
         return JSONResponse.make(WireMapping.verification(result))
     }
 }

@@ -102,7 +102,7 @@ enum VersionRoutes {
     {
         let name = try context.pathParameter("name")
         let body = try await JSONResponse.decode(CreateVersionRequest.self, from: request)
-        let version = try await service.createVersion(
+        let version = try await service.catalog.createVersion(
             modelName: name,
             WireMapping.newVersion(body),
             actor: context.principal
@@ -117,7 +117,7 @@ enum VersionRoutes {
         -> Response
     {
         let query = request.uri.queryParameters
-        let page = try await service.listVersions(
+        let page = try await service.catalog.listVersions(
             modelName: try context.pathParameter("name"),
             pageToken: query["page_token"].map(String.init),
             limit: try QueryValue.int(query["limit"], name: "limit"),
@@ -131,7 +131,7 @@ enum VersionRoutes {
     static func get(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let version = try await service.version(
+        let version = try await service.catalog.version(
             modelName: try context.pathParameter("name"),
             number: try context.versionParameter(),
             actor: context.principal
@@ -144,7 +144,7 @@ enum VersionRoutes {
     {
         let (name, number) = (try context.pathParameter("name"), try context.versionParameter())
         let body = try await JSONResponse.decode(UpdateDescriptionRequest.self, from: request)
-        let version = try await service.updateVersion(
+        let version = try await service.catalog.updateVersion(
             modelName: name,
             number: number,
             description: body.description,
@@ -156,7 +156,7 @@ enum VersionRoutes {
     static func delete(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        try await service.deleteVersion(
+        try await service.catalog.deleteVersion(
             modelName: try context.pathParameter("name"),
             number: try context.versionParameter(),
             actor: context.principal
@@ -171,7 +171,7 @@ enum VersionRoutes {
             try context.pathParameter("name"), try context.versionParameter(), try context.pathParameter("key")
         )
         let body = try await JSONResponse.decode(SetTagRequest.self, from: request)
-        let version = try await service.setVersionTag(
+        let version = try await service.catalog.setVersionTag(
             modelName: name,
             number: number,
             key: key,
@@ -184,7 +184,7 @@ enum VersionRoutes {
     static func deleteTag(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let version = try await service.deleteVersionTag(
+        let version = try await service.catalog.deleteVersionTag(
             modelName: try context.pathParameter("name"),
             number: try context.versionParameter(),
             key: try context.pathParameter("key"),
@@ -196,7 +196,7 @@ enum VersionRoutes {
     static func finalize(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let version = try await service.finalizeVersion(
+        let version = try await service.catalog.finalizeVersion(
             modelName: try context.pathParameter("name"),
             number: try context.versionParameter(),
             actor: context.principal

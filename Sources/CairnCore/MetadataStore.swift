@@ -18,8 +18,19 @@ public protocol MetadataStore: Sendable {
     func resolve(modelName: String, reference: VersionReference) async throws -> ModelVersion?
 }
 
-/// Queries available inside and outside transactions.
-public protocol MetadataReader: TrackingReader, IdentityReader, GovernanceReader {
+/// Queries available inside and outside transactions: the union of the area ports. Each area service of
+/// ``RegistryService`` sees only its own composition of them (``CatalogService/Reader`` and so on).
+public protocol MetadataReader: CatalogReader, TrackingReader, IdentityReader, GovernanceReader, EventLogReader,
+    BlobLedgerReader
+{}
+
+/// Writes, available only inside ``MetadataStore/write(_:)``: the union of the area ports.
+public protocol MetadataTransaction: MetadataReader, CatalogTransaction, TrackingTransaction, IdentityTransaction,
+    GovernanceTransaction, EventLogWriter, BlobLedgerWriter
+{}
+
+/// Catalog queries of the metadata store: models, versions, aliases and version files.
+public protocol CatalogReader: Sendable {
     /// The model with this exact name, with its tags.
     func model(named name: String) async throws -> RegisteredModel?
     /// Models matching `filter` whose name sorts after `afterName`, by name ascending, at most `limit`.
@@ -39,21 +50,12 @@ public protocol MetadataReader: TrackingReader, IdentityReader, GovernanceReader
     /// Versions of any model (or of `modelID`), optionally only those created from `runID`, by model name then
     /// number descending, at most `limit`.
     func versions(modelID: String?, runID: String?, limit: Int) async throws -> [ModelVersion]
-    /// How many version files (pending or sealed, of any model) and tracking artifacts reference `digest`.
-    func references(to digest: Digest) async throws -> Int
-    /// Blobs released before `date` (see ``MetadataTransaction/releaseBlobs(_:at:)``), oldest release first, at most
-    /// `limit`.
-    func releasedBlobs(before date: Date, limit: Int) async throws -> [Digest]
     /// `PENDING` versions created before `date`, oldest first, at most `limit`.
     func pendingVersions(createdBefore date: Date, limit: Int) async throws -> [ModelVersion]
-    /// The newest event, or `nil` for an empty log.
-    func lastEvent() async throws -> AuditEvent?
-    /// Events with a sequence above `afterSequence`, ascending, at most `limit`.
-    func events(afterSequence: Int64, limit: Int) async throws -> [AuditEvent]
 }
 
-/// Writes, available only inside ``MetadataStore/write(_:)``.
-public protocol MetadataTransaction: MetadataReader, TrackingTransaction, IdentityTransaction, GovernanceTransaction {
+/// Catalog writes, available inside ``MetadataStore/write(_:)``.
+public protocol CatalogTransaction: CatalogReader {
     /// Inserts a model and its tags. Throws `.alreadyExists` if the name is taken.
     func insertModel(_ model: RegisteredModel) async throws
     /// Updates name, description, updated-at/by of an existing model. Throws `.alreadyExists` if a rename collides.
@@ -80,8 +82,34 @@ public protocol MetadataTransaction: MetadataReader, TrackingTransaction, Identi
     func setAlias(modelID: String, alias: ModelAlias) async throws
     /// Removes an alias; returns whether it existed.
     func deleteAlias(modelID: String, alias: String) async throws -> Bool
-    /// Appends an event. The caller computed its chain hash from ``MetadataReader/lastEvent()`` in this transaction.
+}
+
+/// The event log: one hash chain for every area.
+public protocol EventLogReader: Sendable {
+    /// The newest event, or `nil` for an empty log.
+    func lastEvent() async throws -> AuditEvent?
+    /// Events with a sequence above `afterSequence`, ascending, at most `limit`.
+    func events(afterSequence: Int64, limit: Int) async throws -> [AuditEvent]
+}
+
+/// Appending to the event log, inside ``MetadataStore/write(_:)``.
+public protocol EventLogWriter: EventLogReader {
+    /// Appends an event. The caller computed its chain hash from ``EventLogReader/lastEvent()`` in this transaction.
     func appendEvent(_ event: AuditEvent) async throws
+}
+
+/// Who references which blob: version files and tracking artifacts alike, and the blobs released for garbage
+/// collection.
+public protocol BlobLedgerReader: Sendable {
+    /// How many version files (pending or sealed, of any model) and tracking artifacts reference `digest`.
+    func references(to digest: Digest) async throws -> Int
+    /// Blobs released before `date` (see ``BlobLedgerWriter/releaseBlobs(_:at:)``), oldest release first, at most
+    /// `limit`.
+    func releasedBlobs(before date: Date, limit: Int) async throws -> [Digest]
+}
+
+/// Releasing blobs, inside ``MetadataStore/write(_:)``.
+public protocol BlobLedgerWriter: BlobLedgerReader {
     /// Records that `digests` lost a reference at `time`, for garbage collection to consider once its grace period
     /// has passed. A digest released again keeps the later time.
     func releaseBlobs(_ digests: Set<Digest>, at time: Date) async throws

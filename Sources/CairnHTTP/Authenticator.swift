@@ -10,7 +10,7 @@ import Logging
 /// - `Basic base64(name:secret)` → ``Credentials/basic(username:secret:)``, split at the first `:`; the secret is a
 ///   password or a token (the mlflow client sends `MLFLOW_TRACKING_USERNAME`/`PASSWORD` this way).
 /// - No header → the anonymous caller with the server's ``AnonymousAccess`` role.
-/// - Anything else, or credentials the core refuses → ``RegistryService/authenticationFailedMessage``, whatever
+/// - Anything else, or credentials the core refuses → ``IdentityService/authenticationFailedMessage``, whatever
 ///   failed (never anonymous instead), after the ``LoginThrottle`` delay earned by the client (its IP) or by the
 ///   account named (Basic), whichever is longer; a success forgives only that account's series.
 /// - Password checks saturated (``PasswordCheckBudget``) → 503 `.unavailable`, shed before hashing.
@@ -36,7 +36,7 @@ public final class Authenticator: Sendable {
     /// Parses one `Authorization` header value.
     /// - Throws: `.unauthenticated` for an unknown scheme or malformed value.
     public static func credentials(fromAuthorization value: String) throws(RegistryError) -> Credentials {
-        let failed = RegistryError(.unauthenticated, RegistryService.authenticationFailedMessage)
+        let failed = RegistryError(.unauthenticated, IdentityService.authenticationFailedMessage)
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2 else { throw failed }
         let (scheme, payload) = (parts[0].lowercased(), parts[1].trimmingCharacters(in: .whitespaces))
@@ -68,7 +68,7 @@ public final class Authenticator: Sendable {
         var account: String?
         do {
             guard values.count == 1 else {
-                throw RegistryError(.unauthenticated, RegistryService.authenticationFailedMessage)
+                throw RegistryError(.unauthenticated, IdentityService.authenticationFailedMessage)
             }
             let credentials = try Self.credentials(fromAuthorization: values[0])
             if case .basic(let username, _) = credentials { account = username }
@@ -78,7 +78,7 @@ public final class Authenticator: Sendable {
             if let account { throttle.recordSuccess(client: Self.throttleKey(account: account)) }
         } catch let error as RegistryError where error.code == .unauthenticated {
             context.principal = .anonymous
-            context.authenticationError = RegistryError(.unauthenticated, RegistryService.authenticationFailedMessage)
+            context.authenticationError = RegistryError(.unauthenticated, IdentityService.authenticationFailedMessage)
             await throttle.failed(clients: [client] + (account.map { [Self.throttleKey(account: $0)] } ?? []))
         } catch let error as RegistryError where error.code == .unavailable {
             // Password checks are saturated: the request is shed before any hashing; the client may retry.
@@ -98,11 +98,11 @@ public final class Authenticator: Sendable {
     public func principal(for credentials: Credentials) async throws -> Principal {
         switch credentials {
         case .bearer:
-            return try await service.authenticate(credentials)
+            return try await service.identity.authenticate(credentials)
         case .basic:
             let service = service
             return try await withTaskExecutorPreference(BlockingWorkExecutor.shared) {
-                try await service.authenticate(credentials)
+                try await service.identity.authenticate(credentials)
             }
         }
     }

@@ -29,7 +29,7 @@ enum MLflowArtifactRoutes {
     {
         let path = try tailPath(of: request)
         let body = request.body
-        _ = try await service.uploadArtifact(
+        _ = try await service.tracking.uploadArtifact(
             path: path,
             expectedSize: try contentLength(of: request),
             actor: context.principal
@@ -87,7 +87,7 @@ enum MLflowArtifactRoutes {
     static func delete(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        try await service.deleteArtifacts(path: try tailPath(of: request), actor: context.principal)
+        try await service.tracking.deleteArtifacts(path: try tailPath(of: request), actor: context.principal)
         return MLflowResponse.empty
     }
 

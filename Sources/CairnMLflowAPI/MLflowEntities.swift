@@ -142,7 +142,7 @@ enum MLflowEntities {
         object.set("description", .string(version.description))
         object.set("source", version.lineage.source)
         object.set("run_id", version.lineage.runID.flatMap { $0.isEmpty ? nil : $0 })
-        let modelID = RegistryService.loggedModelID(of: version.lineage.source)
+        let modelID = CatalogService.loggedModelID(of: version.lineage.source)
         object.set("model_id", modelID)
         let lineage = version.lineage
         object.set(

@@ -22,7 +22,7 @@ enum MLflowExperimentRoutes {
         async throws -> Response
     {
         let requested = try input.string("artifact_location").flatMap { $0.isEmpty ? nil : $0 }
-        let experiment = try await service.createExperiment(
+        let experiment = try await service.tracking.createExperiment(
             name: try input.required("name"),
             tags: try input.tagDictionary("tags"),
             artifactLocation: requested,
@@ -41,14 +41,17 @@ enum MLflowExperimentRoutes {
     static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let experiment = try await service.experiment(id: try input.required("experiment_id"), actor: context.principal)
+        let experiment = try await service.tracking.experiment(
+            id: try input.required("experiment_id"),
+            actor: context.principal
+        )
         return MLflowResponse.wrap("experiment", MLflowEntities.experiment(experiment))
     }
 
     static func getByName(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let experiment = try await service.experiment(
+        let experiment = try await service.tracking.experiment(
             named: try input.required("experiment_name"),
             actor: context.principal
         )
@@ -58,7 +61,7 @@ enum MLflowExperimentRoutes {
     static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let page = try await service.searchExperiments(
+        let page = try await service.tracking.searchExperiments(
             stages: try viewType(input.string("view_type")),
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .experiments),
             order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .experiments),
@@ -77,9 +80,9 @@ enum MLflowExperimentRoutes {
     {
         let id = try input.required("experiment_id")
         if let newName = try input.string("new_name"), !newName.isEmpty {
-            _ = try await service.renameExperiment(id: id, to: newName, actor: context.principal)
+            _ = try await service.tracking.renameExperiment(id: id, to: newName, actor: context.principal)
         } else {
-            _ = try await service.experiment(id: id, actor: context.principal)
+            _ = try await service.tracking.experiment(id: id, actor: context.principal)
         }
         return MLflowResponse.empty
     }
@@ -87,7 +90,7 @@ enum MLflowExperimentRoutes {
     static func setTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.setExperimentTag(
+        try await service.tracking.setExperimentTag(
             id: try input.required("experiment_id"),
             key: try input.required("key"),
             value: try input.string("value") ?? "",
@@ -99,7 +102,7 @@ enum MLflowExperimentRoutes {
     static func deleteTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.deleteExperimentTag(
+        try await service.tracking.deleteExperimentTag(
             id: try input.required("experiment_id"),
             key: try input.required("key"),
             actor: context.principal
@@ -110,14 +113,14 @@ enum MLflowExperimentRoutes {
     static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.deleteExperiment(id: try input.required("experiment_id"), actor: context.principal)
+        try await service.tracking.deleteExperiment(id: try input.required("experiment_id"), actor: context.principal)
         return MLflowResponse.empty
     }
 
     static func restore(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.restoreExperiment(id: try input.required("experiment_id"), actor: context.principal)
+        try await service.tracking.restoreExperiment(id: try input.required("experiment_id"), actor: context.principal)
         return MLflowResponse.empty
     }
 

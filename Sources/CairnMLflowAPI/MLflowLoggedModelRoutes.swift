@@ -26,7 +26,7 @@ enum MLflowLoggedModelRoutes {
         async throws -> Response
     {
         let input = try await MLflowInput.read(request)
-        try await service.logLoggedModelParams(
+        try await service.tracking.logLoggedModelParams(
             id: try parameter("model_id", context),
             params: try input.tagDictionary("params"),
             actor: context.principal
@@ -39,10 +39,13 @@ enum MLflowLoggedModelRoutes {
     static func listArtifacts(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let model = try await service.loggedModel(id: try parameter("model_id", context), actor: context.principal)
+        let model = try await service.tracking.loggedModel(
+            id: try parameter("model_id", context),
+            actor: context.principal
+        )
         let pairs = try MLflowInput.queryPairs(request.uri.query)
         let sub = try MLflowArtifactRoutes.queryPath(pairs.first { $0.0 == "artifact_directory_path" }?.1 ?? "")
-        let base = RegistryService.artifactPath(of: model.artifactLocation)
+        let base = CatalogService.artifactPath(of: model.artifactLocation)
         let directory = sub.isEmpty ? base : base + "/" + sub
         let entries = try await service.browseArtifacts(directory: directory, actor: context.principal)
         let files: [JSONValue] = entries.sorted { $0.path < $1.path }.map { entry in
@@ -61,7 +64,7 @@ enum MLflowLoggedModelRoutes {
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let model = try await service.createLoggedModel(
+        let model = try await service.tracking.createLoggedModel(
             experimentID: try input.required("experiment_id"),
             name: try input.string("name") ?? "",
             sourceRunID: try input.string("source_run_id").flatMap { $0.isEmpty ? nil : $0 },
@@ -76,7 +79,10 @@ enum MLflowLoggedModelRoutes {
     static func get(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        let model = try await service.loggedModel(id: try parameter("model_id", context), actor: context.principal)
+        let model = try await service.tracking.loggedModel(
+            id: try parameter("model_id", context),
+            actor: context.principal
+        )
         return MLflowResponse.wrap("model", MLflowEntities.loggedModel(model))
     }
 
@@ -90,7 +96,7 @@ enum MLflowLoggedModelRoutes {
                 "Invalid logged model status '\(text)'. Use LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED."
             )
         }
-        let model = try await service.finalizeLoggedModel(
+        let model = try await service.tracking.finalizeLoggedModel(
             id: try parameter("model_id", context),
             status: status,
             actor: context.principal
@@ -101,7 +107,7 @@ enum MLflowLoggedModelRoutes {
     static func delete(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        try await service.deleteLoggedModel(id: try parameter("model_id", context), actor: context.principal)
+        try await service.tracking.deleteLoggedModel(id: try parameter("model_id", context), actor: context.principal)
         return MLflowResponse.empty
     }
 
@@ -109,7 +115,7 @@ enum MLflowLoggedModelRoutes {
         -> Response
     {
         let input = try await MLflowInput.read(request)
-        try await service.setLoggedModelTags(
+        try await service.tracking.setLoggedModelTags(
             id: try parameter("model_id", context),
             tags: try input.tagDictionary("tags"),
             actor: context.principal
@@ -120,7 +126,7 @@ enum MLflowLoggedModelRoutes {
     static func deleteTag(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
         -> Response
     {
-        try await service.deleteLoggedModelTag(
+        try await service.tracking.deleteLoggedModelTag(
             id: try parameter("model_id", context),
             key: try parameter("key", context),
             actor: context.principal
@@ -131,7 +137,7 @@ enum MLflowLoggedModelRoutes {
     static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let page = try await service.searchLoggedModels(
+        let page = try await service.tracking.searchLoggedModels(
             experimentIDs: try input.strings("experiment_ids"),
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .loggedModels),
             order: try MLflowFilterParser.parseOrder(try orderEntries(input), schema: .loggedModels),

@@ -29,8 +29,8 @@ enum MLflowModelRoutes {
     static func describe(_ model: RegisteredModel, _ service: RegistryService, actor: Principal) async throws
         -> JSONValue
     {
-        let latest = try await service.latestVersions(modelName: model.name, stages: [], actor: actor)
-        let aliases = try await service.aliases(modelName: model.name, actor: actor)
+        let latest = try await service.catalog.latestVersions(modelName: model.name, stages: [], actor: actor)
+        let aliases = try await service.catalog.aliases(modelName: model.name, actor: actor)
         return MLflowEntities.registeredModel(model, latest: latest, aliases: aliases)
     }
 
@@ -43,7 +43,7 @@ enum MLflowModelRoutes {
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let model = try await service.createModel(
+        let model = try await service.catalog.createModel(
             name: try input.required("name"),
             description: try input.string("description") ?? "",
             tags: try input.tagDictionary("tags"),
@@ -55,14 +55,14 @@ enum MLflowModelRoutes {
     static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let model = try await service.model(named: try input.required("name"), actor: context.principal)
+        let model = try await service.catalog.model(named: try input.required("name"), actor: context.principal)
         return try await answer(model, service, actor: context.principal)
     }
 
     static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let page = try await service.searchModels(
+        let page = try await service.catalog.searchModels(
             filter: try MLflowSearchSchema.modelFilter(input.string("filter")),
             order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .registeredModels),
             pageToken: try input.pageToken(),
@@ -82,11 +82,11 @@ enum MLflowModelRoutes {
     {
         let name = try input.required("name")
         guard let description = try input.string("description") else {
-            let model = try await service.model(named: name, actor: context.principal)
+            let model = try await service.catalog.model(named: name, actor: context.principal)
             return try await answer(model, service, actor: context.principal)
         }
         return try await answer(
-            try await service.updateModel(name: name, description: description, actor: context.principal),
+            try await service.catalog.updateModel(name: name, description: description, actor: context.principal),
             service,
             actor: context.principal
         )
@@ -95,7 +95,7 @@ enum MLflowModelRoutes {
     static func rename(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let model = try await service.renameModel(
+        let model = try await service.catalog.renameModel(
             name: try input.required("name"),
             to: try input.required("new_name"),
             actor: context.principal
@@ -106,14 +106,14 @@ enum MLflowModelRoutes {
     static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.deleteModel(name: try input.required("name"), actor: context.principal)
+        try await service.catalog.deleteModel(name: try input.required("name"), actor: context.principal)
         return MLflowResponse.empty
     }
 
     static func setTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        _ = try await service.setModelTag(
+        _ = try await service.catalog.setModelTag(
             name: try input.required("name"),
             key: try input.required("key"),
             value: try input.string("value") ?? "",
@@ -125,7 +125,7 @@ enum MLflowModelRoutes {
     static func deleteTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        _ = try await service.deleteModelTag(
+        _ = try await service.catalog.deleteModelTag(
             name: try input.required("name"),
             key: try input.required("key"),
             actor: context.principal
@@ -136,7 +136,7 @@ enum MLflowModelRoutes {
     static func setAlias(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        _ = try await service.setAlias(
+        _ = try await service.governance.setAlias(
             modelName: try input.required("name"),
             alias: try input.required("alias"),
             number: try MLflowVersionRoutes.number(input),
@@ -151,18 +151,22 @@ enum MLflowModelRoutes {
         async throws -> JSONObject
     {
         let (name, alias) = (try input.required("name"), try input.required("alias"))
-        let aliases = try await service.aliases(modelName: name, actor: context.principal)
+        let aliases = try await service.catalog.aliases(modelName: name, actor: context.principal)
         guard let target = aliases.first(where: { $0.alias == alias }) else {
             throw RegistryError.badValue("Registered model alias \(alias) not found.")
         }
-        let version = try await service.version(modelName: name, number: target.version, actor: context.principal)
+        let version = try await service.catalog.version(
+            modelName: name,
+            number: target.version,
+            actor: context.principal
+        )
         return JSONObject(fields: [("model_version", MLflowEntities.modelVersion(version, aliases: aliases))])
     }
 
     static func deleteAlias(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.deleteAlias(
+        try await service.governance.deleteAlias(
             modelName: try input.required("name"),
             alias: try input.required("alias"),
             actor: context.principal
@@ -176,7 +180,7 @@ enum MLflowModelRoutes {
         async throws -> JSONObject
     {
         let stages = try input.strings("stages").map(MLflowVersionRoutes.stage)
-        let versions = try await service.latestVersions(
+        let versions = try await service.catalog.latestVersions(
             modelName: try input.required("name"),
             stages: stages,
             actor: context.principal

@@ -39,7 +39,7 @@ enum MLflowMultipartRoutes {
         guard let host = request.head.authority, !host.isEmpty else {
             throw RegistryError.badValue("A multipart upload needs the request's Host header to address its parts.")
         }
-        let upload = try await service.createArtifactMultipartUpload(
+        let upload = try await service.tracking.createArtifactMultipartUpload(
             path: path,
             partCount: count,
             actor: context.principal
@@ -79,7 +79,7 @@ enum MLflowMultipartRoutes {
             throw RegistryError.badValue("The part URL must end in /<upload id>/<part number>.")
         }
         let body = request.body
-        let digest = try await service.uploadArtifactPart(
+        let digest = try await service.tracking.uploadArtifactPart(
             uploadID: try MLflowLoggedModelRoutes.parameter("upload_id", context),
             partNumber: number,
             partToken: request.headers[AccessRule.partTokenHeader] ?? "",
@@ -99,7 +99,7 @@ enum MLflowMultipartRoutes {
             }
             return (number, try part.string("etag"))
         }
-        _ = try await service.completeArtifactMultipartUpload(
+        _ = try await service.tracking.completeArtifactMultipartUpload(
             path: path,
             uploadID: try input.required("upload_id"),
             parts: parts,
@@ -113,7 +113,7 @@ enum MLflowMultipartRoutes {
     {
         let input = try await MLflowInput.read(request)
         let path = try filePath(request, input)
-        try await service.abortArtifactMultipartUpload(
+        try await service.tracking.abortArtifactMultipartUpload(
             path: path,
             uploadID: try input.required("upload_id"),
             actor: context.principal

@@ -28,7 +28,7 @@ enum MLflowRunRoutes {
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let run = try await service.createRun(
+        let run = try await service.tracking.createRun(
             experimentID: try input.string("experiment_id").flatMap { $0.isEmpty ? nil : $0 } ?? "0",
             name: try input.string("run_name").flatMap { $0.isEmpty ? nil : $0 },
             userID: try input.string("user_id") ?? "",
@@ -42,7 +42,7 @@ enum MLflowRunRoutes {
     static func get(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let run = try await service.run(id: try input.required(anyOf: runKeys), actor: context.principal)
+        let run = try await service.tracking.run(id: try input.required(anyOf: runKeys), actor: context.principal)
         return MLflowResponse.wrap("run", MLflowEntities.run(run))
     }
 
@@ -57,7 +57,7 @@ enum MLflowRunRoutes {
             }
             return status
         }
-        let run = try await service.updateRun(
+        let run = try await service.tracking.updateRun(
             id: try input.required(anyOf: runKeys),
             status: status,
             endTime: try input.int64("end_time"),
@@ -70,21 +70,21 @@ enum MLflowRunRoutes {
     static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.deleteRun(id: try input.required(anyOf: runKeys), actor: context.principal)
+        try await service.tracking.deleteRun(id: try input.required(anyOf: runKeys), actor: context.principal)
         return MLflowResponse.empty
     }
 
     static func restore(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.restoreRun(id: try input.required(anyOf: runKeys), actor: context.principal)
+        try await service.tracking.restoreRun(id: try input.required(anyOf: runKeys), actor: context.principal)
         return MLflowResponse.empty
     }
 
     static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let page = try await service.searchRuns(
+        let page = try await service.tracking.searchRuns(
             experimentIDs: try input.strings("experiment_ids"),
             stages: try MLflowExperimentRoutes.viewType(input.string("run_view_type")),
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .runs),
@@ -103,7 +103,7 @@ enum MLflowRunRoutes {
         async throws -> Response
     {
         let (key, value) = (try input.required("key"), try input.string("value") ?? "")
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: try input.required(anyOf: runKeys),
             metrics: [],
             params: [key: value],
@@ -117,7 +117,7 @@ enum MLflowRunRoutes {
         async throws -> Response
     {
         let runID = try input.required(anyOf: runKeys)
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: runID,
             metrics: [try metric(input, runID: runID)],
             params: [:],
@@ -131,7 +131,7 @@ enum MLflowRunRoutes {
         async throws -> Response
     {
         let runID = try input.required(anyOf: runKeys)
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: runID,
             metrics: try input.objects("metrics").map { try metric($0, runID: runID) },
             params: try input.tagDictionary("params"),
@@ -161,7 +161,7 @@ enum MLflowRunRoutes {
         async throws -> Response
     {
         let (key, value) = (try input.required("key"), try input.string("value") ?? "")
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: try input.required(anyOf: runKeys),
             metrics: [],
             params: [:],
@@ -174,7 +174,7 @@ enum MLflowRunRoutes {
     static func deleteTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.deleteRunTag(
+        try await service.tracking.deleteRunTag(
             runID: try input.required(anyOf: runKeys),
             key: try input.required("key"),
             actor: context.principal
@@ -200,7 +200,7 @@ enum MLflowRunRoutes {
                 tags: try item.keyValues("tags").map { OrderedTag(key: $0.key, value: $0.value) }
             )
         }
-        try await service.logInputs(
+        try await service.tracking.logInputs(
             runID: try input.required(anyOf: runKeys),
             inputs: inputs,
             models: try input.objects("models").map { try $0.required("model_id") },
@@ -215,7 +215,7 @@ enum MLflowRunRoutes {
         let outputs = try input.objects("models").map { item in
             RunOutput(modelID: try item.required("model_id"), step: try item.int64("step") ?? 0)
         }
-        try await service.logOutputs(
+        try await service.tracking.logOutputs(
             runID: try input.required(anyOf: runKeys),
             outputs: outputs,
             actor: context.principal
@@ -236,7 +236,7 @@ enum MLflowRunRoutes {
         guard let model = try? JSONSerialization.jsonObject(with: Data(text.utf8)), model is [String: Any] else {
             throw RegistryError.badValue("Parameter 'model_json' must be a JSON object.")
         }
-        let run = try await service.run(id: runID, actor: context.principal)
+        let run = try await service.tracking.run(id: runID, actor: context.principal)
         var history: [Any] = []
         if let previous = run.tags[modelHistoryTag],
             let list = try? JSONSerialization.jsonObject(with: Data(previous.utf8)) as? [Any]
@@ -245,7 +245,7 @@ enum MLflowRunRoutes {
         }
         history.append(model)
         let encoded = try JSONSerialization.data(withJSONObject: history, options: [.sortedKeys])
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: runID,
             metrics: [],
             params: [:],
@@ -258,7 +258,7 @@ enum MLflowRunRoutes {
     static func metricHistory(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let page = try await service.metricHistory(
+        let page = try await service.tracking.metricHistory(
             runID: try input.required(anyOf: runKeys),
             key: try input.required("metric_key"),
             pageToken: try input.pageToken(),

@@ -43,7 +43,7 @@ enum MLflowVersionRoutes {
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let version = try await service.registerVersion(
+        let version = try await service.catalog.registerVersion(
             modelName: try input.required("name"),
             source: try input.required("source"),
             runID: try input.string("run_id").flatMap { $0.isEmpty ? nil : $0 },
@@ -59,8 +59,12 @@ enum MLflowVersionRoutes {
         async throws -> JSONObject
     {
         let name = try input.required("name")
-        let version = try await service.version(modelName: name, number: try number(input), actor: context.principal)
-        let aliases = try await service.aliases(modelName: name, actor: context.principal)
+        let version = try await service.catalog.version(
+            modelName: name,
+            number: try number(input),
+            actor: context.principal
+        )
+        let aliases = try await service.catalog.aliases(modelName: name, actor: context.principal)
         return JSONObject(fields: [("model_version", MLflowEntities.modelVersion(version, aliases: aliases))])
     }
 
@@ -70,14 +74,14 @@ enum MLflowVersionRoutes {
         let (name, number) = (try input.required("name"), try number(input))
         let version =
             if let description = try input.string("description") {
-                try await service.updateVersion(
+                try await service.catalog.updateVersion(
                     modelName: name,
                     number: number,
                     description: description,
                     actor: context.principal
                 )
             } else {
-                try await service.version(modelName: name, number: number, actor: context.principal)
+                try await service.catalog.version(modelName: name, number: number, actor: context.principal)
             }
         return MLflowResponse.wrap("model_version", MLflowEntities.modelVersion(version))
     }
@@ -85,7 +89,7 @@ enum MLflowVersionRoutes {
     static func transition(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let version = try await service.transitionStage(
+        let version = try await service.governance.transitionStage(
             modelName: try input.required("name"),
             number: try number(input),
             to: try stage(try input.required("stage")),
@@ -98,7 +102,7 @@ enum MLflowVersionRoutes {
     static func delete(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        try await service.deleteVersion(
+        try await service.catalog.deleteVersion(
             modelName: try input.required("name"),
             number: try number(input),
             actor: context.principal
@@ -109,7 +113,7 @@ enum MLflowVersionRoutes {
     static func setTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        _ = try await service.setVersionTag(
+        _ = try await service.catalog.setVersionTag(
             modelName: try input.required("name"),
             number: try number(input),
             key: try input.required("key"),
@@ -122,7 +126,7 @@ enum MLflowVersionRoutes {
     static func deleteTag(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        _ = try await service.deleteVersionTag(
+        _ = try await service.catalog.deleteVersionTag(
             modelName: try input.required("name"),
             number: try number(input),
             key: try input.required("key"),
@@ -134,7 +138,7 @@ enum MLflowVersionRoutes {
     static func downloadURI(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> JSONObject
     {
-        let uri = try await service.downloadURI(
+        let uri = try await service.catalog.downloadURI(
             modelName: try input.required("name"),
             number: try number(input),
             actor: context.principal
@@ -147,7 +151,7 @@ enum MLflowVersionRoutes {
     static func search(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        let page = try await service.searchVersions(
+        let page = try await service.catalog.searchVersions(
             clauses: try MLflowFilterParser.parse(input.string("filter"), schema: .modelVersions),
             order: try MLflowFilterParser.parseOrder(input.strings("order_by"), schema: .modelVersions),
             pageToken: try input.pageToken(),

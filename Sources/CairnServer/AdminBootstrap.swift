@@ -7,7 +7,7 @@ import Foundation
     import Darwin
 #endif
 
-/// The first start's admin: created by the core (``RegistryService/bootstrapAdmin(name:)``), its token written to a
+/// The first start's admin: created by the core (``IdentityService/bootstrapAdmin(name:)``), its token written to a
 /// file only the server's user can read.
 public enum AdminBootstrap {
     /// The token file's name under the data directory.
@@ -29,7 +29,7 @@ public enum AdminBootstrap {
     public static func run(service: RegistryService, dataURL: URL, report: (String) -> Void) async throws -> URL? {
         let file = dataURL.appendingPathComponent(fileName)
         let pending = dataURL.appendingPathComponent(pendingName)
-        let created = try await service.bootstrapAdmin { new in
+        let created = try await service.identity.bootstrapAdmin { new in
             try writeOwnerOnly(Array((new.secret + "\n").utf8), to: pending)
         }
         guard created != nil || FileManager.default.fileExists(atPath: pending.path) else { return nil }

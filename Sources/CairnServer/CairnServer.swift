@@ -108,7 +108,7 @@ public enum CairnServer {
             locations: locations,
             mlmodels: YAMLMLmodelParser()
         )
-        try await service.bootstrapTracking()
+        try await service.tracking.bootstrapTracking()
         try await AdminBootstrap.run(service: service, dataURL: data) { logger.notice("\($0)") }
         let anonymous = config.effectiveAnonymous
         logger.info("anonymous access", metadata: ["role": "\(anonymous.rawValue)"])

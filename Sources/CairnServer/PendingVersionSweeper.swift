@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 
 /// Periodically expires versions left `PENDING` too long, removes upload sessions idle for the grace period and
-/// collects the released blobs nothing references (``RegistryService/collectGarbage(graceSeconds:batchSize:)``).
+/// collects the released blobs nothing references (``CatalogService/collectGarbage(graceSeconds:batchSize:)``).
 struct PendingVersionSweeper: Service {
     let service: RegistryService
     let pendingTimeoutSeconds: Double
@@ -26,9 +26,9 @@ struct PendingVersionSweeper: Service {
 
     func sweepOnce() async {
         do {
-            let expired = try await service.expireStalePendingVersions(olderThanSeconds: pendingTimeoutSeconds)
+            let expired = try await service.catalog.expireStalePendingVersions(olderThanSeconds: pendingTimeoutSeconds)
             let removed = try await service.blobs.removeAbandonedUploads(olderThanSeconds: blobGraceSeconds)
-            let collected = try await service.collectGarbage(graceSeconds: blobGraceSeconds)
+            let collected = try await service.catalog.collectGarbage(graceSeconds: blobGraceSeconds)
             if expired > 0 || removed > 0 || collected.deleted > 0 {
                 logger.info(
                     "swept stale pending versions, idle uploads and unreferenced blobs",

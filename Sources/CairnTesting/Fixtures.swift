@@ -40,7 +40,7 @@ extension RegistryService {
         chunkSize: Int = 4096,
         actor: Principal = .testAdmin
     ) async throws -> ManifestEntry {
-        try await uploadFile(
+        try await catalog.uploadFile(
             modelName: modelName,
             number: number,
             path: path,
@@ -60,11 +60,11 @@ extension RegistryService {
         _ new: NewVersion = NewVersion(),
         actor: Principal = .testAdmin
     ) async throws -> ModelVersion {
-        let version = try await createVersion(modelName: modelName, new, actor: actor)
+        let version = try await catalog.createVersion(modelName: modelName, new, actor: actor)
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
             try await upload(bytes, modelName: modelName, number: version.number, path: path, actor: actor)
         }
-        return try await finalizeVersion(modelName: modelName, number: version.number, actor: actor)
+        return try await catalog.finalizeVersion(modelName: modelName, number: version.number, actor: actor)
     }
 
     /// Uploads `bytes` as the tracking artifact at `path` through `uploadArtifact(…writeBody:)`, in chunks of
@@ -76,7 +76,7 @@ extension RegistryService {
         chunkSize: Int = 4096,
         actor: Principal = .testAdmin
     ) async throws -> ArtifactEntry {
-        try await uploadArtifact(path: path, expectedSize: nil, actor: actor) { upload in
+        try await tracking.uploadArtifact(path: path, expectedSize: nil, actor: actor) { upload in
             try await writeChunks(bytes, to: upload, chunkSize: chunkSize)
         }
     }
@@ -85,7 +85,7 @@ extension RegistryService {
     public func allEvents() async throws -> [AuditEvent] {
         var all: [AuditEvent] = []
         while true {
-            let batch = try await events(afterSequence: all.last?.sequence ?? 0, limit: 1000, actor: .system)
+            let batch = try await governance.events(afterSequence: all.last?.sequence ?? 0, limit: 1000, actor: .system)
             if batch.isEmpty { return all }
             all += batch
         }

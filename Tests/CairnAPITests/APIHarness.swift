@@ -44,7 +44,7 @@ struct APIHarness {
             passwords: FastPasswordHasher(),
             mlmodels: YAMLMLmodelParser()
         )
-        let admin = try #require(try await service.bootstrapAdmin())
+        let admin = try #require(try await service.identity.bootstrapAdmin())
         var generation: (@Sendable () -> UInt64)? = nil
         if let counted { generation = { counted.generation } }
         return APIHarness(

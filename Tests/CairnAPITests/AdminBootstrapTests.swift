@@ -26,7 +26,7 @@ struct AdminBootstrapTests {
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let secret = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(secret.hasPrefix("cairn_"))
-        let admin = try await service.authenticate(.bearer(secret))
+        let admin = try await service.identity.authenticate(.bearer(secret))
         #expect(admin.name == "admin" && admin.grants == [Grant(.admin)])
         let reported = lines.withLock { $0 }
         #expect(reported.count == 1 && reported[0].contains(file.path))
@@ -52,7 +52,7 @@ struct AdminBootstrapTests {
         let pending = root.appendingPathComponent(AdminBootstrap.pendingName)
         // The first start as far as the commit: the token is on disk (pending), the account committed, then death.
         let created = try #require(
-            try await service.bootstrapAdmin { new in
+            try await service.identity.bootstrapAdmin { new in
                 try AdminBootstrap.writeOwnerOnly(Array((new.secret + "\n").utf8), to: pending)
             }
         )
@@ -61,7 +61,7 @@ struct AdminBootstrapTests {
         let file = try #require(try await AdminBootstrap.run(service: service, dataURL: root) { _ in })
         let secret = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(secret == created.secret)
-        #expect(try await service.authenticate(.bearer(secret)).grants == [Grant(.admin)])
+        #expect(try await service.identity.authenticate(.bearer(secret)).grants == [Grant(.admin)])
         #expect(!FileManager.default.fileExists(atPath: pending.path))
 
         // A token write that fails commits no account: the next start bootstraps again.
@@ -71,7 +71,7 @@ struct AdminBootstrapTests {
         let store2 = try await SQLiteMetadataStore.open(path: root2.appendingPathComponent("cairn.sqlite").path)
         let service2 = RegistryService(store: store2, blobs: try FileSystemBlobStore(root: root2))
         await #expect(throws: RegistryError.self) {
-            try await service2.bootstrapAdmin { _ in throw RegistryError(.internalError, "disk full") }
+            try await service2.identity.bootstrapAdmin { _ in throw RegistryError(.internalError, "disk full") }
         }
         #expect(try await AdminBootstrap.run(service: service2, dataURL: root2) { _ in } != nil)
         await store2.close()

@@ -22,9 +22,9 @@ struct AuthenticationTests {
     static func account(_ service: RegistryService, _ name: String, _ role: Role, expiresAt: Date? = nil) async throws
         -> (secret: String, id: String)
     {
-        _ = try await service.createAccount(name: name, kind: .user, actor: .system)
-        try await service.grant(Grant(role), to: name, actor: .system)
-        let token = try await service.createToken(accountName: name, expiresAt: expiresAt, actor: .system)
+        _ = try await service.identity.createAccount(name: name, kind: .user, actor: .system)
+        try await service.identity.grant(Grant(role), to: name, actor: .system)
+        let token = try await service.identity.createToken(accountName: name, expiresAt: expiresAt, actor: .system)
         return (token.secret, token.token.id)
     }
 
@@ -32,7 +32,7 @@ struct AuthenticationTests {
         #expect(response.status == .unauthorized, "\(label)")
         #expect(response.headers[.wwwAuthenticate] == AccessRule.challenge, "\(label)")
         let error = try decode(ErrorBody.self, response)
-        #expect(error.code == "UNAUTHENTICATED" && error.message == RegistryService.authenticationFailedMessage)
+        #expect(error.code == "UNAUTHENTICATED" && error.message == IdentityService.authenticationFailedMessage)
     }
 
     @Test("a revoked token fails on the very next request")

@@ -14,9 +14,13 @@ struct CredentialCacheTests {
     func remembered() async throws {
         try await APIHarness.run { harness, client in
             let hasher = try #require(harness.service.passwords as? FastPasswordHasher)
-            _ = try await harness.service.createAccount(name: "bob", kind: .user, actor: .system)
-            _ = try await harness.service.grant(Grant(.editor), to: "bob", actor: .system)
-            try await harness.service.setPassword(accountName: "bob", password: "a long passphrase", actor: .system)
+            _ = try await harness.service.identity.createAccount(name: "bob", kind: .user, actor: .system)
+            _ = try await harness.service.identity.grant(Grant(.editor), to: "bob", actor: .system)
+            try await harness.service.identity.setPassword(
+                accountName: "bob",
+                password: "a long passphrase",
+                actor: .system
+            )
             let bob = (client as! AuthorizedClient).with(AuthenticationTests.basic("bob", "a long passphrase"))
             let before = hasher.calls.verifications
             for i in 0..<3 {
@@ -26,11 +30,15 @@ struct CredentialCacheTests {
             }
             #expect(hasher.calls.verifications == before + 1)
 
-            try await harness.service.setPassword(accountName: "bob", password: "another passphrase", actor: .system)
+            try await harness.service.identity.setPassword(
+                accountName: "bob",
+                password: "another passphrase",
+                actor: .system
+            )
             try AuthenticationTests.expectRefused(try await bob.send(.get, "/api/v1/whoami"), "old password")
             let renewed = (client as! AuthorizedClient).with(AuthenticationTests.basic("bob", "another passphrase"))
             #expect(try await renewed.send(.get, "/api/v1/whoami").status == .ok)
-            _ = try await harness.service.disableAccount(name: "bob", actor: .system)
+            _ = try await harness.service.identity.disableAccount(name: "bob", actor: .system)
             try AuthenticationTests.expectRefused(try await renewed.send(.get, "/api/v1/whoami"), "disabled")
 
             let wrong = (client as! AuthorizedClient).with(AuthenticationTests.basic("admin", "wrong password!"))

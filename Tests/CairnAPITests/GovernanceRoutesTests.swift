@@ -12,9 +12,9 @@ import Testing
 struct GovernanceRoutesTests {
     /// Creates an account holding `role` globally and returns `Bearer <token>`.
     static func account(_ name: String, _ role: Role, in harness: APIHarness) async throws -> String {
-        _ = try await harness.service.createAccount(name: name, kind: .user, actor: .system)
-        _ = try await harness.service.grant(Grant(role), to: name, actor: .system)
-        let token = try await harness.service.createToken(accountName: name, actor: .system)
+        _ = try await harness.service.identity.createAccount(name: name, kind: .user, actor: .system)
+        _ = try await harness.service.identity.grant(Grant(role), to: name, actor: .system)
+        let token = try await harness.service.identity.createToken(accountName: name, actor: .system)
         return "Bearer \(token.secret)"
     }
 

@@ -137,7 +137,7 @@ struct ModelRoutesTests {
             #expect(events.events.map(\.action) == ["model.created", "model.updated"])
             #expect(events.events.allSatisfy { $0.actor == "admin" })
             #expect(events.events[1].prevHash == events.events[0].hash)
-            let broken = try await harness.service.verifyEventChain(actor: .system).broken
+            let broken = try await harness.service.governance.verifyEventChain(actor: .system).broken
             #expect(broken == nil)
         }
     }

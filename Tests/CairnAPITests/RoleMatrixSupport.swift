@@ -45,15 +45,23 @@ struct MatrixAccounts: Sendable {
         var spare: [String: String] = [:]
         for role in Role.allCases where role != .admin {
             let name = "\(role.rawValue)-acct"
-            _ = try await service.createAccount(name: name, kind: .user, actor: .system)
-            try await service.grant(Grant(role), to: name, actor: .system)
+            _ = try await service.identity.createAccount(name: name, kind: .user, actor: .system)
+            try await service.identity.grant(Grant(role), to: name, actor: .system)
             // Changing one's own password needs the current one (the password probe sends it).
-            try await service.setPassword(accountName: name, password: "the current passphrase", actor: .system)
-            tokens[name] = try await service.createToken(accountName: name, actor: .system).secret
+            try await service.identity.setPassword(
+                accountName: name,
+                password: "the current passphrase",
+                actor: .system
+            )
+            tokens[name] = try await service.identity.createToken(accountName: name, actor: .system).secret
         }
-        _ = try await service.createAccount(name: "target", kind: .user, actor: .system)
+        _ = try await service.identity.createAccount(name: "target", kind: .user, actor: .system)
         for name in ["admin"] + Role.allCases.filter { $0 != .admin }.map({ "\($0.rawValue)-acct" }) {
-            spare[name] = try await service.createToken(accountName: name, description: "spare", actor: .system).token
+            spare[name] = try await service.identity.createToken(
+                accountName: name,
+                description: "spare",
+                actor: .system
+            ).token
                 .id
         }
         return MatrixAccounts(tokens: tokens, spareTokens: spare)

@@ -94,42 +94,31 @@ struct AuthorizationEnforcementTests {
         return useCase.hidesExistence && !readable ? .notFound : .permissionDenied
     }
 
-    @Test("the use-case list names every public func of RegistryService+*.swift, each once")
-    func listIsComplete() throws {
-        let listed = RegistryService.useCases.map(\.signature)
-        #expect(Set(listed).count == listed.count, "duplicates in RegistryService.useCases")
-        let declared = try Self.declaredUseCases()
-        #expect(declared.count > 80, "the source scan found too little: \(declared.count)")
-        let missing = declared.subtracting(listed).sorted()
-        let stale = Set(listed).subtracting(declared).sorted()
-        #expect(missing.isEmpty, "public use cases without a rule in RegistryService.useCases: \(missing)")
-        #expect(stale.isEmpty, "rules for use cases that no longer exist: \(stale)")
-    }
-
-    @Test("the enforcement table covers every use case that takes an actor, with the action the core lists")
-    func tableMatchesList() {
-        let rules = Dictionary(uniqueKeysWithValues: RegistryService.useCases.map { ($0.signature, $0) })
-        for useCase in EnforcementCase.all {
-            guard let rule = rules[useCase.signature], let first = useCase.needs.first else {
-                Issue.record("\(useCase.signature) is not in RegistryService.useCases")
+    @Test("every use case that takes an actor has a probe, and each probe checks what the use case's rule says")
+    func probesMatchRules() {
+        for probe in EnforcementCase.all {
+            let rule = probe.useCase.rule
+            guard let first = probe.needs.first else {
+                Issue.record("\(probe.useCase) is probed without a need")
                 continue
             }
             switch rule.need {
-            case .onModel(let action): #expect(first.action == action && first.model != nil, "\(useCase.signature)")
-            case .global(let action): #expect(first.action == action && first.model == nil, "\(useCase.signature)")
-            case .onModelOrGlobal(let action): #expect(first.action == action, "\(useCase.signature)")
+            case .onModel(let action): #expect(first.action == action && first.model != nil, "\(probe.useCase)")
+            case .global(let action): #expect(first.action == action && first.model == nil, "\(probe.useCase)")
+            case .onModelOrGlobal(let action): #expect(first.action == action, "\(probe.useCase)")
             case .administerOrSelf: #expect(first.action == .administer && first.model == nil)
             case .administerOrRequester: #expect(first.action == .administer && first.model != nil)
-            case .system, .unguarded: Issue.record("\(useCase.signature) takes no actor")
+            case .system, .unguarded: Issue.record("\(probe.useCase) takes no actor, yet it is probed")
             }
-            if useCase.records { #expect(rule.recordsDenial, "\(useCase.signature) records, the list says not") }
+            if probe.records { #expect(rule.recordsDenial, "\(probe.useCase) records, its rule says not") }
         }
-        let tested = Set(EnforcementCase.all.map(\.signature))
-        for rule in RegistryService.useCases where rule.need != .system && rule.need != .unguarded {
-            #expect(tested.contains(rule.signature), "no enforcement case for \(rule.signature)")
-            if rule.recordsDenial {
-                let records = EnforcementCase.all.contains { $0.signature == rule.signature && $0.records }
-                #expect(records, "no case shows that \(rule.signature) records a refusal")
+        // `UseCase.allCases` is the compiler's list: a use case added without a probe fails here.
+        let probed = Set(EnforcementCase.all.map(\.useCase))
+        for useCase in UseCase.allCases where useCase.rule.action != nil {
+            #expect(probed.contains(useCase), "no enforcement probe for \(useCase)")
+            if useCase.rule.recordsDenial {
+                let records = EnforcementCase.all.contains { $0.useCase == useCase && $0.records }
+                #expect(records, "no probe shows that \(useCase) records a refusal")
             }
         }
     }
@@ -165,55 +154,5 @@ struct AuthorizationEnforcementTests {
         }
         try Authorization.require(.anonymous(.editor), .write, model: "fraud")
         try Authorization.require(.system, .administer, model: nil)
-    }
-
-    // MARK: Reading the sources
-
-    /// The signatures (`name(label:label:)`) of every `public func` in `Sources/CairnCore/RegistryService+*.swift`.
-    static func declaredUseCases() throws -> Set<String> {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let directory = root.appendingPathComponent("Sources/CairnCore")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasPrefix("RegistryService+") && $0.hasSuffix(".swift") }
-        #expect(files.count >= 15, "found \(files)")
-        var signatures = Set<String>()
-        for file in files {
-            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-            signatures.formUnion(Self.publicFuncSignatures(in: text))
-        }
-        return signatures
-    }
-
-    /// Parses `public func name(label inner: T = d, _ x: U)` into `name(label:_:)`, however the parameters wrap.
-    /// Brackets nest; no parameter type of these files has a comma inside angle brackets.
-    static func publicFuncSignatures(in text: String) -> [String] {
-        var result: [String] = []
-        var rest = Substring(text)
-        while let found = rest.range(of: "public func ") {
-            rest = rest[found.upperBound...]
-            let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            guard let open = rest.firstIndex(of: "(") else { break }
-            var depth = 0
-            var parameters: [String] = [""]
-            var index = open
-            while index < rest.endIndex {
-                let character = rest[index]
-                if character == "(" || character == "[" { depth += 1 }
-                if character == ")" || character == "]" { depth -= 1 }
-                if depth == 0 { break }
-                if depth == 1 && character == "," {
-                    parameters.append("")
-                } else if index != open {
-                    parameters[parameters.count - 1].append(character)
-                }
-                index = rest.index(after: index)
-            }
-            let labels = parameters.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-                .map { String($0.prefix { $0 != ":" && $0 != " " }) + ":" }
-            result.append("\(name)(\(labels.joined()))")
-            rest = rest[index...]
-        }
-        return result
     }
 }

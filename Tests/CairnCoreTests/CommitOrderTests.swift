@@ -20,9 +20,9 @@ struct CommitOrderTests {
         }
         store.failNextCommit()
         await expectRegistryError(.unavailable) {
-            try await service.deleteArtifacts(path: "1/run", actor: alice)
+            try await service.tracking.deleteArtifacts(path: "1/run", actor: alice)
         }
-        let (entry, stream) = try await service.openArtifact(
+        let (entry, stream) = try await service.tracking.openArtifact(
             path: "1/run/artifacts/model.bin",
             range: nil,
             actor: alice
@@ -32,17 +32,17 @@ struct CommitOrderTests {
         for try await chunk in stream { read += chunk }
         #expect(read == bytes("first"), "the row still names the first content, and it is still there")
         clock.advance(by: 3601)
-        let kept = try await service.collectGarbage(graceSeconds: 3600)
+        let kept = try await service.catalog.collectGarbage(graceSeconds: 3600)
         #expect(blobs.storedDigests.contains(first), "the failed delete released nothing")
         // The second upload's blob was released when its record failed: nothing names it, so it goes.
         #expect(kept == GarbageCollectionReport(deleted: 1, referenced: 0, renewed: 0))
         #expect(blobs.storedDigests == [first])
 
         // Once a delete commits, the content nothing references any more goes after the grace period.
-        try await service.deleteArtifacts(path: "1/run", actor: alice)
+        try await service.tracking.deleteArtifacts(path: "1/run", actor: alice)
         #expect(blobs.storedDigests.contains(first))
         clock.advance(by: 3601)
-        #expect(try await service.collectGarbage(graceSeconds: 3600).deleted == 1)
+        #expect(try await service.catalog.collectGarbage(graceSeconds: 3600).deleted == 1)
         #expect(blobs.storedDigests.isEmpty)
     }
 }

@@ -65,9 +65,9 @@ struct EventCatalogueTests {
     @Test("every event the service records decodes, and its envelope carries it")
     func recordedEventsDecode() async throws {
         let service = makeService()
-        _ = try await service.createModel(name: "fraud", tags: ["team": "risk"], actor: .testAdmin)
+        _ = try await service.catalog.createModel(name: "fraud", tags: ["team": "risk"], actor: .testAdmin)
         _ = try await service.publishVersion(modelName: "fraud", files: ["m.bin": Array("w".utf8)])
-        _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: .testAdmin)
+        _ = try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: .testAdmin)
         for event in try await service.allEvents() {
             let typed = try event.decoded()
             #expect(typed.action.rawValue == event.action)

@@ -13,10 +13,14 @@ struct GovernanceRecordTests {
         try await world.publish(["auc": 0.9])
         try await world.publish(["auc": 0.91])
         await expectRegistryError(.failedPrecondition) {
-            try await world.service.rollback(modelName: "fraud", reason: "bad", actor: GovernanceWorkflowTests.ed)
+            try await world.service.governance.rollback(
+                modelName: "fraud",
+                reason: "bad",
+                actor: GovernanceWorkflowTests.ed
+            )
         }
         _ = try await world.request(1)
-        _ = try await world.service.requestTransition(
+        _ = try await world.service.governance.requestTransition(
             modelName: "fraud",
             number: 2,
             to: .stage(.production),
@@ -25,9 +29,13 @@ struct GovernanceRecordTests {
             actor: GovernanceWorkflowTests.ed
         )
         await expectRegistryError(.invalidArgument) {
-            try await world.service.rollback(modelName: "fraud", reason: "  ", actor: GovernanceWorkflowTests.ed)
+            try await world.service.governance.rollback(
+                modelName: "fraud",
+                reason: "  ",
+                actor: GovernanceWorkflowTests.ed
+            )
         }
-        let outcome = try await world.service.rollback(
+        let outcome = try await world.service.governance.rollback(
             modelName: "fraud",
             reason: "incident 7: precision drop",
             actor: GovernanceWorkflowTests.ed
@@ -38,7 +46,7 @@ struct GovernanceRecordTests {
         let event = try #require(try await world.events().last)
         #expect(event.action == "version.stage_changed" && event.payload.contains("incident 7: precision drop"))
         // Rolling back again goes back to version 2: the most recent other version to have been in Production.
-        let again = try await world.service.rollback(
+        let again = try await world.service.governance.rollback(
             modelName: "fraud",
             reason: "false alarm",
             actor: GovernanceWorkflowTests.ed
@@ -54,7 +62,7 @@ struct GovernanceRecordTests {
         _ = try await world.request(1)
         let whileOne = world.clock.advance(by: 60)
         world.clock.advance(by: 1)
-        _ = try await world.service.requestTransition(
+        _ = try await world.service.governance.requestTransition(
             modelName: "fraud",
             number: 2,
             to: .stage(.production),
@@ -63,26 +71,26 @@ struct GovernanceRecordTests {
             actor: GovernanceWorkflowTests.ed
         )
         let whileTwo = world.clock.advance(by: 60)
-        _ = try await world.service.renameModel(name: "fraud", to: "fraud-v2", actor: alice)
-        let then = try await world.service.stageHistory(
+        _ = try await world.service.catalog.renameModel(name: "fraud", to: "fraud-v2", actor: alice)
+        let then = try await world.service.governance.stageHistory(
             modelName: "fraud-v2",
             at: whileOne,
             actor: GovernanceWorkflowTests.ed
         )
         #expect(then.versions(in: .production) == [1] && then.changes.count == 1)
-        let later = try await world.service.stageHistory(
+        let later = try await world.service.governance.stageHistory(
             modelName: "fraud-v2",
             at: whileTwo,
             actor: GovernanceWorkflowTests.ed
         )
         #expect(later.versions(in: .production) == [2] && later.versions(in: .archived) == [1])
-        let before = try await world.service.stageHistory(
+        let before = try await world.service.governance.stageHistory(
             modelName: "fraud-v2",
             at: ManualClock.defaultStart,
             actor: GovernanceWorkflowTests.ed
         )
         #expect(before.versions(in: .production).isEmpty)
-        let log = try await world.service.auditLog(
+        let log = try await world.service.governance.auditLog(
             AuditLogQuery(modelName: "fraud-v2", versionNumber: 2, action: "version"),
             afterSequence: 0,
             limit: 100,
@@ -100,7 +108,7 @@ struct GovernanceRecordTests {
     func legacyEvents() async throws {
         let world = try await GovernanceWorkflowTests.World.make()
         try await world.publish(["auc": 0.9])
-        let legacy = try await world.service.store.write { tx in
+        let legacy = try await world.store.write { tx in
             let event = EventChain.next(
                 after: try await tx.lastEvent(),
                 time: world.clock.advance(by: 1),
@@ -113,20 +121,20 @@ struct GovernanceRecordTests {
             return event
         }
         #expect(legacy.modelID == nil)
-        let history = try await world.service.stageHistory(
+        let history = try await world.service.governance.stageHistory(
             modelName: "fraud",
             at: nil,
             actor: GovernanceWorkflowTests.ed
         )
         #expect(history.versions(in: .production) == [1] && history.changes.first?.actor == "old-admin")
-        let log = try await world.service.auditLog(
+        let log = try await world.service.governance.auditLog(
             AuditLogQuery(modelName: "fraud", actor: "old-admin"),
             afterSequence: 0,
             limit: 10,
             actor: GovernanceWorkflowTests.ed
         )
         #expect(log.events == [legacy])
-        #expect(try await world.service.verifyEventChain(actor: GovernanceWorkflowTests.ed).broken == nil)
+        #expect(try await world.service.governance.verifyEventChain(actor: GovernanceWorkflowTests.ed).broken == nil)
     }
 
     @Test("provenance: who approved, on what gate evidence, and what trained the version, in one call")
@@ -151,7 +159,7 @@ struct GovernanceRecordTests {
         )
         let request = try #require(try await world.request(1).request)
         _ = try await world.approve(request.id, by: GovernanceWorkflowTests.abe)
-        let found = try await world.service.provenance(
+        let found = try await world.service.governance.provenance(
             try ModelURI(parsing: "models:/fraud/Production"),
             actor: GovernanceWorkflowTests.eve
         )

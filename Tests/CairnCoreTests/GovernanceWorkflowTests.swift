@@ -17,13 +17,15 @@ struct GovernanceWorkflowTests {
 
     struct World {
         let service: RegistryService
+        let store: InMemoryMetadataStore
         let clock: ManualClock
 
         static func make() async throws -> World {
             let clock = ManualClock()
-            let service = makeService(clock: clock)
-            _ = try await service.createModel(name: "fraud", actor: alice)
-            return World(service: service, clock: clock)
+            let store = InMemoryMetadataStore()
+            let service = makeService(store: store, clock: clock)
+            _ = try await service.catalog.createModel(name: "fraud", actor: alice)
+            return World(service: service, store: store, clock: clock)
         }
 
         @discardableResult
@@ -38,14 +40,18 @@ struct GovernanceWorkflowTests {
         }
 
         func setPolicy(_ json: String, model: String? = "fraud") async throws {
-            _ = try await service.setPolicy(modelName: model, policy: try Policy(document: bytes(json)), actor: alice)
+            _ = try await service.governance.setPolicy(
+                modelName: model,
+                policy: try Policy(document: bytes(json)),
+                actor: alice
+            )
         }
 
         func request(_ number: Int, _ target: TransitionTarget = .stage(.production), by actor: Principal = ed)
             async throws -> TransitionOutcome
         {
             clock.advance(by: 1)
-            return try await service.requestTransition(
+            return try await service.governance.requestTransition(
                 modelName: "fraud",
                 number: number,
                 to: target,
@@ -57,19 +63,19 @@ struct GovernanceWorkflowTests {
 
         func approve(_ id: String, by actor: Principal) async throws -> TransitionOutcome {
             clock.advance(by: 1)
-            return try await service.approveTransition(requestID: id, comment: "lgtm", actor: actor)
+            return try await service.governance.approveTransition(requestID: id, comment: "lgtm", actor: actor)
         }
 
         func stage(_ number: Int) async throws -> Stage {
-            try await service.version(modelName: "fraud", number: number, actor: alice).stage
+            try await service.catalog.version(modelName: "fraud", number: number, actor: alice).stage
         }
 
         func events() async throws -> [AuditEvent] { try await service.allEvents() }
 
         /// A running run (in an experiment of its own) with `auc` logged, by ed.
         func run(auc: Double) async throws -> Run {
-            let experiment = try await service.createExperiment(name: "exp-\(UUID())", tags: [:], actor: ed)
-            let run = try await service.createRun(
+            let experiment = try await service.tracking.createExperiment(name: "exp-\(UUID())", tags: [:], actor: ed)
+            let run = try await service.tracking.createRun(
                 experimentID: experiment.id,
                 name: "r",
                 userID: "ed",
@@ -78,7 +84,7 @@ struct GovernanceWorkflowTests {
                 actor: ed
             )
             let point = MetricPoint(key: "auc", value: auc, timestamp: 1, step: 0)
-            try await service.logBatch(runID: run.id, metrics: [point], params: [:], tags: [:], actor: ed)
+            try await service.tracking.logBatch(runID: run.id, metrics: [point], params: [:], tags: [:], actor: ed)
             return run
         }
     }
@@ -89,7 +95,12 @@ struct GovernanceWorkflowTests {
         try await world.publish(["auc": 0.9])
         let outcome = try await world.request(1)
         #expect(outcome.applied && outcome.request == nil && outcome.version.stage == .production)
-        _ = try await world.service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: Self.ed)
+        _ = try await world.service.governance.setAlias(
+            modelName: "fraud",
+            alias: "champion",
+            number: 1,
+            actor: Self.ed
+        )
     }
 
     @Test("a guarded stage: request, four eyes, k distinct approvals, then applied exactly once")
@@ -127,7 +138,7 @@ struct GovernanceWorkflowTests {
         let actions = try await world.events().map(\.action)
         #expect(actions.filter { $0 == "version.stage_changed" }.count == 1)
         #expect(actions.suffix(2) == ["transition.approved", "version.stage_changed"])
-        let stored = try await world.service.transitionRequest(id: request.id, actor: Self.eve)
+        let stored = try await world.service.governance.transitionRequest(id: request.id, actor: Self.eve)
         #expect(stored.state == .approved && stored.resolvedBy == "amy" && stored.decisions.count == 2)
     }
 
@@ -136,9 +147,9 @@ struct GovernanceWorkflowTests {
         let world = try await World.make()
         try await world.setPolicy(#"{"stages": {"Production": {"approvals": 2}}}"#)
         world.clock.advance(by: 1)
-        _ = try await world.service.createVersion(modelName: "fraud", NewVersion(), actor: Self.ed)
+        _ = try await world.service.catalog.createVersion(modelName: "fraud", NewVersion(), actor: Self.ed)
         try await world.service.upload(bytes("weights"), modelName: "fraud", number: 1, path: "m.bin", actor: Self.max)
-        _ = try await world.service.finalizeVersion(modelName: "fraud", number: 1, actor: Self.ian)
+        _ = try await world.service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: Self.ian)
         let request = try #require(try await world.request(1, by: Self.eve).request)
         for contributor in [Self.max, Self.ian] {
             let error = await expectRegistryError(.permissionDenied) {
@@ -151,7 +162,7 @@ struct GovernanceWorkflowTests {
         let again = try await world.request(1, by: Self.ed)
         #expect(again.request?.id == request.id && again.request?.approvals.count == 1 && !again.applied)
         let mlflow = await expectRegistryError(.approvalRequired) {
-            try await world.service.transitionStage(
+            try await world.service.governance.transitionStage(
                 modelName: "fraud",
                 number: 1,
                 to: .production,
@@ -180,7 +191,7 @@ struct GovernanceWorkflowTests {
         try await world.publish(["auc": 0.99])  // version 2: no run at all
         try await world.setPolicy(#"{"stages": {"Staging": {"approvals": 0, "gates": {"metrics": ["auc >= 0.9"]}}}}"#)
         #expect(try await world.request(1, .stage(.staging)).applied, "the version's own metrics pass")
-        _ = try await world.service.requestTransition(
+        _ = try await world.service.governance.requestTransition(
             modelName: "fraud",
             number: 1,
             to: .stage(.none),
@@ -195,7 +206,7 @@ struct GovernanceWorkflowTests {
         #expect(fromRun?.message.contains("auc 0.5") == true, "\(fromRun?.message ?? "")")
         let noRun = await expectRegistryError(.failedPrecondition) { try await world.request(2, .stage(.staging)) }
         #expect(noRun?.message.contains("no metric 'auc'") == true)
-        let policy = try await world.service.policy(modelName: "fraud", actor: Self.ed)
+        let policy = try await world.service.governance.policy(modelName: "fraud", actor: Self.ed)
         #expect(policy.stored?.policy.rule(for: .stage(.staging))?.metricsSource == .run)
         expectInvalid {
             _ = try Policy(document: bytes(#"{"stages": {"Staging": {"gates": {"metrics_source": "vibes"}}}}"#))
@@ -252,7 +263,7 @@ struct GovernanceWorkflowTests {
         #expect(events.count == before + 1 && events.last?.action == "transition.blocked")
         #expect(try await world.stage(2) == .none)
         #expect(
-            try await world.service.transitionRequests(
+            try await world.service.governance.transitionRequests(
                 modelName: "fraud",
                 state: .pending,
                 after: nil,
@@ -287,7 +298,7 @@ struct GovernanceWorkflowTests {
         _ = try await world.request(3)
         let error = await expectRegistryError(.failedPrecondition) { try await world.approve(slow.id, by: Self.abe) }
         #expect(error?.message.contains("`auc > production.auc` failed") == true, "\(error?.message ?? "")")
-        let still = try await world.service.transitionRequest(id: slow.id, actor: alice)
+        let still = try await world.service.governance.transitionRequest(id: slow.id, actor: alice)
         #expect(still.state == .pending && still.decisions.isEmpty, "the refused approval is not kept")
         #expect(try await world.events().last?.action == "transition.blocked")
     }
@@ -301,9 +312,9 @@ struct GovernanceWorkflowTests {
         let older = try #require(try await world.request(1).request)
         let staging = try #require(try await world.request(1, .stage(.staging)).request)
         let newer = try #require(try await world.request(2, by: Self.eve).request)
-        let old = try await world.service.transitionRequest(id: older.id, actor: alice)
+        let old = try await world.service.governance.transitionRequest(id: older.id, actor: alice)
         #expect(old.state == .superseded && old.resolution.contains(newer.id) && old.resolvedBy == "eve")
-        #expect(try await world.service.transitionRequest(id: staging.id, actor: alice).state == .pending)
+        #expect(try await world.service.governance.transitionRequest(id: staging.id, actor: alice).state == .pending)
         await expectRegistryError(.failedPrecondition) { try await world.approve(older.id, by: Self.abe) }
         #expect(try await world.approve(newer.id, by: Self.abe).applied)
         let payload = try #require(
@@ -322,7 +333,11 @@ struct GovernanceWorkflowTests {
         let results = await withTaskGroup(of: Bool.self) { group in
             for approver in [Self.abe, Self.amy] {
                 group.addTask {
-                    (try? await service.approveTransition(requestID: request.id, comment: "", actor: approver)) != nil
+                    (try? await service.governance.approveTransition(
+                        requestID: request.id,
+                        comment: "",
+                        actor: approver
+                    )) != nil
                 }
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
@@ -340,62 +355,69 @@ struct GovernanceWorkflowTests {
         try await world.publish(["auc": 0.9])
         let first = try #require(try await world.request(1, .alias("champion")).request)
         await expectRegistryError(.invalidArgument) {
-            try await world.service.rejectTransition(requestID: first.id, comment: " ", actor: Self.abe)
+            try await world.service.governance.rejectTransition(requestID: first.id, comment: " ", actor: Self.abe)
         }
-        let rejected = try await world.service.rejectTransition(
+        let rejected = try await world.service.governance.rejectTransition(
             requestID: first.id,
             comment: "no card",
             actor: Self.abe
         )
         #expect(rejected.state == .rejected && rejected.resolution == "no card")
         await expectRegistryError(.failedPrecondition) {
-            try await world.service.cancelTransition(requestID: first.id, comment: "", actor: Self.ed)
+            try await world.service.governance.cancelTransition(requestID: first.id, comment: "", actor: Self.ed)
         }
 
         // setAlias on a protected alias creates the request and says so.
         let error = await expectRegistryError(.approvalRequired) {
-            try await world.service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: Self.ed)
+            try await world.service.governance.setAlias(
+                modelName: "fraud",
+                alias: "champion",
+                number: 1,
+                actor: Self.ed
+            )
         }
         let id = try #require(error?.message.firstMatch(of: /request (\S+) is pending/)?.1)
         await expectRegistryError(.permissionDenied) {
-            try await world.service.cancelTransition(requestID: String(id), comment: "", actor: Self.eve)
+            try await world.service.governance.cancelTransition(requestID: String(id), comment: "", actor: Self.eve)
         }
-        let cancelled = try await world.service.cancelTransition(
+        let cancelled = try await world.service.governance.cancelTransition(
             requestID: String(id),
             comment: "wrong",
             actor: Self.ed
         )
         #expect(cancelled.state == .cancelled)
-        #expect(try await world.service.aliases(modelName: "fraud", actor: alice).isEmpty)
+        #expect(try await world.service.catalog.aliases(modelName: "fraud", actor: alice).isEmpty)
         // An unguarded alias is still immediate.
-        _ = try await world.service.setAlias(modelName: "fraud", alias: "shadow", number: 1, actor: Self.ed)
+        _ = try await world.service.governance.setAlias(modelName: "fraud", alias: "shadow", number: 1, actor: Self.ed)
         // Removing a protected alias needs an admin.
         let granted = try #require(try await world.request(1, .alias("champion")).request)
         #expect(try await world.approve(granted.id, by: Self.abe).applied)
         await expectRegistryError(.permissionDenied) {
-            try await world.service.deleteAlias(modelName: "fraud", alias: "champion", actor: Self.ed)
+            try await world.service.governance.deleteAlias(modelName: "fraud", alias: "champion", actor: Self.ed)
         }
         #expect(try await world.events().last?.action == "access.denied")
-        try await world.service.deleteAlias(modelName: "fraud", alias: "champion", actor: alice)
-        try await world.service.deleteAlias(modelName: "fraud", alias: "shadow", actor: Self.ed)
+        try await world.service.governance.deleteAlias(modelName: "fraud", alias: "champion", actor: alice)
+        try await world.service.governance.deleteAlias(modelName: "fraud", alias: "shadow", actor: Self.ed)
     }
 
     @Test("a model's own policy replaces the default one; without either, nothing is guarded")
     func policySources() async throws {
         let world = try await World.make()
         try await world.publish(["auc": 0.9])
-        #expect(try await world.service.policy(modelName: "fraud", actor: Self.ed).source == .none)
+        #expect(try await world.service.governance.policy(modelName: "fraud", actor: Self.ed).source == .none)
         try await world.setPolicy(#"{"stages": {"Staging": {"approvals": 1}}}"#, model: nil)
-        #expect(try await world.service.policy(modelName: "fraud", actor: Self.ed).source == .default)
+        #expect(try await world.service.governance.policy(modelName: "fraud", actor: Self.ed).source == .default)
         #expect(try await world.request(1, .stage(.staging)).applied == false)
         try await world.setPolicy(#"{"stages": {"Production": {"approvals": 1}}}"#)
-        #expect(try await world.service.policy(modelName: "fraud", actor: Self.ed).source == .model)
+        #expect(try await world.service.governance.policy(modelName: "fraud", actor: Self.ed).source == .model)
         #expect(try await world.request(1, .stage(.staging)).applied, "the model's policy does not guard Staging")
-        try await world.service.deletePolicy(modelName: "fraud", actor: alice)
-        #expect(try await world.service.policy(modelName: "fraud", actor: Self.ed).source == .default)
-        await expectRegistryError(.notFound) { try await world.service.deletePolicy(modelName: "fraud", actor: alice) }
+        try await world.service.governance.deletePolicy(modelName: "fraud", actor: alice)
+        #expect(try await world.service.governance.policy(modelName: "fraud", actor: Self.ed).source == .default)
+        await expectRegistryError(.notFound) {
+            try await world.service.governance.deletePolicy(modelName: "fraud", actor: alice)
+        }
         await expectRegistryError(.permissionDenied) {
-            try await world.service.setPolicy(modelName: "fraud", policy: Policy(), actor: Self.ed)
+            try await world.service.governance.setPolicy(modelName: "fraud", policy: Policy(), actor: Self.ed)
         }
         let set = try await world.events().filter { $0.action == "policy.set" }
         #expect(set.count == 2 && set[0].subject == "policy/default" && set[1].subject == "model/fraud/policy")
@@ -408,13 +430,13 @@ struct GovernanceWorkflowTests {
             #"{"stages": {"Production": {"approvals": 0, "gates": {"model_card": ["intended_use"]}}}}"#
         )
         try await world.publish(["auc": 0.9])
-        let empty = try await world.service.modelCard(modelName: "fraud", number: 1, actor: Self.ed)
+        let empty = try await world.service.governance.modelCard(modelName: "fraud", number: 1, actor: Self.ed)
         #expect(empty.revision == 0 && empty.card == ModelCard())
         let blocked = await expectRegistryError(.failedPrecondition) { try await world.request(1) }
         #expect(blocked?.message.contains("model card has intended_use") == true)
 
         let card = ModelCard(intendedUse: "Card-not-present fraud", evaluationMetrics: ["auc": 0.9])
-        let first = try await world.service.setModelCard(
+        let first = try await world.service.governance.setModelCard(
             modelName: "fraud",
             number: 1,
             card: card,
@@ -423,7 +445,7 @@ struct GovernanceWorkflowTests {
         )
         #expect(first.revision == 1 && first.updatedBy == "ed")
         await expectRegistryError(.failedPrecondition) {
-            try await world.service.setModelCard(
+            try await world.service.governance.setModelCard(
                 modelName: "fraud",
                 number: 1,
                 card: ModelCard(),
@@ -431,7 +453,7 @@ struct GovernanceWorkflowTests {
                 actor: Self.eve
             )
         }
-        let same = try await world.service.setModelCard(
+        let same = try await world.service.governance.setModelCard(
             modelName: "fraud",
             number: 1,
             card: card,

@@ -104,14 +104,14 @@ struct LocationPolicyTests {
     @Test("registering a version from a refused source creates nothing, whatever exists on disk")
     func registrationRefusesAndWritesNothing() async throws {
         let service = makeService()
-        _ = try await service.createModel(name: "m", actor: alice)
+        _ = try await service.catalog.createModel(name: "m", actor: alice)
         let canary = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-canary-\(UUID().uuidString)")
         try Data("secret".utf8).write(to: canary)
         defer { try? FileManager.default.removeItem(at: canary) }
         var messages: Set<String> = []
         for source in [canary.path, canary.path + ".missing", "file://" + canary.path, "file:///nonexistent"] {
             let error = await expectRegistryError(.invalidArgument) {
-                try await service.registerVersion(
+                try await service.catalog.registerVersion(
                     modelName: "m",
                     source: source,
                     runID: nil,
@@ -125,9 +125,13 @@ struct LocationPolicyTests {
         }
         #expect(messages.count == 1, "one answer whatever exists: \(messages)")
         await expectRegistryError(.invalidArgument) {
-            try await service.createExperiment(name: "e", artifactLocation: "http://169.254.169.254/", actor: alice)
+            try await service.tracking.createExperiment(
+                name: "e",
+                artifactLocation: "http://169.254.169.254/",
+                actor: alice
+            )
         }
-        let versions = try await service.listVersions(modelName: "m", actor: alice)
+        let versions = try await service.catalog.listVersions(modelName: "m", actor: alice)
         #expect(versions.items.isEmpty)
         #expect(String(decoding: try Data(contentsOf: canary), as: UTF8.self) == "secret")
     }

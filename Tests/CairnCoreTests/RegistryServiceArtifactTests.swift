@@ -15,8 +15,8 @@ struct RegistryServiceArtifactTests {
         blobs = InMemoryBlobStore(clock: clock)
         store = InMemoryMetadataStore()
         service = makeService(store: store, blobs: blobs, clock: clock)
-        _ = try await service.createModel(name: "fraud", actor: alice)
-        _ = try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice)
+        _ = try await service.catalog.createModel(name: "fraud", actor: alice)
+        _ = try await service.catalog.createVersion(modelName: "fraud", NewVersion(), actor: alice)
     }
 
     func upload(_ text: String, _ path: String, number: Int = 1) async throws -> ManifestEntry {
@@ -42,32 +42,33 @@ struct RegistryServiceArtifactTests {
         #expect(weights.size == 7)
         #expect(mlmodel.mediaType == "application/x-yaml")
         #expect(
-            try await service.files(modelName: "fraud", number: 1, actor: alice).map(\.path) == [
+            try await service.catalog.files(modelName: "fraud", number: 1, actor: alice).map(\.path) == [
                 "MLmodel", "data/weights.bin",
             ]
         )
-        let ready = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: bob)
+        let ready = try await service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: bob)
         #expect(ready.status == .ready)
         #expect(ready.updatedBy == "bob")
         let manifest = try #require(ready.manifest)
         #expect(manifest == Manifest(entries: [weights, mlmodel]))
         #expect(
-            try await service.version(modelName: "fraud", number: 1, actor: alice).manifest?.digest == manifest.digest
+            try await service.catalog.version(modelName: "fraud", number: 1, actor: alice).manifest?.digest
+                == manifest.digest
         )
-        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice) == manifest.entries)
+        #expect(try await service.catalog.files(modelName: "fraud", number: 1, actor: alice) == manifest.entries)
         #expect(blobs.openUploadCount == 0)
     }
 
     @Test("uploading to a READY version is FAILED_PRECONDITION and changes nothing")
     func uploadAfterReady() async throws {
         _ = try await upload("weights", "model.bin")
-        let ready = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        let ready = try await service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         let eventsBefore = try await service.allEvents()
         for path in ["model.bin", "extra.txt"] {
             let error = await expectRegistryError(.failedPrecondition) { try await upload("tampered", path) }
             #expect(error?.message.contains("new version") == true)
         }
-        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice) == ready)
+        #expect(try await service.catalog.version(modelName: "fraud", number: 1, actor: alice) == ready)
         #expect(blobs.storedDigests == [Digest.of(bytes("weights"))])
         #expect(blobs.openUploadCount == 0)
         #expect(try await service.allEvents() == eventsBefore)
@@ -76,18 +77,18 @@ struct RegistryServiceArtifactTests {
     @Test("finalizing a version without files is FAILED_PRECONDITION and it stays PENDING")
     func finalizeWithoutFiles() async throws {
         let error = await expectRegistryError(.failedPrecondition) {
-            try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+            try await service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         }
         #expect(error?.message.contains("Upload at least one file") == true)
-        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice).status == .pending)
+        #expect(try await service.catalog.version(modelName: "fraud", number: 1, actor: alice).status == .pending)
     }
 
     @Test("finalizing twice returns the same sealed version and records one event")
     func finalizeIdempotent() async throws {
         _ = try await upload("weights", "model.bin")
-        let first = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        let first = try await service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         clock.advance(by: 10)
-        let second = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: bob)
+        let second = try await service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: bob)
         #expect(second == first)
         #expect(try await service.allEvents().filter { $0.action == "version.finalized" }.count == 1)
     }
@@ -108,7 +109,7 @@ struct RegistryServiceArtifactTests {
         await expectRegistryError(.digestMismatch) {
             try await service.upload(bytes("real"), modelName: "fraud", number: 1, path: "model.bin", expectedSize: 5)
         }
-        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
+        #expect(try await service.catalog.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
         #expect(blobs.blobCount == 0)
         #expect(blobs.openUploadCount == 0)
         #expect(try await service.allEvents() == eventsBefore)
@@ -118,12 +119,13 @@ struct RegistryServiceArtifactTests {
     func interruptedBody() async throws {
         struct Disconnected: Error {}
         await #expect(throws: Disconnected.self) {
-            try await service.uploadFile(modelName: "fraud", number: 1, path: "model.bin", actor: alice) { upload in
+            try await service.catalog.uploadFile(modelName: "fraud", number: 1, path: "model.bin", actor: alice) {
+                upload in
                 try await writeChunks(bytes("partial"), to: upload)
                 throw Disconnected()
             }
         }
-        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
+        #expect(try await service.catalog.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
         #expect(blobs.blobCount == 0)
         #expect(blobs.openUploadCount == 0)
     }
@@ -147,9 +149,9 @@ struct RegistryServiceArtifactTests {
 
     @Test("identical bytes in two versions and two models are stored once and referenced twice")
     func deduplication() async throws {
-        _ = try await service.createModel(name: "churn", actor: alice)
-        _ = try await service.createVersion(modelName: "churn", NewVersion(), actor: alice)
-        _ = try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice)
+        _ = try await service.catalog.createModel(name: "churn", actor: alice)
+        _ = try await service.catalog.createVersion(modelName: "churn", NewVersion(), actor: alice)
+        _ = try await service.catalog.createVersion(modelName: "fraud", NewVersion(), actor: alice)
         let first = try await upload("shared weights", "model.bin", number: 1)
         let second = try await service.upload(bytes("shared weights"), modelName: "churn", number: 1, path: "w.bin")
         #expect(first.digest == second.digest)
@@ -164,8 +166,8 @@ struct RegistryServiceArtifactTests {
     func replaceInPending() async throws {
         _ = try await upload("first", "model.bin")
         let second = try await upload("second", "model.bin")
-        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice) == [second])
-        let ready = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        #expect(try await service.catalog.files(modelName: "fraud", number: 1, actor: alice) == [second])
+        let ready = try await service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         #expect(ready.manifest?.entries == [second])
     }
 
@@ -173,8 +175,8 @@ struct RegistryServiceArtifactTests {
     func openFile() async throws {
         let text = "0123456789abcdefghij"
         _ = try await upload(text, "data/file.txt")
-        _ = try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
-        let (entry, whole) = try await service.openFile(
+        _ = try await service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+        let (entry, whole) = try await service.catalog.openFile(
             modelName: "fraud",
             number: 1,
             path: "data/file.txt",
@@ -182,7 +184,7 @@ struct RegistryServiceArtifactTests {
         )
         #expect(entry.size == 20)
         #expect(try await collect(whole) == bytes(text))
-        let (_, part) = try await service.openFile(
+        let (_, part) = try await service.catalog.openFile(
             modelName: "fraud",
             number: 1,
             path: "data/file.txt",
@@ -196,7 +198,7 @@ struct RegistryServiceArtifactTests {
     @Test("a range running past the end is clamped; one starting past the end is RANGE_NOT_SATISFIABLE")
     func openFileRangeEdges() async throws {
         _ = try await upload("0123456789", "f.txt")
-        let (_, tail) = try await service.openFile(
+        let (_, tail) = try await service.catalog.openFile(
             modelName: "fraud",
             number: 1,
             path: "f.txt",
@@ -205,10 +207,22 @@ struct RegistryServiceArtifactTests {
         )
         #expect(try await collect(tail) == bytes("789"))
         await expectRegistryError(.rangeNotSatisfiable) {
-            try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: 11..<20, actor: alice)
+            try await service.catalog.openFile(
+                modelName: "fraud",
+                number: 1,
+                path: "f.txt",
+                range: 11..<20,
+                actor: alice
+            )
         }
         await expectRegistryError(.rangeNotSatisfiable) {
-            try await service.openFile(modelName: "fraud", number: 1, path: "f.txt", range: -1..<3, actor: alice)
+            try await service.catalog.openFile(
+                modelName: "fraud",
+                number: 1,
+                path: "f.txt",
+                range: -1..<3,
+                actor: alice
+            )
         }
     }
 
@@ -216,13 +230,13 @@ struct RegistryServiceArtifactTests {
     func openFileErrors() async throws {
         _ = try await upload("x", "a.txt")
         await expectRegistryError(.notFound) {
-            try await service.openFile(modelName: "fraud", number: 1, path: "b.txt", actor: alice)
+            try await service.catalog.openFile(modelName: "fraud", number: 1, path: "b.txt", actor: alice)
         }
         await expectRegistryError(.invalidArgument) {
-            try await service.openFile(modelName: "fraud", number: 1, path: "../a.txt", actor: alice)
+            try await service.catalog.openFile(modelName: "fraud", number: 1, path: "../a.txt", actor: alice)
         }
         await expectRegistryError(.notFound) {
-            try await service.openFile(modelName: "fraud", number: 7, path: "a.txt", actor: alice)
+            try await service.catalog.openFile(modelName: "fraud", number: 7, path: "a.txt", actor: alice)
         }
     }
 
@@ -239,7 +253,7 @@ struct RegistryServiceArtifactTests {
     func overLongRefusedWhileStreaming() async throws {
         let pulled = Mutex(0)
         let error = await expectRegistryError(.payloadTooLarge) {
-            try await service.uploadFile(
+            try await service.catalog.uploadFile(
                 modelName: "fraud",
                 number: 1,
                 path: "big.bin",
@@ -257,7 +271,7 @@ struct RegistryServiceArtifactTests {
         #expect(pulled.withLock { $0 } == 3, "8 bytes fit, the third chunk passes 10: nothing after it is read")
         #expect(blobs.blobCount == 0)
         #expect(blobs.openUploadCount == 0)
-        #expect(try await service.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
+        #expect(try await service.catalog.files(modelName: "fraud", number: 1, actor: alice).isEmpty)
     }
 
     @Test("finalizing when a file's blob has vanished from the store is FAILED_PRECONDITION")
@@ -265,9 +279,9 @@ struct RegistryServiceArtifactTests {
         let entry = try await upload("weights", "model.bin")
         blobs.destroy(entry.digest)
         let error = await expectRegistryError(.failedPrecondition) {
-            try await service.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
+            try await service.catalog.finalizeVersion(modelName: "fraud", number: 1, actor: alice)
         }
         #expect(error?.message.contains("model.bin") == true)
-        #expect(try await service.version(modelName: "fraud", number: 1, actor: alice).status == .pending)
+        #expect(try await service.catalog.version(modelName: "fraud", number: 1, actor: alice).status == .pending)
     }
 }

@@ -9,15 +9,15 @@ struct RegistryServiceResolveTests {
 
     /// `fraud` with versions 1 and 2 READY and 3 PENDING.
     init() async throws {
-        _ = try await service.createModel(name: "fraud", actor: alice)
+        _ = try await service.catalog.createModel(name: "fraud", actor: alice)
         try await service.publishVersion(modelName: "fraud", files: ["model.bin": bytes("one")], actor: alice)
         try await service.publishVersion(modelName: "fraud", files: ["model.bin": bytes("two")], actor: alice)
-        _ = try await service.createVersion(modelName: "fraud", NewVersion(), actor: alice)
+        _ = try await service.catalog.createVersion(modelName: "fraud", NewVersion(), actor: alice)
         _ = try await service.upload(bytes("three"), modelName: "fraud", number: 3, path: "model.bin")
     }
 
     func resolve(_ text: String) async throws -> ResolvedVersion {
-        try await service.resolve(try ModelURI(parsing: text), actor: alice)
+        try await service.catalog.resolve(try ModelURI(parsing: text), actor: alice)
     }
 
     func expectUnresolved(_ text: String, mentioning hint: String) async {
@@ -36,7 +36,7 @@ struct RegistryServiceResolveTests {
     @Test("latest is the highest READY version; PENDING versions are excluded")
     func resolvesLatest() async throws {
         #expect(try await resolve("models:/fraud/latest").version.number == 2)
-        _ = try await service.finalizeVersion(modelName: "fraud", number: 3, actor: alice)
+        _ = try await service.catalog.finalizeVersion(modelName: "fraud", number: 3, actor: alice)
         #expect(try await resolve("models:/fraud/latest").version.number == 3)
     }
 
@@ -52,7 +52,7 @@ struct RegistryServiceResolveTests {
         await expectUnresolved("models:/fraud/9", mentioning: "no version 9")
         await expectUnresolved("models:/fraud/Production", mentioning: "stage Production")
         await expectUnresolved("models:/fraud@champion", mentioning: "cairn alias set")
-        _ = try await service.createModel(name: "empty", actor: alice)
+        _ = try await service.catalog.createModel(name: "empty", actor: alice)
         await expectUnresolved("models:/empty/latest", mentioning: "no READY version")
     }
 
@@ -61,7 +61,7 @@ struct RegistryServiceResolveTests {
         .bug(id: "core-resolve-hints", "explainUnresolved states the problem but gives no next step for 3 cases")
     )
     func unresolvedMessagesSayWhatToDo() async throws {
-        _ = try await service.createModel(name: "empty", actor: alice)
+        _ = try await service.catalog.createModel(name: "empty", actor: alice)
         // The same hints RegistryError.modelNotFound and .versionNotFound give on every other path.
         await expectUnresolved("models:/nope/1", mentioning: "cairn models list")
         await expectUnresolved("models:/fraud/9", mentioning: "cairn versions list fraud")
@@ -77,10 +77,10 @@ struct RegistryServiceResolveTests {
 
     @Test("an alias resolves to the version it points at, and follows it when moved")
     func aliasMoves() async throws {
-        let set = try await service.setAlias(modelName: "fraud", alias: "champion", number: 2, actor: alice)
+        let set = try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 2, actor: alice)
         #expect(set == ModelAlias(alias: "champion", version: 2))
         #expect(try await resolve("models:/fraud@champion").version.number == 2)
-        _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: bob)
+        _ = try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: bob)
         #expect(try await resolve("models:/fraud@champion").version.number == 1)
         #expect(try await resolve("models:/fraud@champion").manifest.entries.first?.digest == Digest.of(bytes("one")))
         let moved = try #require(try await service.allEvents().last)
@@ -90,10 +90,10 @@ struct RegistryServiceResolveTests {
 
     @Test("aliases are listed by name")
     func listsAliases() async throws {
-        _ = try await service.setAlias(modelName: "fraud", alias: "zeta", number: 1, actor: alice)
-        _ = try await service.setAlias(modelName: "fraud", alias: "alpha", number: 2, actor: alice)
+        _ = try await service.governance.setAlias(modelName: "fraud", alias: "zeta", number: 1, actor: alice)
+        _ = try await service.governance.setAlias(modelName: "fraud", alias: "alpha", number: 2, actor: alice)
         #expect(
-            try await service.aliases(modelName: "fraud", actor: alice) == [
+            try await service.catalog.aliases(modelName: "fraud", actor: alice) == [
                 ModelAlias(alias: "alpha", version: 2), ModelAlias(alias: "zeta", version: 1),
             ]
         )
@@ -102,35 +102,37 @@ struct RegistryServiceResolveTests {
     @Test("only READY versions carry aliases; the message says to finalize first")
     func aliasOnPending() async throws {
         let error = await expectRegistryError(.failedPrecondition) {
-            try await service.setAlias(modelName: "fraud", alias: "champion", number: 3, actor: alice)
+            try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 3, actor: alice)
         }
         #expect(error?.message.contains("Finalize") == true)
         await expectRegistryError(.notFound) {
-            try await service.setAlias(modelName: "fraud", alias: "champion", number: 9, actor: alice)
+            try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 9, actor: alice)
         }
         await expectRegistryError(.invalidArgument) {
-            try await service.setAlias(modelName: "fraud", alias: "latest", number: 1, actor: alice)
+            try await service.governance.setAlias(modelName: "fraud", alias: "latest", number: 1, actor: alice)
         }
-        #expect(try await service.aliases(modelName: "fraud", actor: alice).isEmpty)
+        #expect(try await service.catalog.aliases(modelName: "fraud", actor: alice).isEmpty)
     }
 
     @Test("a deleted alias stops resolving; deleting it again is NOT_FOUND")
     func deleteAlias() async throws {
-        _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 2, actor: alice)
-        try await service.deleteAlias(modelName: "fraud", alias: "champion", actor: alice)
+        _ = try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 2, actor: alice)
+        try await service.governance.deleteAlias(modelName: "fraud", alias: "champion", actor: alice)
         await expectUnresolved("models:/fraud@champion", mentioning: "no alias 'champion'")
         await expectRegistryError(.notFound) {
-            try await service.deleteAlias(modelName: "fraud", alias: "champion", actor: alice)
+            try await service.governance.deleteAlias(modelName: "fraud", alias: "champion", actor: alice)
         }
     }
 
     @Test("deleting a version removes the aliases pointing at it")
     func deleteVersionDropsAlias() async throws {
-        _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 2, actor: alice)
-        _ = try await service.setAlias(modelName: "fraud", alias: "previous", number: 1, actor: alice)
-        try await service.deleteVersion(modelName: "fraud", number: 2, actor: alice)
+        _ = try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 2, actor: alice)
+        _ = try await service.governance.setAlias(modelName: "fraud", alias: "previous", number: 1, actor: alice)
+        try await service.catalog.deleteVersion(modelName: "fraud", number: 2, actor: alice)
         #expect(
-            try await service.aliases(modelName: "fraud", actor: alice) == [ModelAlias(alias: "previous", version: 1)]
+            try await service.catalog.aliases(modelName: "fraud", actor: alice) == [
+                ModelAlias(alias: "previous", version: 1)
+            ]
         )
         await expectUnresolved("models:/fraud@champion", mentioning: "no alias")
         #expect(try await resolve("models:/fraud/latest").version.number == 1)
@@ -138,8 +140,8 @@ struct RegistryServiceResolveTests {
 
     @Test("after a rename, URIs resolve under the new name only, aliases included")
     func resolveAfterRename() async throws {
-        _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: alice)
-        _ = try await service.renameModel(name: "fraud", to: "fraud-v2", actor: alice)
+        _ = try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: alice)
+        _ = try await service.catalog.renameModel(name: "fraud", to: "fraud-v2", actor: alice)
         #expect(try await resolve("models:/fraud-v2@champion").version.number == 1)
         #expect(try await resolve("models:/fraud-v2/latest").version.modelName == "fraud-v2")
         await expectUnresolved("models:/fraud/1", mentioning: "does not exist")

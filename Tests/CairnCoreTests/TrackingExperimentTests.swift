@@ -10,13 +10,13 @@ struct TrackingExperimentTests {
 
     init() async throws {
         service = makeService(clock: clock)
-        try await service.bootstrapTracking()
+        try await service.tracking.bootstrapTracking()
     }
 
     @Test("bootstrap creates the Default experiment 0 once")
     func bootstrap() async throws {
-        try await service.bootstrapTracking()
-        let defaultExperiment = try await service.experiment(id: "0", actor: alice)
+        try await service.tracking.bootstrapTracking()
+        let defaultExperiment = try await service.tracking.experiment(id: "0", actor: alice)
         #expect(defaultExperiment.name == "Default")
         #expect(defaultExperiment.artifactLocation == "mlflow-artifacts:/0")
         #expect(try await service.allEvents().map(\.action) == ["experiment.created"])
@@ -24,63 +24,71 @@ struct TrackingExperimentTests {
 
     @Test("experiments get ids 1, 2… and MLflow's artifact location")
     func create() async throws {
-        let first = try await service.createExperiment(name: "fraud", tags: ["team": "risk"], actor: alice)
-        let second = try await service.createExperiment(name: "churn", actor: alice)
+        let first = try await service.tracking.createExperiment(name: "fraud", tags: ["team": "risk"], actor: alice)
+        let second = try await service.tracking.createExperiment(name: "churn", actor: alice)
         #expect(first.id == "1")
         #expect(second.id == "2")
         #expect(first.artifactLocation == "mlflow-artifacts:/1")
-        #expect(try await service.experiment(named: "fraud", actor: alice).tags == ["team": "risk"])
+        #expect(try await service.tracking.experiment(named: "fraud", actor: alice).tags == ["team": "risk"])
         #expect(first.createdAt == clock.now())
     }
 
     @Test("a taken name, also by a deleted experiment, is refused")
     func duplicateName() async throws {
-        let experiment = try await service.createExperiment(name: "fraud", actor: alice)
-        await expectRegistryError(.alreadyExists) { try await service.createExperiment(name: "fraud", actor: bob) }
-        try await service.deleteExperiment(id: experiment.id, actor: alice)
+        let experiment = try await service.tracking.createExperiment(name: "fraud", actor: alice)
+        await expectRegistryError(.alreadyExists) {
+            try await service.tracking.createExperiment(name: "fraud", actor: bob)
+        }
+        try await service.tracking.deleteExperiment(id: experiment.id, actor: alice)
         let error = await expectRegistryError(.alreadyExists) {
-            try await service.createExperiment(name: "fraud", actor: bob)
+            try await service.tracking.createExperiment(name: "fraud", actor: bob)
         }
         #expect(error?.message.contains("restore") == true)
     }
 
     @Test("bad names and tags are invalid arguments")
     func validation() async throws {
-        await expectRegistryError(.invalidArgument) { try await service.createExperiment(name: "  ", actor: alice) }
         await expectRegistryError(.invalidArgument) {
-            try await service.createExperiment(name: "x", tags: ["bad\u{1}key": "v"], actor: alice)
+            try await service.tracking.createExperiment(name: "  ", actor: alice)
+        }
+        await expectRegistryError(.invalidArgument) {
+            try await service.tracking.createExperiment(name: "x", tags: ["bad\u{1}key": "v"], actor: alice)
         }
     }
 
     @Test("missing experiments are not found, with MLflow's messages")
     func notFound() async throws {
-        let byID = await expectRegistryError(.notFound) { try await service.experiment(id: "999", actor: alice) }
+        let byID = await expectRegistryError(.notFound) {
+            try await service.tracking.experiment(id: "999", actor: alice)
+        }
         #expect(byID?.message.hasPrefix("No experiment with id=999") == true)
-        let byName = await expectRegistryError(.notFound) { try await service.experiment(named: "nope", actor: alice) }
+        let byName = await expectRegistryError(.notFound) {
+            try await service.tracking.experiment(named: "nope", actor: alice)
+        }
         #expect(byName?.message.hasPrefix("Could not find experiment with name 'nope'") == true)
     }
 
     @Test("rename, tags, delete and restore each record one event")
     func lifecycle() async throws {
-        let experiment = try await service.createExperiment(name: "fraud", actor: alice)
+        let experiment = try await service.tracking.createExperiment(name: "fraud", actor: alice)
         clock.advance(by: 1)
-        let renamed = try await service.renameExperiment(id: experiment.id, to: "fraud-v2", actor: bob)
+        let renamed = try await service.tracking.renameExperiment(id: experiment.id, to: "fraud-v2", actor: bob)
         #expect(renamed.name == "fraud-v2")
         #expect(renamed.updatedAt == clock.now())
-        try await service.setExperimentTag(id: experiment.id, key: "k", value: "v", actor: bob)
-        #expect(try await service.experiment(id: "1", actor: alice).tags == ["k": "v"])
-        try await service.deleteExperimentTag(id: experiment.id, key: "k", actor: bob)
+        try await service.tracking.setExperimentTag(id: experiment.id, key: "k", value: "v", actor: bob)
+        #expect(try await service.tracking.experiment(id: "1", actor: alice).tags == ["k": "v"])
+        try await service.tracking.deleteExperimentTag(id: experiment.id, key: "k", actor: bob)
         await expectRegistryError(.notFound) {
-            try await service.deleteExperimentTag(id: experiment.id, key: "k", actor: bob)
+            try await service.tracking.deleteExperimentTag(id: experiment.id, key: "k", actor: bob)
         }
-        try await service.deleteExperiment(id: experiment.id, actor: carol)
-        try await service.deleteExperiment(id: experiment.id, actor: carol)
-        #expect(try await service.experiment(id: "1", actor: alice).lifecycleStage == .deleted)
+        try await service.tracking.deleteExperiment(id: experiment.id, actor: carol)
+        try await service.tracking.deleteExperiment(id: experiment.id, actor: carol)
+        #expect(try await service.tracking.experiment(id: "1", actor: alice).lifecycleStage == .deleted)
         await expectRegistryError(.failedPrecondition) {
-            try await service.renameExperiment(id: experiment.id, to: "again", actor: bob)
+            try await service.tracking.renameExperiment(id: experiment.id, to: "again", actor: bob)
         }
-        try await service.restoreExperiment(id: experiment.id, actor: carol)
-        #expect(try await service.experiment(id: "1", actor: alice).lifecycleStage == .active)
+        try await service.tracking.restoreExperiment(id: experiment.id, actor: carol)
+        #expect(try await service.tracking.experiment(id: "1", actor: alice).lifecycleStage == .active)
         let actions = try await service.allEvents().map(\.action)
         #expect(
             actions == [
@@ -93,24 +101,28 @@ struct TrackingExperimentTests {
 
     @Test("the Default experiment cannot be deleted")
     func defaultIsPermanent() async throws {
-        await expectRegistryError(.invalidArgument) { try await service.deleteExperiment(id: "0", actor: alice) }
+        await expectRegistryError(.invalidArgument) {
+            try await service.tracking.deleteExperiment(id: "0", actor: alice)
+        }
     }
 
     @Test("renaming onto a taken name is refused")
     func renameCollision() async throws {
-        _ = try await service.createExperiment(name: "a", actor: alice)
-        _ = try await service.createExperiment(name: "b", actor: alice)
-        await expectRegistryError(.alreadyExists) { try await service.renameExperiment(id: "2", to: "a", actor: bob) }
+        _ = try await service.tracking.createExperiment(name: "a", actor: alice)
+        _ = try await service.tracking.createExperiment(name: "b", actor: alice)
+        await expectRegistryError(.alreadyExists) {
+            try await service.tracking.renameExperiment(id: "2", to: "a", actor: bob)
+        }
     }
 
     @Test("search filters by stage and name, sorts and pages")
     func search() async throws {
         for name in ["alpha", "beta", "gamma"] {
             clock.advance(by: 1)
-            _ = try await service.createExperiment(name: name, actor: alice)
+            _ = try await service.tracking.createExperiment(name: name, actor: alice)
         }
-        try await service.deleteExperiment(id: "2", actor: alice)
-        let active = try await service.searchExperiments(
+        try await service.tracking.deleteExperiment(id: "2", actor: alice)
+        let active = try await service.tracking.searchExperiments(
             stages: [.active],
             clauses: [],
             order: [],
@@ -119,7 +131,7 @@ struct TrackingExperimentTests {
             actor: alice
         )
         #expect(active.items.map(\.name) == ["gamma", "alpha", "Default"])
-        let all = try await service.searchExperiments(
+        let all = try await service.tracking.searchExperiments(
             stages: [],
             clauses: [],
             order: [],
@@ -128,7 +140,7 @@ struct TrackingExperimentTests {
             actor: alice
         )
         #expect(all.items.count == 4)
-        let like = try await service.searchExperiments(
+        let like = try await service.tracking.searchExperiments(
             stages: [],
             clauses: [SearchClause(field: .attribute("name"), op: .like, value: .string("%a"))],
             order: [SearchOrder(field: .attribute("name"))],
@@ -137,7 +149,7 @@ struct TrackingExperimentTests {
             actor: alice
         )
         #expect(like.items.map(\.name) == ["alpha"])
-        let next = try await service.searchExperiments(
+        let next = try await service.tracking.searchExperiments(
             stages: [],
             clauses: [SearchClause(field: .attribute("name"), op: .like, value: .string("%a"))],
             order: [SearchOrder(field: .attribute("name"))],
@@ -147,7 +159,7 @@ struct TrackingExperimentTests {
         )
         #expect(next.items.map(\.name) == ["beta"])
         let error = await expectRegistryError(.invalidArgument) {
-            try await service.searchExperiments(
+            try await service.tracking.searchExperiments(
                 stages: [],
                 clauses: [SearchClause(field: .attribute("owner"), op: .equal, value: .string("x"))],
                 order: [],

@@ -47,8 +47,8 @@ struct TrackingInMemoryStoreTests {
     @Test("model filter clauses apply in models(matching:)")
     func modelClauses() async throws {
         let service = makeService(store: store)
-        _ = try await service.createModel(name: "fraud", tags: ["team": "risk"], actor: alice)
-        _ = try await service.createModel(name: "churn", actor: alice)
+        _ = try await service.catalog.createModel(name: "fraud", tags: ["team": "risk"], actor: alice)
+        _ = try await service.catalog.createModel(name: "churn", actor: alice)
         let filter = ModelFilter(clauses: [ModelFilterClause(field: .tag("team"), op: .notEqual, value: "risk")])
         let names = try await store.read { try await $0.models(matching: filter, afterName: nil, limit: 10) }
         #expect(names.map(\.name) == ["churn"])
@@ -57,12 +57,12 @@ struct TrackingInMemoryStoreTests {
     @Test("versions are found by id and by the run they came from")
     func versionLookups() async throws {
         let service = makeService(store: store)
-        _ = try await service.createModel(name: "b", actor: alice)
-        _ = try await service.createModel(name: "a", actor: alice)
+        _ = try await service.catalog.createModel(name: "b", actor: alice)
+        _ = try await service.catalog.createModel(name: "a", actor: alice)
         let fromRun = NewVersion(lineage: VersionLineage(runID: "run-1"))
-        let v1 = try await service.createVersion(modelName: "b", fromRun, actor: alice)
-        _ = try await service.createVersion(modelName: "b", NewVersion(), actor: alice)
-        _ = try await service.createVersion(modelName: "a", fromRun, actor: alice)
+        let v1 = try await service.catalog.createVersion(modelName: "b", fromRun, actor: alice)
+        _ = try await service.catalog.createVersion(modelName: "b", NewVersion(), actor: alice)
+        _ = try await service.catalog.createVersion(modelName: "a", fromRun, actor: alice)
         let byID = try await store.read { try await $0.version(id: v1.id) }
         #expect(byID?.modelName == "b")
         let byRun = try await store.read { try await $0.versions(modelID: nil, runID: "run-1", limit: 10) }

@@ -10,8 +10,8 @@ struct TrackingLogBatchTests {
 
     init() async throws {
         service = makeService()
-        try await service.bootstrapTracking()
-        run = try await service.createRun(
+        try await service.tracking.bootstrapTracking()
+        run = try await service.tracking.createRun(
             experimentID: "0",
             name: "r",
             userID: "u",
@@ -26,7 +26,7 @@ struct TrackingLogBatchTests {
         params: [String: String] = [:],
         tags: [String: String] = [:]
     ) async throws {
-        try await service.logBatch(runID: run.id, metrics: metrics, params: params, tags: tags, actor: alice)
+        try await service.tracking.logBatch(runID: run.id, metrics: metrics, params: params, tags: tags, actor: alice)
     }
 
     @Test("a run shows the latest point per metric; the history has every point by step")
@@ -37,13 +37,19 @@ struct TrackingLogBatchTests {
             MetricPoint(key: "acc", value: 0.7, timestamp: 5),
         ])
         try await log(metrics: [MetricPoint(key: "loss", value: 0.4, timestamp: 30, step: 2)])
-        let loaded = try await service.run(id: run.id, actor: alice)
+        let loaded = try await service.tracking.run(id: run.id, actor: alice)
         #expect(loaded.metrics["loss"]?.value == 0.4)
         #expect(loaded.metrics["acc"]?.runID == run.id)
-        let history = try await service.metricHistory(runID: run.id, key: "loss", limit: 25_000, actor: alice).items
+        let history = try await service.tracking.metricHistory(runID: run.id, key: "loss", limit: 25_000, actor: alice)
+            .items
         #expect(history.map(\.value) == [0.9, 0.5, 0.4])
-        #expect(try await service.metricHistory(runID: run.id, key: "loss", limit: 1, actor: alice).items.count == 1)
-        #expect(try await service.metricHistory(runID: run.id, key: "none", limit: 10, actor: alice).items.isEmpty)
+        #expect(
+            try await service.tracking.metricHistory(runID: run.id, key: "loss", limit: 1, actor: alice).items.count
+                == 1
+        )
+        #expect(
+            try await service.tracking.metricHistory(runID: run.id, key: "none", limit: 10, actor: alice).items.isEmpty
+        )
     }
 
     @Test("NaN and infinite metric values are kept")
@@ -51,7 +57,7 @@ struct TrackingLogBatchTests {
         try await log(metrics: [
             MetricPoint(key: "n", value: .nan, timestamp: 1), MetricPoint(key: "i", value: -.infinity, timestamp: 1),
         ])
-        let loaded = try await service.run(id: run.id, actor: alice)
+        let loaded = try await service.tracking.run(id: run.id, actor: alice)
         #expect(loaded.metrics["n"]?.value.isNaN == true)
         #expect(loaded.metrics["i"]?.value == -.infinity)
     }
@@ -66,7 +72,7 @@ struct TrackingLogBatchTests {
                 == "Changing param values is not allowed. Param with key='lr' was already logged with value='0.1' "
                 + "for run ID='\(run.id)'. Attempted logging new value '0.2'."
         )
-        #expect(try await service.run(id: run.id, actor: alice).params == ["lr": "0.1"])
+        #expect(try await service.tracking.run(id: run.id, actor: alice).params == ["lr": "0.1"])
     }
 
     @Test("a failing batch changes nothing")
@@ -79,7 +85,7 @@ struct TrackingLogBatchTests {
                 tags: ["team": "risk"]
             )
         }
-        let loaded = try await service.run(id: run.id, actor: alice)
+        let loaded = try await service.tracking.run(id: run.id, actor: alice)
         #expect(loaded.metrics.isEmpty)
         #expect(loaded.params == ["lr": "0.1"])
         #expect(loaded.tags["team"] == nil)
@@ -108,7 +114,7 @@ struct TrackingLogBatchTests {
     func tags() async throws {
         try await log(tags: ["k": "a"])
         try await log(tags: ["k": "b", "mlflow.runName": "renamed"])
-        let loaded = try await service.run(id: run.id, actor: alice)
+        let loaded = try await service.tracking.run(id: run.id, actor: alice)
         #expect(loaded.tags["k"] == "b")
         #expect(loaded.name == "renamed")
     }
@@ -118,7 +124,7 @@ struct TrackingLogBatchTests {
         let before = try await service.allEvents().count
         try await log(metrics: [MetricPoint(key: "m", value: 1, timestamp: 1)], params: ["p": "1"], tags: ["t": "1"])
         let input = RunInput(dataset: DatasetRecord(name: "d", digest: "1", sourceType: "local", source: "{}"))
-        try await service.logInputs(runID: run.id, inputs: [input], actor: alice)
+        try await service.tracking.logInputs(runID: run.id, inputs: [input], actor: alice)
         #expect(try await service.allEvents().count == before)
     }
 }

@@ -11,9 +11,9 @@ struct TrackingLoggedModelTests {
 
     init() async throws {
         service = makeService(clock: clock)
-        try await service.bootstrapTracking()
-        _ = try await service.createExperiment(name: "fraud", actor: alice)
-        run = try await service.createRun(
+        try await service.tracking.bootstrapTracking()
+        _ = try await service.tracking.createExperiment(name: "fraud", actor: alice)
+        run = try await service.tracking.createRun(
             experimentID: "1",
             name: "r",
             userID: "u",
@@ -25,7 +25,7 @@ struct TrackingLoggedModelTests {
 
     func newModel(_ name: String = "model", params: [String: String] = [:]) async throws -> LoggedModel {
         clock.advance(by: 1)
-        return try await service.createLoggedModel(
+        return try await service.tracking.createLoggedModel(
             experimentID: "1",
             name: name,
             sourceRunID: run.id,
@@ -43,7 +43,7 @@ struct TrackingLoggedModelTests {
         #expect(model.id.utf8.count == 34)
         #expect(model.status == .pending)
         #expect(model.artifactLocation == "mlflow-artifacts:/1/models/\(model.id)/artifacts")
-        let loaded = try await service.loggedModel(id: model.id, actor: alice)
+        let loaded = try await service.tracking.loggedModel(id: model.id, actor: alice)
         #expect(loaded.params == ["n_estimators": "100"])
         #expect(loaded.sourceRunID == run.id)
         #expect(loaded.tags == ["mlflow.user": "root"])
@@ -52,7 +52,7 @@ struct TrackingLoggedModelTests {
     @Test("the experiment and the source run must exist")
     func parents() async throws {
         await expectRegistryError(.notFound) {
-            try await service.createLoggedModel(
+            try await service.tracking.createLoggedModel(
                 experimentID: "9",
                 name: "m",
                 sourceRunID: nil,
@@ -63,7 +63,7 @@ struct TrackingLoggedModelTests {
             )
         }
         await expectRegistryError(.notFound) {
-            try await service.createLoggedModel(
+            try await service.tracking.createLoggedModel(
                 experimentID: "1",
                 name: "m",
                 sourceRunID: "feed",
@@ -78,11 +78,11 @@ struct TrackingLoggedModelTests {
     @Test("finalize sets READY or UPLOAD_FAILED once; PENDING is refused")
     func finalize() async throws {
         let model = try await newModel()
-        let ready = try await service.finalizeLoggedModel(id: model.id, status: .ready, actor: alice)
+        let ready = try await service.tracking.finalizeLoggedModel(id: model.id, status: .ready, actor: alice)
         #expect(ready.status == .ready)
-        _ = try await service.finalizeLoggedModel(id: model.id, status: .ready, actor: alice)
+        _ = try await service.tracking.finalizeLoggedModel(id: model.id, status: .ready, actor: alice)
         await expectRegistryError(.invalidArgument) {
-            try await service.finalizeLoggedModel(id: model.id, status: .pending, actor: alice)
+            try await service.tracking.finalizeLoggedModel(id: model.id, status: .pending, actor: alice)
         }
         let actions = try await service.allEvents().filter { $0.subject == "logged-model/\(model.id)" }.map(\.action)
         #expect(actions == ["logged_model.created", "logged_model.finalized"])
@@ -93,11 +93,13 @@ struct TrackingLoggedModelTests {
         let model = try await newModel()
         let before = try await service.allEvents().count
         let value = #"[{"name": "fraud", "version": "1"}]"#
-        try await service.setLoggedModelTags(id: model.id, tags: ["mlflow.modelVersions": value], actor: alice)
-        #expect(try await service.loggedModel(id: model.id, actor: alice).tags["mlflow.modelVersions"] == value)
-        try await service.deleteLoggedModelTag(id: model.id, key: "mlflow.modelVersions", actor: alice)
+        try await service.tracking.setLoggedModelTags(id: model.id, tags: ["mlflow.modelVersions": value], actor: alice)
+        #expect(
+            try await service.tracking.loggedModel(id: model.id, actor: alice).tags["mlflow.modelVersions"] == value
+        )
+        try await service.tracking.deleteLoggedModelTag(id: model.id, key: "mlflow.modelVersions", actor: alice)
         await expectRegistryError(.notFound) {
-            try await service.deleteLoggedModelTag(id: model.id, key: "mlflow.modelVersions", actor: alice)
+            try await service.tracking.deleteLoggedModelTag(id: model.id, key: "mlflow.modelVersions", actor: alice)
         }
         #expect(try await service.allEvents().count == before)
     }
@@ -105,17 +107,17 @@ struct TrackingLoggedModelTests {
     @Test("metrics logged with the model's id show on the model")
     func metrics() async throws {
         let model = try await newModel()
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: run.id,
             metrics: [MetricPoint(key: "accuracy", value: 0.918, timestamp: 5, modelID: model.id)],
             params: [:],
             tags: [:],
             actor: alice
         )
-        let loaded = try await service.loggedModel(id: model.id, actor: alice)
+        let loaded = try await service.tracking.loggedModel(id: model.id, actor: alice)
         #expect(loaded.metrics.map(\.value) == [0.918])
         #expect(loaded.metrics.first?.runID == run.id)
-        let found = try await service.searchLoggedModels(
+        let found = try await service.tracking.searchLoggedModels(
             experimentIDs: ["1"],
             clauses: [SearchClause(field: .metric("accuracy"), op: .greater, value: .number(0.5))],
             order: [],
@@ -139,7 +141,7 @@ struct TrackingLoggedModelTests {
                 datasetDigest: digest
             )
         }
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: run.id,
             metrics: [
                 point(a, 0.9, "eval", "d1"), point(a, 0.2, "holdout"), point(b, 0.3, "eval", "d2"), point(c, 0.95, nil),
@@ -149,7 +151,7 @@ struct TrackingLoggedModelTests {
             actor: alice
         )
         func search(_ clauses: [SearchClause], _ datasets: [DatasetFilter]) async throws -> [String] {
-            try await service.searchLoggedModels(
+            try await service.tracking.searchLoggedModels(
                 experimentIDs: ["1"],
                 clauses: clauses,
                 order: [SearchOrder(field: .attribute("name"), ascending: true)],
@@ -171,7 +173,7 @@ struct TrackingLoggedModelTests {
             ]
         )
         #expect(try await search([], [DatasetFilter(name: "unknown")]) == [])
-        let whole = try await service.searchLoggedModels(
+        let whole = try await service.tracking.searchLoggedModels(
             experimentIDs: ["1"],
             clauses: [],
             order: [],
@@ -187,10 +189,12 @@ struct TrackingLoggedModelTests {
     @Test("deleted models are gone from get, search and further changes")
     func delete() async throws {
         let model = try await newModel()
-        try await service.deleteLoggedModel(id: model.id, actor: alice)
-        await expectRegistryError(.notFound) { try await service.loggedModel(id: model.id, actor: alice) }
-        await expectRegistryError(.notFound) { try await service.deleteLoggedModel(id: model.id, actor: alice) }
-        let page = try await service.searchLoggedModels(
+        try await service.tracking.deleteLoggedModel(id: model.id, actor: alice)
+        await expectRegistryError(.notFound) { try await service.tracking.loggedModel(id: model.id, actor: alice) }
+        await expectRegistryError(.notFound) {
+            try await service.tracking.deleteLoggedModel(id: model.id, actor: alice)
+        }
+        let page = try await service.tracking.searchLoggedModels(
             experimentIDs: ["1"],
             clauses: [],
             order: [],
@@ -206,7 +210,7 @@ struct TrackingLoggedModelTests {
         let first = try await newModel("model")
         let second = try await newModel("model")
         _ = try await newModel("other")
-        let byName = try await service.searchLoggedModels(
+        let byName = try await service.tracking.searchLoggedModels(
             experimentIDs: ["1"],
             clauses: [SearchClause(field: .attribute("name"), op: .equal, value: .string("model"))],
             order: [],
@@ -215,7 +219,7 @@ struct TrackingLoggedModelTests {
             actor: alice
         )
         #expect(byName.items.map(\.id) == [second.id])
-        let next = try await service.searchLoggedModels(
+        let next = try await service.tracking.searchLoggedModels(
             experimentIDs: ["1"],
             clauses: [SearchClause(field: .attribute("name"), op: .equal, value: .string("model"))],
             order: [],
@@ -226,7 +230,7 @@ struct TrackingLoggedModelTests {
         #expect(next.items.map(\.id) == [first.id])
         #expect(next.nextPageToken == nil)
         await expectRegistryError(.invalidArgument) {
-            try await service.searchLoggedModels(
+            try await service.tracking.searchLoggedModels(
                 experimentIDs: ["1"],
                 clauses: [SearchClause(field: .dataset("name"), op: .equal, value: .string("x"))],
                 order: [],

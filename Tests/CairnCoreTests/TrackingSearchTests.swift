@@ -12,10 +12,10 @@ struct TrackingSearchTests {
 
     init() async throws {
         service = makeService()
-        try await service.bootstrapTracking()
+        try await service.tracking.bootstrapTracking()
         var runs: [String: Run] = [:]
         for (start, name) in ["a", "b", "c"].enumerated() {
-            runs[name] = try await service.createRun(
+            runs[name] = try await service.tracking.createRun(
                 experimentID: "0",
                 name: name,
                 userID: "u",
@@ -24,21 +24,27 @@ struct TrackingSearchTests {
                 actor: alice
             )
         }
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: runs["a"]!.id,
             metrics: [MetricPoint(key: "loss", value: 0.5, timestamp: 1)],
             params: ["lr": "0.1"],
             tags: ["team": "Risk"],
             actor: alice
         )
-        try await service.logBatch(
+        try await service.tracking.logBatch(
             runID: runs["b"]!.id,
             metrics: [MetricPoint(key: "loss", value: .nan, timestamp: 1)],
             params: ["lr": "0.01"],
             tags: [:],
             actor: alice
         )
-        _ = try await service.updateRun(id: runs["a"]!.id, status: .finished, endTime: 9, name: nil, actor: alice)
+        _ = try await service.tracking.updateRun(
+            id: runs["a"]!.id,
+            status: .finished,
+            endTime: 9,
+            name: nil,
+            actor: alice
+        )
         self.runs = runs
     }
 
@@ -47,7 +53,7 @@ struct TrackingSearchTests {
         order: [SearchOrder] = [],
         stages: Set<LifecycleStage> = [.active]
     ) async throws -> [String] {
-        try await service.searchRuns(
+        try await service.tracking.searchRuns(
             experimentIDs: ["0"],
             stages: stages,
             clauses: clauses,
@@ -114,7 +120,7 @@ struct TrackingSearchTests {
 
     @Test("stages select active, deleted or all runs")
     func stages() async throws {
-        try await service.deleteRun(id: runs["b"]!.id, actor: alice)
+        try await service.tracking.deleteRun(id: runs["b"]!.id, actor: alice)
         #expect(try await names() == ["c", "a"])
         #expect(try await names(stages: [.deleted]) == ["b"])
         #expect(try await names(stages: []) == ["c", "b", "a"])
@@ -128,7 +134,7 @@ struct TrackingSearchTests {
     )
     func keysetPages(order: [SearchOrder]) async throws {
         func page(after token: String?, limit: Int = 2) async throws -> Page<Run> {
-            try await service.searchRuns(
+            try await service.tracking.searchRuns(
                 experimentIDs: ["0"],
                 stages: [.active],
                 clauses: [],
@@ -142,7 +148,7 @@ struct TrackingSearchTests {
         #expect(first.items.map(\.name) == ["c", "b"])
         // A run that sorts before the cursor (newest, and first by name descending) would shift an offset by one and
         // repeat "b"; the cursor names a place in the order, so the next page starts right after "b".
-        _ = try await service.createRun(
+        _ = try await service.tracking.createRun(
             experimentID: "0",
             name: "z-early",
             userID: "u",
@@ -156,10 +162,10 @@ struct TrackingSearchTests {
         // Deleting a run already returned would shift an offset the other way and skip "b".
         let again = try await page(after: nil)
         #expect(again.items.map(\.name) == ["z-early", "c"])
-        try await service.deleteRun(id: runs["c"]!.id, actor: alice)
+        try await service.tracking.deleteRun(id: runs["c"]!.id, actor: alice)
         #expect(try await page(after: again.nextPageToken, limit: 5).items.map(\.name) == ["b", "a"])
         // A filter that matches few runs still fills the page from batches after the cursor.
-        let filtered = try await service.searchRuns(
+        let filtered = try await service.tracking.searchRuns(
             experimentIDs: ["0"],
             stages: [],
             clauses: [Self.clause(.attribute("run_name"), .equal, .string("a"))],
@@ -174,7 +180,7 @@ struct TrackingSearchTests {
 
     @Test("a token of one order is refused by a search of another")
     func tokenOfAnotherOrder() async throws {
-        let page = try await service.searchRuns(
+        let page = try await service.tracking.searchRuns(
             experimentIDs: ["0"],
             stages: [],
             clauses: [],
@@ -184,7 +190,7 @@ struct TrackingSearchTests {
             actor: alice
         )
         let error = await expectRegistryError(.invalidArgument) {
-            try await service.searchRuns(
+            try await service.tracking.searchRuns(
                 experimentIDs: ["0"],
                 stages: [],
                 clauses: [],
@@ -202,7 +208,7 @@ struct TrackingSearchTests {
         var seen: [String] = []
         var token: String?
         repeat {
-            let page = try await service.searchRuns(
+            let page = try await service.tracking.searchRuns(
                 experimentIDs: ["0"],
                 stages: [],
                 clauses: [],
@@ -233,7 +239,7 @@ struct TrackingSearchTests {
         await expectRegistryError(.invalidArgument) { try await names(order: [SearchOrder(field: .attribute("x"))]) }
         for limit in [0, 50_001] {
             await expectRegistryError(.invalidArgument) {
-                try await service.searchRuns(
+                try await service.tracking.searchRuns(
                     experimentIDs: ["0"],
                     stages: [],
                     clauses: [],
@@ -245,7 +251,7 @@ struct TrackingSearchTests {
             }
         }
         await expectRegistryError(.invalidArgument) {
-            try await service.searchRuns(
+            try await service.tracking.searchRuns(
                 experimentIDs: ["0"],
                 stages: [],
                 clauses: [],
@@ -263,7 +269,7 @@ struct TrackingSearchTests {
             dataset: DatasetRecord(name: "train", digest: "abc", sourceType: "local", source: "{}"),
             tags: [OrderedTag(key: "mlflow.data.context", value: "training")]
         )
-        try await service.logInputs(runID: runs["c"]!.id, inputs: [input], actor: alice)
+        try await service.tracking.logInputs(runID: runs["c"]!.id, inputs: [input], actor: alice)
         #expect(try await names([Self.clause(.dataset("context"), .equal, .string("training"))]) == ["c"])
         #expect(try await names([Self.clause(.dataset("name"), .isIn, .list(["train", "x"]))]) == ["c"])
     }

@@ -43,8 +43,8 @@ struct MLflowHarness {
             mlmodels: YAMLMLmodelParser()
         )
         do {
-            try await service.bootstrapTracking()
-            let admin = try #require(try await service.bootstrapAdmin())
+            try await service.tracking.bootstrapTracking()
+            let admin = try #require(try await service.identity.bootstrapAdmin())
             let harness = MLflowHarness(root: root, store: store, service: service, adminToken: admin.secret)
             let router = CairnServer.makeRouter(
                 service: service,

@@ -87,9 +87,13 @@ struct MLflowHotPathCacheTests {
                 body: nil
             )
             #expect(noCredentials.status == .unauthorized)
-            _ = try await harness.service.createAccount(name: "other-team", kind: .user, actor: .system)
-            try await harness.service.grant(Grant(.viewer, .model("something-else")), to: "other-team", actor: .system)
-            let token = try await harness.service.createToken(accountName: "other-team", actor: .system).secret
+            _ = try await harness.service.identity.createAccount(name: "other-team", kind: .user, actor: .system)
+            try await harness.service.identity.grant(
+                Grant(.viewer, .model("something-else")),
+                to: "other-team",
+                actor: .system
+            )
+            let token = try await harness.service.identity.createToken(accountName: "other-team", actor: .system).secret
             let stranger = try await client.execute(
                 uri: uri,
                 method: .get,

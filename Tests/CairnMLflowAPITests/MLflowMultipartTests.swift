@@ -88,10 +88,10 @@ struct MLflowMultipartTests {
     func capability() async throws {
         try await MLflowHarness.run { harness, base in
             let client = MLflowClient(base: base, authorization: "Bearer \(harness.adminToken)")
-            _ = try await harness.service.createAccount(name: "bob", kind: .user, actor: .system)
-            try await harness.service.grant(Grant(.editor), to: "bob", actor: .system)
+            _ = try await harness.service.identity.createAccount(name: "bob", kind: .user, actor: .system)
+            try await harness.service.identity.grant(Grant(.editor), to: "bob", actor: .system)
             let bob = client.with(
-                "Bearer \(try await harness.service.createToken(accountName: "bob", actor: .system).secret)"
+                "Bearer \(try await harness.service.identity.createToken(accountName: "bob", actor: .system).secret)"
             )
             let mine = try await Self.create(client, "a.bin", parts: 2)
             let other = try await Self.create(bob, "b.bin", parts: 1)

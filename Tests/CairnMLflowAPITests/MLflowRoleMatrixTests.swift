@@ -26,9 +26,10 @@ struct MLflowRoleMatrixTests {
             var tokens: [MatrixCaller: String] = [.admin: harness.adminToken]
             for caller in MatrixCaller.allCases where caller.role != nil && caller.role != .admin {
                 let name = "\(caller.rawValue)-acct"
-                _ = try await harness.service.createAccount(name: name, kind: .user, actor: .system)
-                try await harness.service.grant(Grant(caller.role!), to: name, actor: .system)
-                tokens[caller] = try await harness.service.createToken(accountName: name, actor: .system).secret
+                _ = try await harness.service.identity.createAccount(name: name, kind: .user, actor: .system)
+                try await harness.service.identity.grant(Grant(caller.role!), to: name, actor: .system)
+                tokens[caller] = try await harness.service.identity.createToken(accountName: name, actor: .system)
+                    .secret
             }
             let secrets = tokens
             let routes = MLflowAPI.routeRules.enumerated().sorted { a, b in

@@ -60,20 +60,24 @@ struct EventCatalogueCompatibilityTests {
         }
         // What the old log says still answers the questions it answered: the stage history and the rollback
         // evidence are replayed from it.
-        let history = try await service.stageHistory(modelName: "fraud", at: nil, actor: EventLogFixture.admin)
+        let history = try await service.governance.stageHistory(
+            modelName: "fraud",
+            at: nil,
+            actor: EventLogFixture.admin
+        )
         #expect(history.versions(in: .production) == [1])
         #expect(history.changes.contains { $0.rollbackReason == "incident 42" })
-        let provenance = try await service.provenance(
+        let provenance = try await service.governance.provenance(
             try ModelURI(parsing: "models:/fraud/2"),
             actor: EventLogFixture.admin
         )
         #expect(provenance.stageChanges.map(\.to).contains(.production))
         // New events chain onto the old ones, and the whole log still verifies.
-        _ = try await service.setModelTag(name: "fraud", key: "after", value: "catalogue", actor: .testAdmin)
+        _ = try await service.catalog.setModelTag(name: "fraud", key: "after", value: "catalogue", actor: .testAdmin)
         let after = try await service.allEvents()
         #expect(after.count == before.count + 1)
         #expect(after.last?.prevHash == before.last?.hash)
         #expect(EventChain.verify(after) == nil)
-        #expect(try await service.verifyEventChain(actor: .testAdmin).broken == nil)
+        #expect(try await service.governance.verifyEventChain(actor: .testAdmin).broken == nil)
     }
 }

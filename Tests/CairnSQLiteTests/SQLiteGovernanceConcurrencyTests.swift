@@ -19,12 +19,12 @@ struct SQLiteGovernanceConcurrencyTests {
                 ids: RandomIDGenerator()
             )
             let admin = Principal.testAdmin
-            _ = try await service.createModel(name: "fraud", actor: admin)
+            _ = try await service.catalog.createModel(name: "fraud", actor: admin)
             _ = try await service.publishVersion(modelName: "fraud", files: ["m.bin": Array("w".utf8)])
             let policy = try Policy(document: Array(#"{"stages": {"Production": {"approvals": 1}}}"#.utf8))
-            _ = try await service.setPolicy(modelName: "fraud", policy: policy, actor: admin)
+            _ = try await service.governance.setPolicy(modelName: "fraud", policy: policy, actor: admin)
             let requester = Principal.testUser("ed", Grant(.editor))
-            let outcome = try await service.requestTransition(
+            let outcome = try await service.governance.requestTransition(
                 modelName: "fraud",
                 number: 1,
                 to: .stage(.production),
@@ -37,7 +37,11 @@ struct SQLiteGovernanceConcurrencyTests {
                 for approver in Self.approvers {
                     group.addTask {
                         do {
-                            _ = try await service.approveTransition(requestID: id, comment: "", actor: approver)
+                            _ = try await service.governance.approveTransition(
+                                requestID: id,
+                                comment: "",
+                                actor: approver
+                            )
                             return nil
                         } catch let error as RegistryError {
                             return error.code
@@ -53,8 +57,8 @@ struct SQLiteGovernanceConcurrencyTests {
             let events = try await service.allEvents()
             #expect(events.filter { $0.action == "version.stage_changed" }.count == 1)
             #expect(events.filter { $0.action == "transition.approved" }.count == 1)
-            #expect(try await service.verifyEventChain(actor: admin).broken == nil)
-            let request = try await service.transitionRequest(id: id, actor: admin)
+            #expect(try await service.governance.verifyEventChain(actor: admin).broken == nil)
+            let request = try await service.governance.transitionRequest(id: id, actor: admin)
             #expect(request.state == .approved && request.decisions.count == 1)
         }
     }

@@ -151,25 +151,36 @@ struct TamperDetectionTests {
             let clock = ManualClock()
             let service = makeService(store: store, clock: clock)
             let admin = Principal.testAdmin
-            _ = try await service.createModel(name: "fraud", description: "card fraud", actor: admin)
+            _ = try await service.catalog.createModel(name: "fraud", description: "card fraud", actor: admin)
             clock.advance(by: 1)
-            _ = try await service.setModelTag(name: "fraud", key: "team", value: "risk", actor: admin)
+            _ = try await service.catalog.setModelTag(name: "fraud", key: "team", value: "risk", actor: admin)
             clock.advance(by: 1)
             try await service.publishVersion(modelName: "fraud", files: ["model.bin": Array("weights".utf8)])
             clock.advance(by: 1)
-            _ = try await service.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: admin)
+            _ = try await service.governance.setAlias(modelName: "fraud", alias: "champion", number: 1, actor: admin)
             clock.advance(by: 1)
-            _ = try await service.updateModel(name: "fraud", description: "card and wire fraud", actor: admin)
+            _ = try await service.catalog.updateModel(name: "fraud", description: "card and wire fraud", actor: admin)
             clock.advance(by: 1)
-            _ = try await service.createModel(name: "churn", actor: admin)
+            _ = try await service.catalog.createModel(name: "churn", actor: admin)
             clock.advance(by: 1)
-            _ = try await service.renameModel(name: "fraud", to: "fraud-v2", actor: admin)
+            _ = try await service.catalog.renameModel(name: "fraud", to: "fraud-v2", actor: admin)
             clock.advance(by: 1)
-            _ = try await service.setVersionTag(modelName: "fraud-v2", number: 1, key: "ok", value: "yes", actor: admin)
+            _ = try await service.catalog.setVersionTag(
+                modelName: "fraud-v2",
+                number: 1,
+                key: "ok",
+                value: "yes",
+                actor: admin
+            )
             clock.advance(by: 1)
-            try await service.deleteAlias(modelName: "fraud-v2", alias: "champion", actor: admin)
+            try await service.governance.deleteAlias(modelName: "fraud-v2", alias: "champion", actor: admin)
             clock.advance(by: 1)
-            _ = try await service.updateVersion(modelName: "fraud-v2", number: 1, description: "first", actor: admin)
+            _ = try await service.catalog.updateVersion(
+                modelName: "fraud-v2",
+                number: 1,
+                description: "first",
+                actor: admin
+            )
             let log = try await store.storedLog()
             try #require(log.count >= 10, "the service wrote only \(log.count) events")
             try #require(EventChain.verify(log) == nil)

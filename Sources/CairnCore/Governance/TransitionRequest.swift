@@ -149,7 +149,7 @@ public struct TransitionRequest: Hashable, Sendable, Codable {
     public var approvals: [ApprovalDecision] { decisions.filter { $0.verdict == .approve } }
 }
 
-/// What ``RegistryService/requestTransition(modelName:number:to:archiveExisting:comment:actor:)`` did.
+/// What ``GovernanceService/requestTransition(modelName:number:to:archiveExisting:comment:actor:)`` did.
 public struct TransitionOutcome: Sendable {
     /// The version after the call (unchanged while a request is pending).
     public var version: ModelVersion

@@ -54,7 +54,7 @@ public struct APIToken: Hashable, Sendable, Codable {
     public var expiresAt: Date?
     /// The token stopped working at this time (`nil`: not revoked).
     public var revokedAt: Date?
-    /// When the token last authenticated a request, to within ``RegistryService/tokenUseResolution``.
+    /// When the token last authenticated a request, to within ``IdentityService/tokenUseResolution``.
     public var lastUsedAt: Date?
 
     public init(
