@@ -50,20 +50,6 @@ enum AliasRoutes {
             rule: .requires(.read),
             handler: resolve
         ),
-        Endpoint(
-            method: .get,
-            path: "/api/v1/events",
-            operationID: "listEvents",
-            summary: "Read the append-only, hash-chained event log from a sequence number.",
-            query: [
-                .init(name: "after", description: "Return events with a higher sequence (default 0).", type: "integer"),
-                .init(name: "limit", description: "At most this many, 1 to 1000 (default 100).", type: "integer"),
-            ],
-            success: (200, "EventList"),
-            errors: [400],
-            rule: .requires(.read),
-            handler: events
-        ),
     ]
 
     static func list(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
@@ -142,19 +128,5 @@ enum AliasRoutes {
             cache.store(body, about: uri.modelName, for: key, generation: generation)
         }
         return JSONResponse.make(body: body)
-    }
-
-    static func events(_ request: Request, _ context: CairnRequestContext, _ service: RegistryService) async throws
-        -> Response
-    {
-        let query = request.uri.queryParameters
-        let after = try QueryValue.int(query["after"], name: "after") ?? 0
-        let limit = try QueryValue.int(query["limit"], name: "limit") ?? 100
-        let events = try await service.governance.events(
-            afterSequence: Int64(after),
-            limit: limit,
-            actor: context.principal
-        )
-        return JSONResponse.make(EventListDTO(events: events.map(WireMapping.event)))
     }
 }

@@ -13,15 +13,20 @@ public struct NativeAPI: HTTPSurface {
     public let service: RegistryService
     let openAPIDocument: ByteBuffer
     let resolveCache: ReadCache<ByteBuffer>?
+    let changes: (any ChangeSignal)?
 
-    /// - Parameter changeGeneration: when given (a `ChangeCountingStore`'s `generation`), resolve responses are
-    ///   cached until the next write.
+    /// - Parameters:
+    ///   - changeGeneration: when given (a `ChangeCountingStore`'s `generation`), resolve responses are cached until
+    ///     the next write.
+    ///   - changes: wakes event watchers when something is committed; without it they poll.
     public init(
         service: RegistryService,
         version: String = CairnVersion.current,
-        changeGeneration: (@Sendable () -> UInt64)? = nil
+        changeGeneration: (@Sendable () -> UInt64)? = nil,
+        changes: (any ChangeSignal)? = nil
     ) {
         self.service = service
+        self.changes = changes
         self.openAPIDocument = ByteBuffer(bytes: OpenAPIDocument.build(endpoints: Self.endpoints, version: version))
         self.resolveCache = changeGeneration.map { ReadCache(generation: $0) }
     }
@@ -29,7 +34,8 @@ public struct NativeAPI: HTTPSurface {
     /// Every operation, in documentation order.
     static let endpoints: [Endpoint] =
         SystemRoutes.endpoints + ModelRoutes.endpoints + VersionRoutes.endpoints + FileRoutes.endpoints
-        + AliasRoutes.endpoints + GovernanceRoutes.endpoints + RecordRoutes.endpoints + IdentityRoutes.endpoints
+        + AliasRoutes.endpoints + EventRoutes.endpoints + GovernanceRoutes.endpoints + RecordRoutes.endpoints
+        + IdentityRoutes.endpoints
 
     /// The documented operations as (method, OpenAPI path) pairs, for completeness tests.
     public static var documentedOperations: [(method: String, path: String)] {
@@ -58,11 +64,16 @@ public struct NativeAPI: HTTPSurface {
         let service = service
         let document = openAPIDocument
         let cache = resolveCache
+        let changes = changes
         for endpoint in Self.endpoints {
             var handler = endpoint.handler
             if endpoint.operationID == "resolve", let cache {
                 handler = { request, context, service in
                     try await AliasRoutes.resolveCached(request, context, service, cache)
+                }
+            } else if endpoint.operationID == "listEvents" {
+                handler = { request, context, service in
+                    try await EventRoutes.events(request, context, service, changes: changes)
                 }
             } else if endpoint.operationID == "openAPIDocument" {
                 handler = { _, _, _ in

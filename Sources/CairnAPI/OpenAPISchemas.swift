@@ -93,7 +93,10 @@ enum OpenAPISchemas {
                 ],
                 required: ["sequence", "time", "actor", "action", "subject", "payload", "prev_hash", "hash"]
             ),
-            "EventList": object(["events": array(ref("Event"))], required: ["events"]),
+            "EventList": object(
+                ["events": array(ref("Event")), "next_after": ["type": ["integer", "null"]]],
+                required: ["events"]
+            ),
         ]
     }
 }

@@ -27,6 +27,7 @@ public enum CairnServer {
     /// - Parameters:
     ///   - anonymous: the role of requests without credentials (default: none; `run` applies the configuration).
     ///   - changeGeneration: a `ChangeCountingStore`'s generation, to cache resolve answers between writes.
+    ///   - changes: wakes event watchers (`GET /api/v1/events`) at each commit; without it they poll.
     ///   - throttle: slows repeated failed logins per client (tests inject a clock and a sleeper).
     ///   - origins: which `Host` names and web origins may drive the server (default: loopback only), applied by the
     ///     ``OriginGuardMiddleware`` before anything else.
@@ -34,6 +35,7 @@ public enum CairnServer {
         service: RegistryService,
         anonymous: AnonymousAccess = .none,
         changeGeneration: (@Sendable () -> UInt64)? = nil,
+        changes: (any ChangeSignal)? = nil,
         throttle: LoginThrottle = LoginThrottle(),
         origins: OriginPolicy = OriginPolicy()
     ) -> Router<CairnRequestContext> {
@@ -43,7 +45,7 @@ public enum CairnServer {
         let authenticator = Authenticator(service: service, anonymous: anonymous, throttle: throttle)
         router.add(middleware: AuthenticationMiddleware(authenticator))
         let surfaces: [any HTTPSurface] = [
-            NativeAPI(service: service, changeGeneration: changeGeneration),
+            NativeAPI(service: service, changeGeneration: changeGeneration, changes: changes),
             MLflowAPI(service: service, changeGeneration: changeGeneration),
         ]
         // What no surface's route matches answers in the shape of the surface claiming its path.
@@ -133,6 +135,7 @@ public enum CairnServer {
                 service: service,
                 anonymous: anonymous,
                 changeGeneration: { counted.generation },
+                changes: counted,
                 origins: origins
             ),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cairn"),

@@ -234,5 +234,10 @@ public struct EventDTO: Codable, Sendable, Hashable {
 /// `GET /api/v1/events`.
 public struct EventListDTO: Codable, Sendable, Hashable {
     public var events: [EventDTO]
-    public init(events: [EventDTO]) { self.events = events }
+    /// The `after` of the next request: the last event the server examined, matching the filter or not.
+    public var nextAfter: Int64?
+    public init(events: [EventDTO], nextAfter: Int64? = nil) {
+        self.events = events
+        self.nextAfter = nextAfter
+    }
 }

@@ -91,6 +91,17 @@ extension EnforcementCase {
                 actor: $1
             )
         },
+        on(.watchEvents, .read) {
+            _ = try await $0.governance.watchEvents(
+                EventFilter(modelName: "fraud"),
+                afterSequence: 0,
+                limit: 10,
+                actor: $1
+            )
+        },
+        global(.watchEvents, .read) {
+            _ = try await $0.governance.watchEvents(EventFilter(), afterSequence: 0, limit: 10, actor: $1)
+        },
         global(.chainHead, .read) { _ = try await $0.governance.chainHead(actor: $1) },
         global(.verifyEventChain, .read) { _ = try await $0.governance.verifyEventChain(actor: $1) },
     ]

@@ -140,4 +140,40 @@ extension GovernanceService {
         let permit = try await core.admit(.events, actor, model: nil)
         return try await store.read(permit) { try await $0.events(afterSequence: sequence, limit: limit) }
     }
+
+    /// The events matching `filter` after `afterSequence`, ascending, at most `limit` (1 to 1000): one page of a
+    /// watch. Examines at most ``watchScanLimit`` events per call, so a narrow filter over a long log answers in
+    /// bounded time; ``EventWatchPage/nextAfter`` then says where to go on. Needs ``Action/read`` on the filter's
+    /// model, or globally without one, like every other read.
+    /// - Throws: `.permissionDenied` (`.unauthenticated` for anonymous), `.invalidArgument`.
+    public func watchEvents(_ filter: EventFilter, afterSequence: Int64, limit: Int, actor: Principal) async throws
+        -> EventWatchPage
+    {
+        guard afterSequence >= 0, (1...1000).contains(limit) else {
+            throw RegistryError(.invalidArgument, "Use after >= 0 and limit from 1 to 1000.")
+        }
+        try filter.validate()
+        let permit = try await core.admit(.watchEvents, actor, model: filter.modelName)
+        return try await store.read(permit) { reader in
+            let modelID = try await filter.modelName.asyncMap { try await reader.model(named: $0)?.id } ?? nil
+            var page = EventWatchPage(events: [], nextAfter: afterSequence)
+            var examined = 0
+            while examined < Self.watchScanLimit {
+                let batch = try await reader.events(afterSequence: page.nextAfter, limit: 1000)
+                for event in batch {
+                    page.nextAfter = event.sequence
+                    if filter.matches(event, modelID: modelID) {
+                        page.events.append(event)
+                        if page.events.count == limit { return page }
+                    }
+                }
+                examined += batch.count
+                if batch.count < 1000 { break }
+            }
+            return page
+        }
+    }
+
+    /// The most events one ``watchEvents(_:afterSequence:limit:actor:)`` call examines.
+    public static let watchScanLimit = 10_000
 }

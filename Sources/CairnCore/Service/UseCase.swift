@@ -115,6 +115,7 @@ public enum UseCase: String, CaseIterable, Sendable {
     case verifyEventChain
     case transitionStage
     case events
+    case watchEvents
     case setAlias
     case deleteAlias
 }
@@ -225,6 +226,7 @@ extension UseCase {
         case .verifyEventChain: .init(.global(.read))
         case .transitionStage: .init(.onModel(.write), recordsDenial: true)
         case .events: .init(.global(.read))
+        case .watchEvents: .init(.onModelOrGlobal(.read))
         case .setAlias: .init(.onModel(.write), recordsDenial: true)
         case .deleteAlias: .init(.onModel(.write))
         }
