@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Webhook deliveries connect themselves (to the address they checked) over TLS; AsyncHTTPClient already
+        // builds it, so naming it costs no build time.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // YAML: policy and model-card files (the CLI), and MLflow's MLmodel files (CairnMLflowFiles, the server).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
@@ -115,11 +118,24 @@ let package = Package(
         ),
 
         // Layer 3: composition and the SDK.
+        // Webhook deliveries: the outbound HTTP transport with its address checks and Standard Webhooks signing.
+        .target(
+            name: "CairnWebhooks",
+            dependencies: [
+                "CairnCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CairnServer",
             dependencies: [
                 "CairnCore", "CairnSQLite", "CairnBlobFS", "CairnHTTP", "CairnAPI", "CairnMLflowAPI",
-                "CairnCredentials",
+                "CairnCredentials", "CairnWebhooks",
                 "CairnMLflowFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,7 +170,12 @@ let package = Package(
 
         // Test support: fakes, builders and the backend conformance suites.
         // Services built here read MLmodel files with the real adapter, as the server does.
-        .target(name: "CairnTesting", dependencies: ["CairnCore", "CairnMLflowFiles"], swiftSettings: swiftSettings),
+        // Webhook secrets are sealed with the real AES-GCM sealer, as the server seals them.
+        .target(
+            name: "CairnTesting",
+            dependencies: ["CairnCore", "CairnMLflowFiles", "CairnCredentials"],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore", "CairnTesting"], swiftSettings: swiftSettings),
         .testTarget(
@@ -209,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "CairnEndToEndTests",
             dependencies: [
-                "CairnClient", "CairnWire", "CairnCore", "CairnTesting",
+                "CairnClient", "CairnWire", "CairnCore", "CairnTesting", "CairnWebhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -115,12 +115,18 @@ enum EventRoutes {
         var cursor = after
         while true {
             let seen = changes?.generation
-            let page = try await service.governance.watchEvents(
-                watch.filter,
-                afterSequence: cursor,
-                limit: watch.limit,
-                actor: principal
-            )
+            let page: EventWatchPage
+            do {
+                page = try await service.governance.watchEvents(
+                    watch.filter,
+                    afterSequence: cursor,
+                    limit: watch.limit,
+                    actor: principal
+                )
+            } catch  where Task.isCancelled {
+                // Cancelled mid-read (a graceful shutdown): answer what was found so far, which is nothing.
+                return EventWatchPage(events: [], nextAfter: cursor)
+            }
             cursor = page.nextAfter
             let left = deadline - clock.now
             if !page.events.isEmpty || left <= .zero { return page }

@@ -69,7 +69,8 @@ enum OpenAPIDocument {
             "paths": paths,
             "components": [
                 "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.identity) { first, _ in first }
-                    .merging(OpenAPISchemas.governance) { first, _ in first },
+                    .merging(OpenAPISchemas.governance) { first, _ in first }
+                    .merging(OpenAPISchemas.webhooks) { first, _ in first },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (cairn_…)."],
                     "basic": ["type": "http", "scheme": "basic", "description": "Account name and password or token."],

@@ -21,12 +21,12 @@ public protocol MetadataStore: Sendable {
 /// Queries available inside and outside transactions: the union of the area ports. Each area service of
 /// ``RegistryService`` sees only its own composition of them (``CatalogService/Reader`` and so on).
 public protocol MetadataReader: CatalogReader, TrackingReader, IdentityReader, GovernanceReader, EventLogReader,
-    BlobLedgerReader
+    BlobLedgerReader, DeliveryReader
 {}
 
 /// Writes, available only inside ``MetadataStore/write(_:)``: the union of the area ports.
 public protocol MetadataTransaction: MetadataReader, CatalogTransaction, TrackingTransaction, IdentityTransaction,
-    GovernanceTransaction, EventLogWriter, BlobLedgerWriter
+    GovernanceTransaction, EventLogWriter, BlobLedgerWriter, DeliveryTransaction
 {}
 
 /// Catalog queries of the metadata store: models, versions, aliases and version files.

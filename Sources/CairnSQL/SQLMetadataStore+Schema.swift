@@ -20,12 +20,12 @@ extension SQLMetadataStore {
     /// ``governanceMigration``); migration 5 `model_versions.sealed_run_metrics_json` (see ``sealedEvidenceMigration``);
     /// migration 6 the metrics' dataset (see ``metricDatasetMigration``); migration 7 the runs' model inputs (see
     /// ``modelInputsMigration``); migration 8 the blob releases garbage collection works from (see
-    /// ``blobReleasesMigration``).
+    /// ``blobReleasesMigration``); migration 9 webhooks and their outbox (see ``deliveryMigration``).
     ///
     /// Foreign keys cascade as a safety net only; the store deletes children explicitly.
     public static let migrations: [SQLMigration] = [
         migration1, trackingMigration, identityMigration, governanceMigration, sealedEvidenceMigration,
-        metricDatasetMigration, modelInputsMigration, blobReleasesMigration,
+        metricDatasetMigration, modelInputsMigration, blobReleasesMigration, deliveryMigration,
     ]
 
     /// Migration 8: blobs that lost a reference (an expired version's files, a replaced or deleted artifact), for

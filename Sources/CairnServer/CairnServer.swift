@@ -6,6 +6,7 @@ import CairnHTTP
 import CairnMLflowAPI
 import CairnMLflowFiles
 import CairnSQLite
+import CairnWebhooks
 import Foundation
 import Hummingbird
 import Logging
@@ -103,12 +104,20 @@ public enum CairnServer {
         if leftovers > 0 { logger.notice("removed abandoned uploads", metadata: ["count": "\(leftovers)"]) }
         // One process owns this data directory (the lock above), so counting this process's writes is exact.
         let counted = ChangeCountingStore(metadata)
+        let settings = config.deliverySettings
         let service = RegistryService(
             store: counted,
             blobs: blobs,
             passwords: PBKDF2PasswordHasher(),
             locations: locations,
-            mlmodels: YAMLMLmodelParser()
+            mlmodels: YAMLMLmodelParser(),
+            delivery: settings,
+            secrets: try SecretKeyFile.sealer(data: data, environment: ProcessInfo.processInfo.environment),
+            transport: try WebhookHTTPTransport(
+                policy: settings.outbound,
+                timeout: .seconds(config.webhookTimeoutSeconds),
+                userAgent: "Cairn-Webhooks/\(CairnVersion.current)"
+            )
         )
         try await service.tracking.bootstrapTracking()
         try await AdminBootstrap.run(service: service, dataURL: data) { logger.notice("\($0)") }
@@ -139,7 +148,7 @@ public enum CairnServer {
                 origins: origins
             ),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cairn"),
-            services: [sweeper],
+            services: [sweeper, WebhookDispatcher(service: service, changes: counted, logger: logger)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 let host = config.host.contains(":") ? "[\(config.host)]" : config.host

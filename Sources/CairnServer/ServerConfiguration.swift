@@ -19,6 +19,12 @@ import Foundation
 /// | trustedProxies | `CAIRN_TRUSTED_PROXIES` | none | peers (CIDR) whose `X-Forwarded-Host` / `Forwarded` are believed |
 /// | corsAllowedOrigins | `CAIRN_CORS_ALLOWED_ORIGINS` | none | web origins allowed cross-origin requests (CORS) |
 /// | allowedInternalSources | `CAIRN_ALLOWED_INTERNAL_SOURCES` | none | internal networks (CIDR) or hosts allowed in sources |
+/// | webhookAllowPrivate | `CAIRN_WEBHOOK_ALLOW_PRIVATE` | `false` | webhooks may call loopback and private addresses |
+/// | webhookRetention | `CAIRN_WEBHOOK_RETENTION` | `259200` | seconds a delivery is retried before it is marked failed |
+/// | webhookDisableAfter | `CAIRN_WEBHOOK_DISABLE_AFTER` | `259200` | seconds of failing deliveries before a webhook is disabled |
+/// | webhookFirstRetry | `CAIRN_WEBHOOK_FIRST_RETRY` | `5` | seconds before the first retry (then doubled, up to an hour) |
+/// | webhookTimeout | `CAIRN_WEBHOOK_TIMEOUT` | `15` | seconds a receiver has to answer a delivery |
+/// | (secret key) | `CAIRN_SECRET_KEY` | `DATA/secret.key` | base64 of the 32-byte key webhook secrets are sealed with |
 ///
 /// List values are comma-separated in the environment and repeatable (or comma-separated) on the command line.
 public struct ServerConfiguration: Sendable, Equatable {
@@ -41,8 +47,26 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var corsAllowedOrigins: [String] = []
     /// Internal networks (CIDR) or host names an admin allows in version sources and artifact locations.
     public var allowedInternalSources: [String] = []
+    /// Webhooks may call loopback, private and shared addresses (never link-local or metadata ones).
+    public var webhookAllowPrivate = false
+    public var webhookRetentionSeconds: Double = 259_200
+    public var webhookDisableAfterSeconds: Double = 259_200
+    public var webhookFirstRetrySeconds: Double = 5
+    public var webhookTimeoutSeconds: Double = 15
 
     public init() {}
+
+    /// Retries, retention and auto-disabling of webhook deliveries, and the addresses they may reach.
+    public var deliverySettings: DeliverySettings {
+        DeliverySettings(
+            retention: .seconds(webhookRetentionSeconds),
+            disableAfter: .seconds(webhookDisableAfterSeconds),
+            firstRetry: .seconds(webhookFirstRetrySeconds),
+            maxRetryInterval: .seconds(max(3_600, webhookFirstRetrySeconds)),
+            lease: .seconds(webhookTimeoutSeconds * 2 + 5),
+            outbound: OutboundAddressPolicy(allowPrivate: webhookAllowPrivate)
+        )
+    }
 
     /// The host and origin rules of every HTTP surface.
     /// - Throws: `.invalidArgument` for a trusted proxy that is not an address or CIDR block.
@@ -109,6 +133,21 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let text = environment["CAIRN_TRUSTED_PROXIES"] { config.trustedProxies = list(text) }
         if let text = environment["CAIRN_CORS_ALLOWED_ORIGINS"] { config.corsAllowedOrigins = list(text) }
         if let text = environment["CAIRN_ALLOWED_INTERNAL_SOURCES"] { config.allowedInternalSources = list(text) }
+        if let text = environment["CAIRN_WEBHOOK_ALLOW_PRIVATE"] {
+            guard let value = ["true": true, "1": true, "false": false, "0": false][text.lowercased()] else {
+                throw RegistryError(.invalidArgument, "CAIRN_WEBHOOK_ALLOW_PRIVATE='\(text)' is not true or false.")
+            }
+            config.webhookAllowPrivate = value
+        }
+        let seconds: [(String, WritableKeyPath<ServerConfiguration, Double>)] = [
+            ("CAIRN_WEBHOOK_RETENTION", \.webhookRetentionSeconds),
+            ("CAIRN_WEBHOOK_DISABLE_AFTER", \.webhookDisableAfterSeconds),
+            ("CAIRN_WEBHOOK_FIRST_RETRY", \.webhookFirstRetrySeconds),
+            ("CAIRN_WEBHOOK_TIMEOUT", \.webhookTimeoutSeconds),
+        ]
+        for (name, key) in seconds {
+            if let text = environment[name] { config[keyPath: key] = try parseSeconds(text, source: name) }
+        }
         try config.validate()
         return config
     }
@@ -127,6 +166,16 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw RegistryError(
                 .invalidArgument,
                 "The pending timeout, sweep interval and blob grace period must be positive seconds."
+            )
+        }
+        let webhookSeconds = [
+            webhookRetentionSeconds, webhookDisableAfterSeconds, webhookFirstRetrySeconds, webhookTimeoutSeconds,
+        ]
+        guard webhookSeconds.allSatisfy({ $0 > 0 && $0.isFinite }), webhookTimeoutSeconds <= 300 else {
+            throw RegistryError(
+                .invalidArgument,
+                "Webhook retention, disable-after and first-retry times must be positive seconds, and the webhook "
+                    + "time-out 300 seconds or less."
             )
         }
         _ = try originPolicy()

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnCredentials
 import CairnMLflowFiles
 import Foundation
 
@@ -13,7 +14,9 @@ public func makeService(
     clock: ManualClock = ManualClock(),
     ids: any IDGenerator = SequentialIDGenerator(),
     limits: RegistryService.Limits = RegistryService.Limits(),
-    passwords: any PasswordHasher = FastPasswordHasher()
+    passwords: any PasswordHasher = FastPasswordHasher(),
+    delivery: DeliverySettings = DeliverySettings(),
+    transport: any WebhookTransport = NoWebhookTransport()
 ) -> RegistryService {
     RegistryService(
         store: store,
@@ -22,7 +25,10 @@ public func makeService(
         ids: ids,
         limits: limits,
         passwords: passwords,
-        mlmodels: YAMLMLmodelParser()
+        mlmodels: YAMLMLmodelParser(),
+        delivery: delivery,
+        secrets: try! AESGCMSecretSealer(key: AESGCMSecretSealer.randomKey()),
+        transport: transport
     )
 }
 

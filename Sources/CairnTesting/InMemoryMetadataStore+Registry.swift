@@ -18,6 +18,8 @@ struct InMemoryState: Sendable {
     var identity = IdentityTables()
     /// Policies, transition requests and model cards (see `InMemoryMetadataStore+Governance.swift`).
     var governance = GovernanceTables()
+    /// Webhooks, deliveries and attempts (see `InMemoryMetadataStore+Delivery.swift`).
+    var delivery = DeliveryTables()
 
     // MARK: Reads
 

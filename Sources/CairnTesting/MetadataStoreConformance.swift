@@ -33,7 +33,7 @@ public enum MetadataStoreConformance {
     public static let cases: [MetadataStoreConformanceCase] =
         modelCases + versionCases + fileAndAliasCases
         + resolveCases + eventAndTransactionCases + trackingCases + modelClauseCases + identityCases
-        + governanceCases + governanceEventCases
+        + governanceCases + governanceEventCases + deliveryCases
 }
 
 // MARK: - Fixtures

@@ -78,6 +78,35 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var allowedInternalSources: [String] = []
 
+    @Flag(
+        help: """
+            Let webhooks call loopback, private and shared addresses (receivers on this host or network); \
+            link-local and metadata addresses stay refused. [env: CAIRN_WEBHOOK_ALLOW_PRIVATE]
+            """
+    )
+    var webhookAllowPrivate = false
+
+    @Option(
+        help:
+            "Seconds a webhook delivery is retried before it is marked failed. [env: CAIRN_WEBHOOK_RETENTION] (default: 259200)"
+    )
+    var webhookRetention: Double?
+
+    @Option(
+        help:
+            "Seconds of failing deliveries before a webhook is disabled. [env: CAIRN_WEBHOOK_DISABLE_AFTER] (default: 259200)"
+    )
+    var webhookDisableAfter: Double?
+
+    @Option(
+        help:
+            "Seconds before a delivery's first retry; doubled for each next. [env: CAIRN_WEBHOOK_FIRST_RETRY] (default: 5)"
+    )
+    var webhookFirstRetry: Double?
+
+    @Option(help: "Seconds a webhook receiver has to answer. [env: CAIRN_WEBHOOK_TIMEOUT] (default: 15)")
+    var webhookTimeout: Double?
+
     func run() async throws {
         do {
             try await serve()
@@ -101,6 +130,11 @@ struct ServeCommand: AsyncParsableCommand {
         if !trustedProxies.isEmpty { config.trustedProxies = list(trustedProxies) }
         if !corsAllowedOrigins.isEmpty { config.corsAllowedOrigins = list(corsAllowedOrigins) }
         if !allowedInternalSources.isEmpty { config.allowedInternalSources = list(allowedInternalSources) }
+        if webhookAllowPrivate { config.webhookAllowPrivate = true }
+        if let webhookRetention { config.webhookRetentionSeconds = webhookRetention }
+        if let webhookDisableAfter { config.webhookDisableAfterSeconds = webhookDisableAfter }
+        if let webhookFirstRetry { config.webhookFirstRetrySeconds = webhookFirstRetry }
+        if let webhookTimeout { config.webhookTimeoutSeconds = webhookTimeout }
         try config.validate()
         try await CairnServer.run(config) { line in
             // Written straight to the descriptor: tests and scripts wait for this line through a pipe.

@@ -118,6 +118,27 @@ struct RoleMatrixTests {
             "GET /api/v1/audit/head": Probe(uri: "/api/v1/audit/head"),
             "GET /api/v1/audit/verify": Probe(uri: "/api/v1/audit/verify"),
         ]
+        return probes[key] ?? webhookProbe(key, c)
+    }
+
+    /// Webhook routes; a webhook and a delivery that do not exist answer 404 to callers the rule lets through.
+    static func webhookProbe(_ key: String, _ c: Caller) -> Probe? {
+        let hook = "/api/v1/webhooks/no-such-hook"
+        let delivery = "/api/v1/deliveries/no-such-delivery"
+        let probes: [String: Probe] = [
+            "POST /api/v1/webhooks": Probe(
+                uri: "/api/v1/webhooks",
+                body: #"{"name":"hook-\#(c.rawValue)","url":"https://hooks.example.com/in"}"#
+            ),
+            "GET /api/v1/webhooks": Probe(uri: "/api/v1/webhooks"),
+            "GET /api/v1/webhooks/:webhook": Probe(uri: hook),
+            "PATCH /api/v1/webhooks/:webhook": Probe(uri: hook, body: #"{"description":"d"}"#),
+            "DELETE /api/v1/webhooks/:webhook": Probe(uri: hook),
+            "POST /api/v1/webhooks/:webhook/test": Probe(uri: hook + "/test"),
+            "GET /api/v1/webhooks/:webhook/deliveries": Probe(uri: hook + "/deliveries"),
+            "GET /api/v1/deliveries/:delivery": Probe(uri: delivery),
+            "POST /api/v1/deliveries/:delivery/redeliver": Probe(uri: delivery + "/redeliver"),
+        ]
         return probes[key]
     }
 

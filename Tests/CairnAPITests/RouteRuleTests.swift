@@ -55,7 +55,9 @@ struct RouteRuleTests {
         #expect(Set(keys).count == keys.count, "one route, one rule")
     }
 
-    @Test("reads need read, edits write, hard deletes delete, accounts and policies administer, requests approve")
+    @Test(
+        "reads need read, edits write, hard deletes delete, accounts, policies and webhooks administer, requests approve"
+    )
     func coarseActions() {
         for route in CairnServer.routeRules {
             let key = "\(route.method) \(route.path)"
@@ -65,7 +67,9 @@ struct RouteRuleTests {
             case .requires(.delete): #expect(route.method == "DELETE", "\(key)")
             case .requires(.administer):
                 #expect(
-                    key.contains("/api/v1/accounts") || key.contains("/policies/") || key.hasSuffix("/policy"),
+                    key.contains("/api/v1/accounts") || key.contains("/policies/") || key.hasSuffix("/policy")
+                        || key.hasPrefix("\(route.method) /api/v1/webhooks")
+                        || key.hasPrefix("\(route.method) /api/v1/deliveries"),
                     "\(key)"
                 )
             case .requires(.approve):

@@ -16,6 +16,8 @@ struct EnforcementFixture: Sendable {
     let tokenID: String
     /// A pending request (by admin) to point the protected alias `protected` of `fraud` at version 1.
     let requestID: String
+    /// A test ping of the webhook `hook` (which no transport delivered).
+    let deliveryID: String
 
     static func make() async throws -> EnforcementFixture {
         let clock = ManualClock()
@@ -99,6 +101,11 @@ struct EnforcementFixture: Sendable {
         _ = try await service.identity.createAccount(name: "dana", kind: .user, actor: admin)
         try await service.identity.grant(Grant(.viewer), to: "dana", actor: admin)
         let token = try await service.identity.createToken(accountName: "dana", actor: admin)
+        _ = try await service.delivery.createWebhook(
+            NewWebhook(name: "hook", url: "https://hooks.example.com/cairn"),
+            actor: admin
+        )
+        let ping = try await service.delivery.testWebhook("hook", actor: admin)
         return EnforcementFixture(
             service: service,
             store: store,
@@ -107,7 +114,8 @@ struct EnforcementFixture: Sendable {
             runID: run.id,
             loggedModelID: logged.id,
             tokenID: token.token.id,
-            requestID: request.request!.id
+            requestID: request.request!.id,
+            deliveryID: ping.delivery.id
         )
     }
 }
@@ -194,7 +202,7 @@ extension EnforcementCase {
     }
 
     /// Every public use case that takes an actor (the registry's; tracking and identity are in the next file).
-    static let all: [EnforcementCase] = registry + governance + tracking + identity
+    static let all: [EnforcementCase] = registry + governance + tracking + identity + delivery
 
     static let registry: [EnforcementCase] = [
         on(.createModel, .write, "fraud-2") {

@@ -50,8 +50,10 @@ struct EventCatalogueCompatibilityTests {
         let before = try await service.allEvents()
         #expect(before.count == 70)
         #expect(EventChain.verify(before) == nil)
-        // Every one of the catalogue's actions is in the old log, and each payload reads as its case.
-        #expect(Set(before.map(\.action)) == Set(EventAction.allCases.map(\.rawValue)))
+        // Every one of the catalogue's actions of the time is in the old log (the webhook actions came later), and
+        // each payload reads as its case.
+        let catalogueThen = EventAction.allCases.map(\.rawValue).filter { !$0.hasPrefix("webhook.") }
+        #expect(Set(before.map(\.action)) == Set(catalogueThen))
         for event in before {
             let typed = try event.decoded()
             #expect(typed.action.rawValue == event.action)

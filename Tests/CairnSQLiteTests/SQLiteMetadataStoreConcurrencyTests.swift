@@ -36,9 +36,20 @@ struct SQLiteMetadataStoreConcurrencyTests {
     func concurrentOpens() async throws {
         try await withTemporaryDirectory { directory throws in
             let path = directory.appendingPathComponent("metadata.sqlite").path
-            async let first = SQLiteMetadataStore.open(path: path)
-            async let second = SQLiteMetadataStore.open(path: path)
-            let stores = try await [first, second]
+            // Each open's outcome is kept, so a store that opened is closed even when the other failed (an unclosed
+            // store traps in SQLiteNIO's deinit and would take the whole test run down with it).
+            func open() async -> Result<SQLiteMetadataStore, any Error> {
+                do { return .success(try await SQLiteMetadataStore.open(path: path)) } catch { return .failure(error) }
+            }
+            async let first = open()
+            async let second = open()
+            let outcomes = await [first, second]
+            let stores = outcomes.compactMap { try? $0.get() }
+            guard stores.count == 2 else {
+                for store in stores { await store.close() }
+                Issue.record("a concurrent open failed: \(outcomes)")
+                return
+            }
             let applied = stores.map(\.migrationsAppliedAtOpen).sorted { $0.count < $1.count }
             #expect(applied.first == [])
             #expect(applied.last == SQLiteMetadataStore.migrationVersions)

@@ -65,6 +65,12 @@ public enum RegistryEvent: Hashable, Sendable {
     case loggedModelFinalized(LoggedModelFinalized)
     case loggedModelDeleted(LoggedModelDeleted)
     case artifactDeleted(ArtifactDeleted)
+    // Webhooks
+    case webhookCreated(WebhookChanged)
+    case webhookUpdated(WebhookChanged)
+    case webhookDeleted(Identified)
+    case webhookDisabled(WebhookDisabled)
+    case webhookRedelivered(WebhookRedelivered)
 
     /// The action name the case is stored and published under.
     public var action: EventAction {
@@ -119,6 +125,11 @@ public enum RegistryEvent: Hashable, Sendable {
         case .loggedModelFinalized: .loggedModelFinalized
         case .loggedModelDeleted: .loggedModelDeleted
         case .artifactDeleted: .artifactDeleted
+        case .webhookCreated: .webhookCreated
+        case .webhookUpdated: .webhookUpdated
+        case .webhookDeleted: .webhookDeleted
+        case .webhookDisabled: .webhookDisabled
+        case .webhookRedelivered: .webhookRedelivered
         }
     }
 
@@ -130,7 +141,7 @@ public enum RegistryEvent: Hashable, Sendable {
         case .modelUpdated(let p), .versionUpdated(let p): try EventJSON.encode(p)
         case .modelRenamed(let p), .experimentRenamed(let p): try EventJSON.encode(p)
         case .modelDeleted(let p), .versionDeleted(let p), .accountDisabled(let p), .accountEnabled(let p),
-            .accountPasswordSet(let p), .tokenRevoked(let p):
+            .accountPasswordSet(let p), .tokenRevoked(let p), .webhookDeleted(let p):
             try EventJSON.encode(p)
         case .modelTagSet(let p), .versionTagSet(let p), .experimentTagSet(let p): try EventJSON.encode(p)
         case .modelTagDeleted(let p), .versionTagDeleted(let p), .experimentTagDeleted(let p): try EventJSON.encode(p)
@@ -162,6 +173,9 @@ public enum RegistryEvent: Hashable, Sendable {
         case .loggedModelFinalized(let p): try EventJSON.encode(p)
         case .loggedModelDeleted(let p): try EventJSON.encode(p)
         case .artifactDeleted(let p): try EventJSON.encode(p)
+        case .webhookCreated(let p), .webhookUpdated(let p): try EventJSON.encode(p)
+        case .webhookDisabled(let p): try EventJSON.encode(p)
+        case .webhookRedelivered(let p): try EventJSON.encode(p)
         }
     }
 
@@ -223,6 +237,11 @@ public enum RegistryEvent: Hashable, Sendable {
             case .loggedModelFinalized: .loggedModelFinalized(try read())
             case .loggedModelDeleted: .loggedModelDeleted(try read())
             case .artifactDeleted: .artifactDeleted(try read())
+            case .webhookCreated: .webhookCreated(try read())
+            case .webhookUpdated: .webhookUpdated(try read())
+            case .webhookDeleted: .webhookDeleted(try read())
+            case .webhookDisabled: .webhookDisabled(try read())
+            case .webhookRedelivered: .webhookRedelivered(try read())
             }
     }
 }
@@ -280,4 +299,9 @@ public enum EventAction: String, Hashable, Sendable, Codable, CaseIterable {
     case loggedModelFinalized = "logged_model.finalized"
     case loggedModelDeleted = "logged_model.deleted"
     case artifactDeleted = "artifact.deleted"
+    case webhookCreated = "webhook.created"
+    case webhookUpdated = "webhook.updated"
+    case webhookDeleted = "webhook.deleted"
+    case webhookDisabled = "webhook.disabled"
+    case webhookRedelivered = "webhook.redelivered"
 }

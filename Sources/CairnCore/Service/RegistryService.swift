@@ -15,6 +15,8 @@ public struct RegistryService: Sendable {
     public let identity: IdentityService
     /// Promotions, approvals, policies, model cards, stage history and the audit log.
     public let governance: GovernanceService
+    /// Webhooks and the outbox that delivers the event log to them.
+    public let delivery: DeliveryService
     let core: ServiceCore
 
     public var blobs: any BlobStore { core.blobs }
@@ -43,6 +45,10 @@ public struct RegistryService: Sendable {
     ///   - passwordChecks: bounds the slow password hashes running at once.
     ///   - mlmodels: reads MLflow `MLmodel` files for the signature of versions registered from them (production:
     ///     `CairnMLflowFiles.YAMLMLmodelParser`; default: none read).
+    ///   - delivery: webhook retries, retention, auto-disabling and the outbound address policy.
+    ///   - secrets: seals webhook secrets (production: `CairnCredentials.AESGCMSecretSealer`; default: none, so no
+    ///     webhook can be created).
+    ///   - transport: sends webhook POSTs (production: `CairnWebhooks.WebhookHTTPTransport`; default: none sent).
     public init(
         store: any MetadataStore,
         blobs: any BlobStore,
@@ -53,7 +59,10 @@ public struct RegistryService: Sendable {
         locations: LocationPolicy = LocationPolicy(),
         denials: DenialLimiter = DenialLimiter(),
         passwordChecks: PasswordCheckBudget = PasswordCheckBudget(),
-        mlmodels: any MLmodelParser = NoMLmodelParser()
+        mlmodels: any MLmodelParser = NoMLmodelParser(),
+        delivery: DeliverySettings = DeliverySettings(),
+        secrets: any SecretSealer = NoSecretSealer(),
+        transport: any WebhookTransport = NoWebhookTransport()
     ) {
         let core = ServiceCore(
             store: store,
@@ -69,6 +78,7 @@ public struct RegistryService: Sendable {
         self.tracking = TrackingService(core: core)
         self.identity = IdentityService(core: core, passwords: passwords, passwordChecks: passwordChecks)
         self.governance = GovernanceService(core: core, catalog: catalog)
+        self.delivery = DeliveryService(core: core, settings: delivery, secrets: secrets, transport: transport)
     }
 
     /// Checks ``Authorization/decide(_:_:model:)`` for a check an edge makes before calling a use case (a request's

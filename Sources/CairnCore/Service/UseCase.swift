@@ -118,6 +118,17 @@ public enum UseCase: String, CaseIterable, Sendable {
     case watchEvents
     case setAlias
     case deleteAlias
+
+    // MARK: Delivery: webhooks and their outbox (``DeliveryService``)
+    case createWebhook
+    case webhooks
+    case webhook
+    case updateWebhook
+    case deleteWebhook
+    case testWebhook
+    case webhookDeliveries
+    case redeliverWebhook
+    case dispatchWebhooks
 }
 
 extension UseCase {
@@ -229,6 +240,16 @@ extension UseCase {
         case .watchEvents: .init(.onModelOrGlobal(.read))
         case .setAlias: .init(.onModel(.write), recordsDenial: true)
         case .deleteAlias: .init(.onModel(.write))
+        // Webhooks send every event they match to a URL an admin trusts: administration throughout.
+        case .createWebhook: .init(.global(.administer), recordsDenial: true)
+        case .webhooks: .init(.global(.administer), recordsDenial: true)
+        case .webhook: .init(.global(.administer), recordsDenial: true)
+        case .updateWebhook: .init(.global(.administer), recordsDenial: true)
+        case .deleteWebhook: .init(.global(.administer), recordsDenial: true)
+        case .testWebhook: .init(.global(.administer), recordsDenial: true)
+        case .webhookDeliveries: .init(.global(.administer), recordsDenial: true)
+        case .redeliverWebhook: .init(.global(.administer), recordsDenial: true)
+        case .dispatchWebhooks: .init(.system)
         }
     }
 }
