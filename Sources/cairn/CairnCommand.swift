@@ -29,6 +29,7 @@ struct CairnCommand: AsyncParsableCommand {
             HistoryCommand.self,
             ProvenanceCommand.self,
             AuditCommand.self,
+            WebhooksCommand.self,
         ]
     )
 
