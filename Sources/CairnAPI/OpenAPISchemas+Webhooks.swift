@@ -8,10 +8,11 @@ extension OpenAPISchemas {
             [
                 "id": string, "name": string, "url": string, "description": string, "actions": strings,
                 "model_pattern": nullableString, "enabled": ["type": "boolean"], "disabled_reason": nullableString,
-                "failing_since": nullableTimestamp, "cursor": ["type": "integer"], "created_by": string,
+                "failing_since": nullableTimestamp, "cursor": ["type": "integer"],
+                "format": ["type": "string", "enum": ["cairn", "mlflow"]], "created_by": string,
                 "created_at": timestamp, "updated_by": string, "updated_at": timestamp,
             ],
-            required: ["id", "name", "url", "description", "actions", "enabled", "cursor", "created_at"]
+            required: ["id", "name", "url", "description", "actions", "enabled", "cursor", "format", "created_at"]
         )
         let attempt = object(
             [

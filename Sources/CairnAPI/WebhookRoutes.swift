@@ -225,6 +225,7 @@ enum WebhookRoutes {
             disabledReason: webhook.disabledReason,
             failingSince: webhook.failingSince,
             cursor: webhook.cursor,
+            format: webhook.format.rawValue,
             createdBy: webhook.createdBy,
             createdAt: webhook.createdAt,
             updatedBy: webhook.updatedBy,

@@ -26,7 +26,7 @@ public struct MLflowAPI: HTTPSurface {
     static var routes: [MLflowRoute] {
         MLflowSystemRoutes.routes + MLflowExperimentRoutes.routes + MLflowRunRoutes.routes
             + MLflowLoggedModelRoutes.routes + MLflowModelRoutes.routes + MLflowVersionRoutes.routes
-            + MLflowArtifactRoutes.routes
+            + MLflowArtifactRoutes.routes + MLflowWebhookRoutes.routes
     }
 
     /// The served operations as (method, path) pairs, for completeness tests.

@@ -6,11 +6,11 @@ extension SQLMetadataSession {
 
     static let webhookColumns = """
         w.id, w.name, w.url, w.description, w.actions_json, w.model_pattern, w.enabled, w.disabled_reason, \
-        w.failing_since, w.cursor, w.created_by, w.created_at, w.updated_by, w.updated_at
+        w.failing_since, w.cursor, w.format, w.created_by, w.created_at, w.updated_by, w.updated_at
         """
     static let deliveryColumns = """
         d.id, d.webhook_id, d.sequence, d.message_id, d.order_key, d.state, d.attempts, d.created_at, \
-        d.next_attempt_at, d.last_attempt_at, d.last_status, d.last_error, d.lease_until
+        d.next_attempt_at, d.last_attempt_at, d.last_status, d.last_error, d.lease_until, d.body
         """
 
     public func webhook(id: String) async throws -> Webhook? {
@@ -29,7 +29,11 @@ extension SQLMetadataSession {
     }
 
     private func webhook(from row: SQLRow) throws -> Webhook {
-        Webhook(
+        let formatText = try row.text("format")
+        guard let format = WebhookFormat(rawValue: formatText) else {
+            throw SQLRow.mismatch("format", "holds '\(formatText)'")
+        }
+        return Webhook(
             id: try row.text("id"),
             name: try row.text("name"),
             url: try row.text("url"),
@@ -40,6 +44,7 @@ extension SQLMetadataSession {
             disabledReason: try row.optionalText("disabled_reason"),
             failingSince: try row.optionalInt64("failing_since").map(SQLTime.date(millis:)),
             cursor: try row.int64("cursor"),
+            format: format,
             createdAt: try row.date("created_at"),
             createdBy: try row.text("created_by"),
             updatedAt: try row.date("updated_at"),
@@ -128,7 +133,54 @@ extension SQLMetadataSession {
             lastAttemptAt: try row.optionalInt64("last_attempt_at").map(SQLTime.date(millis:)),
             lastStatusCode: try row.optionalInt64("last_status").map { Int($0) },
             lastError: try row.optionalText("last_error"),
-            leaseUntil: try row.optionalInt64("lease_until").map(SQLTime.date(millis:))
+            leaseUntil: try row.optionalInt64("lease_until").map(SQLTime.date(millis:)),
+            body: try row.optionalText("body").map { Array($0.utf8) }
+        )
+    }
+
+    public func deployment(modelID: String, host: String) async throws -> Deployment? {
+        try await deployments(where: "model_id = ? AND host = ?", [.text(modelID), .text(host)]).first
+    }
+
+    public func deployments(modelID: String) async throws -> [Deployment] {
+        try await deployments(where: "model_id = ?", [.text(modelID)])
+    }
+
+    private func deployments(where condition: String, _ binds: [SQLValue]) async throws -> [Deployment] {
+        try await run(
+            """
+            SELECT model_id, host, version, reference, directory, synced_at, reported_by FROM deployments
+            WHERE \(condition) ORDER BY host
+            """,
+            binds
+        ).map { row in
+            Deployment(
+                modelID: try row.text("model_id"),
+                modelName: "",
+                host: try row.text("host"),
+                version: try row.int("version"),
+                reference: try row.text("reference"),
+                directory: try row.text("directory"),
+                syncedAt: try row.date("synced_at"),
+                reportedBy: try row.text("reported_by")
+            )
+        }
+    }
+
+    public func putDeployment(_ deployment: Deployment) async throws {
+        _ = try await run(
+            """
+            INSERT INTO deployments (model_id, host, version, reference, directory, synced_at, reported_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (model_id, host) DO UPDATE SET version = excluded.version, reference = excluded.reference,
+                directory = excluded.directory, synced_at = excluded.synced_at, reported_by = excluded.reported_by
+            """,
+            [
+                .text(deployment.modelID), .text(deployment.host), .int(deployment.version),
+                .text(deployment.reference),
+                .text(deployment.directory), .millis(deployment.syncedAt), .text(deployment.reportedBy),
+            ],
+            onMissingParent: RegistryError(.notFound, "No model has the id \(deployment.modelID).")
         )
     }
 
@@ -138,14 +190,16 @@ extension SQLMetadataSession {
         _ = try await run(
             """
             INSERT INTO webhooks (id, name, url, description, actions_json, model_pattern, enabled, disabled_reason,
-                failing_since, cursor, sealed_secret, created_by, created_at, updated_by, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                failing_since, cursor, format, sealed_secret, created_by, created_at, updated_by, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(webhook.id), .text(webhook.name), .text(webhook.url), .text(webhook.description),
                 .text(try json.encode(webhook.actions)), .text(webhook.modelPattern), .int(webhook.enabled ? 1 : 0),
                 .text(webhook.disabledReason), webhook.failingSince.map(SQLValue.millis) ?? .null,
-                .integer(webhook.cursor), .text(Data(sealedSecret).base64EncodedString()), .text(webhook.createdBy),
+                .integer(webhook.cursor), .text(webhook.format.rawValue),
+                .text(Data(sealedSecret).base64EncodedString()),
+                .text(webhook.createdBy),
                 .millis(webhook.createdAt), .text(webhook.updatedBy), .millis(webhook.updatedAt),
             ],
             onUnique: RegistryError(.alreadyExists, "A webhook named '\(webhook.name)' (or with its id) exists.")
@@ -197,8 +251,8 @@ extension SQLMetadataSession {
         _ = try await run(
             """
             INSERT INTO webhook_deliveries (id, webhook_id, sequence, message_id, order_key, state, attempts,
-                created_at, next_attempt_at, last_attempt_at, last_status, last_error, lease_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                created_at, next_attempt_at, last_attempt_at, last_status, last_error, lease_until, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             Self.binds(delivery, leadingID: true),
             onUnique: RegistryError(.alreadyExists, "A delivery with the id \(delivery.id) exists."),
@@ -211,7 +265,7 @@ extension SQLMetadataSession {
             """
             UPDATE webhook_deliveries SET webhook_id = ?, sequence = ?, message_id = ?, order_key = ?, state = ?,
                 attempts = ?, created_at = ?, next_attempt_at = ?, last_attempt_at = ?, last_status = ?,
-                last_error = ?, lease_until = ?
+                last_error = ?, lease_until = ?, body = ?
             WHERE id = ? RETURNING id
             """,
             Self.binds(delivery, leadingID: false) + [.text(delivery.id)]
@@ -226,6 +280,7 @@ extension SQLMetadataSession {
             .millis(delivery.createdAt), .millis(delivery.nextAttemptAt),
             delivery.lastAttemptAt.map(SQLValue.millis) ?? .null, delivery.lastStatusCode.map(SQLValue.int) ?? .null,
             .text(delivery.lastError), delivery.leaseUntil.map(SQLValue.millis) ?? .null,
+            .text(delivery.body.map { String(decoding: $0, as: UTF8.self) }),
         ]
     }
 

@@ -161,6 +161,7 @@ extension SQLMetadataSession {
             model
         )
         _ = try await run("DELETE FROM model_aliases WHERE model_id = ?", model)
+        _ = try await run("DELETE FROM deployments WHERE model_id = ?", model)
         _ = try await run(
             "DELETE FROM version_files WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)",
             model

@@ -3,16 +3,20 @@ extension SQLMetadataStore {
     ///
     ///     webhooks             id PK, name UNIQUE (code points), url, description, actions_json, model_pattern,
     ///                          enabled (0/1), disabled_reason, failing_since, cursor (the last event sequence
-    ///                          scheduled), sealed_secret (base64 of the AES-GCM box), created/updated by/at
+    ///                          scheduled), format (cairn or mlflow), sealed_secret (base64 of the AES-GCM box),
+    ///                          created/updated by/at
     ///     webhook_deliveries   id PK, webhook_id → webhooks, sequence (0: a ping), message_id, order_key, state,
     ///                          attempts, created_at, next_attempt_at, last_attempt_at, last_status, last_error,
-    ///                          lease_until
+    ///                          lease_until, body (the MLflow format's, built when scheduled; NULL otherwise)
     ///                          index (webhook_id, order_key, state, sequence): the head of each ordered queue
     ///                          index (state, next_attempt_at): what is due
     ///                          index (webhook_id, created_at): listing, newest first
     ///     delivery_attempts    (delivery_id → webhook_deliveries, number) PK, at, status, latency_ms, error,
     ///                          response_excerpt
-    static let deliveryMigration = SQLMigration(version: 9, name: "webhooks, deliveries, attempts") { dialect in
+    ///     deployments          (model_id → models, host) PK, version, reference, directory, synced_at, reported_by:
+    ///                          what each serving host last reported (`cairn sync`)
+    static let deliveryMigration = SQLMigration(version: 9, name: "webhooks, deliveries, attempts, deployments") {
+        dialect in
         let int64 = dialect.int64Type
         let key = dialect.binaryTextType
         return [
@@ -28,6 +32,7 @@ extension SQLMetadataStore {
                 disabled_reason TEXT,
                 failing_since \(int64),
                 cursor \(int64) NOT NULL,
+                format TEXT NOT NULL,
                 sealed_secret TEXT NOT NULL,
                 created_by TEXT NOT NULL,
                 created_at \(int64) NOT NULL,
@@ -49,7 +54,8 @@ extension SQLMetadataStore {
                 last_attempt_at \(int64),
                 last_status \(int64),
                 last_error TEXT,
-                lease_until \(int64)
+                lease_until \(int64),
+                body TEXT
             )
             """,
             "CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (webhook_id, order_key, state, sequence)",
@@ -65,6 +71,18 @@ extension SQLMetadataStore {
                 error TEXT,
                 response_excerpt TEXT NOT NULL,
                 PRIMARY KEY (delivery_id, number)
+            )
+            """,
+            """
+            CREATE TABLE deployments (
+                model_id TEXT NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+                host \(key) NOT NULL,
+                version \(int64) NOT NULL,
+                reference TEXT NOT NULL,
+                directory TEXT NOT NULL,
+                synced_at \(int64) NOT NULL,
+                reported_by TEXT NOT NULL,
+                PRIMARY KEY (model_id, host)
             )
             """,
         ]

@@ -64,7 +64,7 @@ extension SQLiteMetadataStore {
             opened.append(writer)
             try await configure(writer, pragmas: writerPragmas(timeoutMillis: timeout), path: path)
             let sql = SQLMetadataStore(dialect: SQLiteDialect())
-            let applied = try await sql.migrate(SQLiteExecutor(connection: writer), upTo: version)
+            let applied = try await migrate(sql, writer, upTo: version, patience: busyTimeout * 6)
             if !applied.isEmpty {
                 logger.info("Applied metadata migrations", metadata: ["path": "\(path)", "versions": "\(applied)"])
             }
@@ -86,6 +86,24 @@ extension SQLiteMetadataStore {
             try? await threadPool.shutdownGracefully()
             if let error = error as? SQLError { throw error.registryError }
             throw error
+        }
+    }
+
+    /// Applies the migrations, waiting out another process that is applying them (or holds the write lock) for up to
+    /// `patience`: replicas or a restart racing a slow first start wait their turn instead of failing.
+    private static func migrate(
+        _ sql: SQLMetadataStore,
+        _ writer: SQLiteConnection,
+        upTo version: Int,
+        patience: Duration
+    ) async throws -> [Int] {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                return try await sql.migrate(SQLiteExecutor(connection: writer), upTo: version)
+            } catch let error as RegistryError where error.code == .unavailable && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 

@@ -14,6 +14,8 @@ struct DeliveryTables: Sendable {
     /// Insertion order of deliveries, for "newest first".
     var order: [String: Int] = [:]
     var inserted = 0
+    /// By model id, then host.
+    var deployments: [String: [String: Deployment]] = [:]
 }
 
 extension InMemoryState {
@@ -78,6 +80,14 @@ extension InMemoryMetadataStore.Reader {
     func dueDeliveries(at now: Date, limit: Int) async throws -> [WebhookDelivery] {
         state.dueDeliveries(at: now, limit: limit)
     }
+    func deployment(modelID: String, host: String) async throws -> Deployment? {
+        state.delivery.deployments[modelID]?[host]
+    }
+    func deployments(modelID: String) async throws -> [Deployment] {
+        (state.delivery.deployments[modelID] ?? [:]).values.sorted {
+            precedes(Array($0.host.utf8), Array($1.host.utf8))
+        }
+    }
 }
 
 extension InMemoryMetadataStore.Transaction {
@@ -94,6 +104,21 @@ extension InMemoryMetadataStore.Transaction {
     }
     func dueDeliveries(at now: Date, limit: Int) async throws -> [WebhookDelivery] {
         try await reader().dueDeliveries(at: now, limit: limit)
+    }
+    func deployment(modelID: String, host: String) async throws -> Deployment? {
+        try await reader().deployment(modelID: modelID, host: host)
+    }
+    func deployments(modelID: String) async throws -> [Deployment] { try await reader().deployments(modelID: modelID) }
+    func putDeployment(_ deployment: Deployment) async throws {
+        try await mutate { state in
+            guard state.models[deployment.modelID] != nil else {
+                throw RegistryError(.notFound, "No model has the id \(deployment.modelID).")
+            }
+            var stored = deployment
+            stored.modelName = ""
+            stored.syncedAt = millis(stored.syncedAt)
+            state.delivery.deployments[deployment.modelID, default: [:]][deployment.host] = stored
+        }
     }
 
     func insertWebhook(_ webhook: Webhook, sealedSecret: [UInt8]) async throws {

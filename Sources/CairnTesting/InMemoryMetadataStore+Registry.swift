@@ -157,6 +157,7 @@ struct InMemoryState: Sendable {
         versions = versions.filter { $0.value.modelID != id }
         aliases[id] = nil
         counters[id] = nil
+        delivery.deployments[id] = nil
         models[id] = nil
     }
 

@@ -39,10 +39,43 @@ extension MetadataStoreConformance {
     }
 
     static let deliveryCases: [MetadataStoreConformanceCase] = [
+        .init("a deployment is one row per model and host, replaced by each report, gone with its model") { store in
+            try await store.write { try await $0.insertModel(model("fraud")) }
+            @Sendable func report(_ host: String, _ version: Int, at ms: Int64) -> Deployment {
+                Deployment(
+                    modelID: "m-fraud",
+                    modelName: "",
+                    host: host,
+                    version: version,
+                    reference: "Production",
+                    directory: "/srv/\(host)",
+                    syncedAt: at(ms),
+                    reportedBy: "agent"
+                )
+            }
+            for item in [report("b-host", 1, at: 5), report("a-host", 2, at: 6), report("b-host", 3, at: 7)] {
+                try await store.write { try await $0.putDeployment(item) }
+            }
+            let listed = try await store.read { try await $0.deployments(modelID: "m-fraud") }
+            #expect(listed == [report("a-host", 2, at: 6), report("b-host", 3, at: 7)])
+            #expect(try await store.read { try await $0.deployment(modelID: "m-fraud", host: "b-host") }?.version == 3)
+            await expectCode(.notFound) {
+                try await store.write {
+                    var ghost = report("x", 1, at: 1)
+                    ghost.modelID = "m-ghost"
+                    try await $0.putDeployment(ghost)
+                }
+            }
+            try await store.write { try await $0.deleteModel(id: "m-fraud") }
+            #expect(try await store.read { try await $0.deployments(modelID: "m-fraud") }.isEmpty)
+        },
         .init("a webhook reads back by id and exact name with its sealed secret; names are taken once") { store in
             var ci = webhook("ci")
             try await store.write { [ci] in try await $0.insertWebhook(ci, sealedSecret: [1, 2, 3]) }
-            try await store.write { try await $0.insertWebhook(webhook("audit", enabled: false), sealedSecret: [9]) }
+            var audit = webhook("audit", enabled: false)
+            audit.format = .mlflow
+            try await store.write { [audit] in try await $0.insertWebhook(audit, sealedSecret: [9]) }
+            #expect(try await store.read { try await $0.webhook(named: "audit") } == audit)
             #expect(try await store.read { try await $0.webhook(id: "w-ci") } == ci)
             #expect(try await store.read { try await $0.webhook(named: "ci") } == ci)
             #expect(try await store.read { try await $0.webhook(named: "CI") } == nil)
@@ -102,6 +135,7 @@ extension MetadataStoreConformance {
             first.lastError = "connection refused"
             first.nextAttemptAt = at(50)
             first.leaseUntil = at(20)
+            first.body = Array(#"{"entity":"model_version","action":"created"}"#.utf8)
             try await store.write { [first] in try await $0.updateDelivery(first) }
             #expect(try await store.read { try await $0.delivery(id: "d1") } == first)
             #expect(try await store.read { try await $0.attempts(deliveryID: "d1") } == [attempt, refused])

@@ -250,28 +250,48 @@ public struct WebhookHTTPTransport: WebhookTransport {
     }
 }
 
-/// The Standard Webhooks signature scheme (standardwebhooks.com): `webhook-id`, `webhook-timestamp` (Unix seconds)
-/// and `webhook-signature: v1,BASE64(HMAC-SHA256(key, "ID.TIMESTAMP.BODY"))`, where the key is the base64 after
-/// `whsec_` (a secret an admin chose without that prefix is used as its UTF-8 bytes).
+/// The signature schemes, both `v1,BASE64(HMAC-SHA256(key, "ID.TIMESTAMP.BODY"))` with the timestamp in Unix
+/// seconds:
+/// - Standard Webhooks (standardwebhooks.com): headers `webhook-id`, `webhook-timestamp`, `webhook-signature`; the
+///   key is the base64 after `whsec_` (a secret an admin chose without that prefix is used as its UTF-8 bytes);
+/// - MLflow's: headers `X-MLflow-Delivery-Id`, `X-MLflow-Timestamp`, `X-MLflow-Signature`; the key is the secret's
+///   UTF-8 bytes, as MLflow's receivers verify it.
 public enum WebhookSignature {
     public static func headers(for message: OutgoingWebhook) -> [(String, String)] {
         let timestamp = String(Int64(message.timestamp.timeIntervalSince1970))
-        let signature = sign(id: message.messageID, timestamp: timestamp, body: message.body, secret: message.secret)
-        return [
-            ("webhook-id", message.messageID),
-            ("webhook-timestamp", timestamp),
-            ("webhook-signature", "v1," + signature),
-        ]
+        switch message.format {
+        case .cairn:
+            let signature = sign(
+                id: message.messageID,
+                timestamp: timestamp,
+                body: message.body,
+                key: key(message.secret)
+            )
+            return [
+                ("webhook-id", message.messageID),
+                ("webhook-timestamp", timestamp),
+                ("webhook-signature", "v1," + signature),
+            ]
+        case .mlflow:
+            let key = Array(message.secret.utf8)
+            let signature = sign(id: message.messageID, timestamp: timestamp, body: message.body, key: key)
+            return [
+                ("X-MLflow-Delivery-Id", message.messageID),
+                ("X-MLflow-Timestamp", timestamp),
+                ("X-MLflow-Signature", "v1," + signature),
+            ]
+        }
     }
 
-    /// Base64 of the HMAC-SHA256 of `ID.TIMESTAMP.BODY`.
-    public static func sign(id: String, timestamp: String, body: [UInt8], secret: String) -> String {
+    /// Base64 of the HMAC-SHA256 of `ID.TIMESTAMP.BODY` under `key`.
+    public static func sign(id: String, timestamp: String, body: [UInt8], key: [UInt8]) -> String {
         var content = Array("\(id).\(timestamp).".utf8)
         content += body
-        let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: key(secret)))
+        let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: key))
         return Data(mac).base64EncodedString()
     }
 
+    /// The Standard Webhooks key of a secret.
     static func key(_ secret: String) -> [UInt8] {
         if secret.hasPrefix("whsec_"), let decoded = Data(base64Encoded: String(secret.dropFirst(6))) {
             return Array(decoded)

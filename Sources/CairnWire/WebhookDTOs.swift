@@ -14,6 +14,8 @@ public struct WebhookDTO: Codable, Sendable, Hashable {
     public var failingSince: Date?
     /// The last event sequence scheduled for it.
     public var cursor: Int64
+    /// `cairn` (Standard Webhooks) or `mlflow` (made through the MLflow API; `actions` are MLflow event names).
+    public var format: String
     public var createdBy: String
     public var createdAt: Date
     public var updatedBy: String
@@ -30,6 +32,7 @@ public struct WebhookDTO: Codable, Sendable, Hashable {
         disabledReason: String?,
         failingSince: Date?,
         cursor: Int64,
+        format: String,
         createdBy: String,
         createdAt: Date,
         updatedBy: String,
@@ -45,6 +48,7 @@ public struct WebhookDTO: Codable, Sendable, Hashable {
         self.disabledReason = disabledReason
         self.failingSince = failingSince
         self.cursor = cursor
+        self.format = format
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.updatedBy = updatedBy

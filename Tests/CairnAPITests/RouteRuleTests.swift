@@ -69,7 +69,8 @@ struct RouteRuleTests {
                 #expect(
                     key.contains("/api/v1/accounts") || key.contains("/policies/") || key.hasSuffix("/policy")
                         || key.hasPrefix("\(route.method) /api/v1/webhooks")
-                        || key.hasPrefix("\(route.method) /api/v1/deliveries"),
+                        || key.hasPrefix("\(route.method) /api/v1/deliveries")
+                        || key.hasPrefix("\(route.method) /api/2.0/mlflow/webhooks"),
                     "\(key)"
                 )
             case .requires(.approve):

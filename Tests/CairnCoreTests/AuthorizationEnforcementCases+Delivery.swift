@@ -26,5 +26,16 @@ extension EnforcementCase {
         global(.redeliverWebhook, .administer, records: true) {
             _ = try await $0.delivery.redeliver(deliveryID: $2.deliveryID, actor: $1)
         },
+        on(.reportDeployment, .read) {
+            _ = try await $0.delivery.reportDeployment(
+                modelName: "fraud",
+                host: "serve-1",
+                number: 1,
+                reference: "Production",
+                directory: "/srv/fraud",
+                actor: $1
+            )
+        },
+        on(.deployments, .read) { _ = try await $0.delivery.deployments(modelName: "fraud", actor: $1) },
     ]
 }

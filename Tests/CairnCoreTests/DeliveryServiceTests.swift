@@ -197,6 +197,77 @@ struct DeliveryServiceTests {
         )
     }
 
+    @Test("an MLflow-format webhook gets MLflow's events and payloads; a version is created when it is sealed")
+    func mlflowFormat() async throws {
+        let new = NewWebhook(
+            name: "ml",
+            url: "https://hooks.example.com/ml",
+            actions: ["model_version.created", "model_version_tag.set"],
+            secret: "your-secret-key",
+            format: .mlflow
+        )
+        _ = try await delivery.createWebhook(new, actor: alice)
+        _ = try await service.catalog.createModel(name: "fraud", actor: alice)
+        try await service.publishVersion(modelName: "fraud", files: ["w": bytes("1")], actor: alice)
+        _ = try await service.catalog.setVersionTag(modelName: "fraud", number: 1, key: "k", value: "v", actor: alice)
+        let bodies = try await dispatch() + dispatch() + dispatch()
+        #expect(
+            bodies.map { "\($0["entity"] ?? "").\($0["action"] ?? "")" } == [
+                "model_version.created", "model_version_tag.set",
+            ]
+        )
+        let data = try #require(bodies.first?["data"] as? [String: Any])
+        #expect(data["name"] as? String == "fraud" && data["version"] as? String == "1")
+        #expect(
+            bodies.last?["data"] as? [String: String] == ["name": "fraud", "version": "1", "key": "k", "value": "v"]
+        )
+        #expect(transport.sent.allSatisfy { $0.format == .mlflow && $0.secret == "your-secret-key" })
+        await expectRegistryError(.invalidArgument) {
+            try await delivery.createWebhook(
+                NewWebhook(name: "p", url: "https://hooks.example.com/p", actions: ["prompt.created"], format: .mlflow),
+                actor: alice
+            )
+        }
+        await expectRegistryError(.invalidArgument) {
+            try await delivery.createWebhook(
+                NewWebhook(name: "e", url: "https://hooks.example.com/e", actions: [], format: .mlflow),
+                actor: alice
+            )
+        }
+    }
+
+    @Test("a host's deployment report is recorded as an event when its version changes, and listed per model")
+    func deployments() async throws {
+        _ = try await service.catalog.createModel(name: "fraud", actor: alice)
+        try await service.publishVersion(modelName: "fraud", files: ["w": bytes("1")], actor: alice)
+        try await service.publishVersion(modelName: "fraud", files: ["w": bytes("2")], actor: alice)
+        let viewer = Principal.testUser("serve-bot", Grant(.viewer, .model("fraud")))
+        func report(_ host: String, _ number: Int) async throws -> Deployment {
+            try await delivery.reportDeployment(
+                modelName: "fraud",
+                host: host,
+                number: number,
+                reference: "Production",
+                directory: "/srv/fraud",
+                actor: viewer
+            )
+        }
+        let before = try await service.allEvents().count
+        _ = try await report("serve-1", 1)
+        _ = try await report("serve-1", 1)
+        _ = try await report("serve-2", 1)
+        _ = try await report("serve-1", 2)
+        let synced = try await service.allEvents().dropFirst(before)
+        #expect(synced.map(\.action) == ["deployment.synced", "deployment.synced", "deployment.synced"])
+        #expect(synced.last?.subject == "model/fraud/deployment/serve-1")
+        #expect(synced.last?.payload.contains("\"previous_version\":1") == true)
+        let listed = try await delivery.deployments(modelName: "fraud", actor: viewer)
+        #expect(listed.map { "\($0.host)=\($0.version)" } == ["serve-1=2", "serve-2=1"])
+        #expect(listed.allSatisfy { $0.modelName == "fraud" && $0.reportedBy == "serve-bot" })
+        await expectRegistryError(.notFound) { try await report("serve-1", 9) }
+        await expectRegistryError(.invalidArgument) { try await report("bad host", 1) }
+    }
+
     @Test("an idle outbox writes nothing: a dispatcher pass with nothing to send takes no write lock")
     func idleWritesNothing() async throws {
         let counted = ChangeCountingStore(InMemoryMetadataStore())

@@ -1,7 +1,7 @@
 """Every public method of the installed client's `MlflowClient`, called against Cairn.
 
 Each method is either *served* (a probe calls it with real arguments and must succeed) or *out of scope* (tracing,
-GenAI evaluation datasets and assessments, MCP servers, workspaces, and the webhooks of issue 13: one call of the group
+GenAI evaluation datasets and assessments, MCP servers and workspaces: one call of the group
 must fail with a clear error naming that, never a 5xx). A method the table does not know fails the test, so a new
 client release cannot add surface silently. `CAIRN_SURFACE_REPORT=<file>` writes the per-method results (the closing
 note's checklist).
@@ -21,6 +21,7 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from compat import MLFLOW_MAJOR, log_small_model
+from conftest import _SESSION
 
 # Groups Cairn does not serve, with the method-name markers that put a method in them.
 OUT_OF_SCOPE = {
@@ -28,7 +29,6 @@ OUT_OF_SCOPE = {
     "evaluation datasets": ("dataset",),
     "MCP servers": ("mcp",),
     "workspaces": ("workspace",),
-    "webhooks (issue 13)": ("webhook",),
 }
 # Served methods whose probe is an earlier probe's call (each line: method -> the probe that covers it).
 COVERED_BY = {
@@ -63,6 +63,11 @@ COVERED_BY = {
     "list_logged_prompts": "link_prompt_version_to_run",
     "detach_prompt_from_run": "link_prompt_version_to_run",
     "log_prompt": "link_prompt_version_to_run",
+    "get_webhook": "create_webhook",
+    "list_webhooks": "create_webhook",
+    "update_webhook": "create_webhook",
+    "test_webhook": "create_webhook",
+    "delete_webhook": "create_webhook",
 }
 # Client-side helpers that send nothing to the server.
 LOCAL = {"parse_prompt_uri"}
@@ -274,6 +279,23 @@ class Probes:
     def link_prompt_version_to_model(self):
         self.c.link_prompt_version_to_model(self.prompt(), "1", self.model.model_id)
 
+    # -- webhooks (admins only: the bootstrap admin's token for these calls)
+    def create_webhook(self):
+        os.environ["MLFLOW_TRACKING_TOKEN"] = _SESSION["server"].admin_token()
+        try:
+            # Port 9 on loopback refuses at once: the test reports the failed attempt, it does not raise.
+            hook = self.c.create_webhook(
+                name=self.unique("surface-hook"), url="http://127.0.0.1:9/hook", events=["model_version.created"]
+            )
+            assert self.c.get_webhook(hook.webhook_id).name == hook.name
+            assert hook.webhook_id in [w.webhook_id for w in self.c.list_webhooks()]
+            assert self.c.update_webhook(hook.webhook_id, description="d").description == "d"
+            result = self.c.test_webhook(hook.webhook_id)
+            assert result.success is False and "connection refused" in result.error_message
+            self.c.delete_webhook(hook.webhook_id)
+        finally:
+            os.environ.pop("MLFLOW_TRACKING_TOKEN", None)
+
 
 def out_of_scope_probe(client: MlflowClient, group: str):
     """One server call of an out-of-scope group (the others of the group reach the same endpoints)."""
@@ -282,7 +304,6 @@ def out_of_scope_probe(client: MlflowClient, group: str):
         "evaluation datasets": lambda: client.search_datasets(experiment_ids=["0"]),
         "MCP servers": lambda: client.search_mcp_servers(),
         "workspaces": lambda: client.list_workspaces(),
-        "webhooks (issue 13)": lambda: client.list_webhooks(),
     }
     return calls[group]()
 

@@ -16,6 +16,10 @@ public protocol DeliveryReader: Sendable {
     /// Pending deliveries of enabled webhooks that may be sent at `now`: due, not leased, and the first pending one of
     /// their webhook and order key (lowest sequence), so one model's events go out in order. Lowest sequence first.
     func dueDeliveries(at now: Date, limit: Int) async throws -> [WebhookDelivery]
+    /// The deployment a host last reported for a model.
+    func deployment(modelID: String, host: String) async throws -> Deployment?
+    /// Every host's deployment of a model, by host name.
+    func deployments(modelID: String) async throws -> [Deployment]
 }
 
 /// Changes to webhooks and their delivery state.
@@ -29,6 +33,8 @@ public protocol DeliveryTransaction: DeliveryReader {
     func insertDelivery(_ delivery: WebhookDelivery) async throws
     func updateDelivery(_ delivery: WebhookDelivery) async throws
     func appendAttempt(_ attempt: DeliveryAttempt) async throws
+    /// Inserts or replaces the (model, host) deployment.
+    func putDeployment(_ deployment: Deployment) async throws
 }
 
 /// Seals secrets that must be used again, not only compared (webhook signing keys): encrypted under a key the
@@ -60,15 +66,25 @@ public struct OutgoingWebhook: Sendable {
     public var timestamp: Date
     /// The JSON body, signed as it is sent.
     public var body: [UInt8]
-    /// The signing secret, `whsec_` and base64 of the key bytes.
+    /// The signing secret: `whsec_` and base64 of the key bytes, or (an admin's own, MLflow's) its UTF-8 bytes.
     public var secret: String
+    /// Which headers carry the id, timestamp and signature (Standard Webhooks', or MLflow's).
+    public var format: WebhookFormat
 
-    public init(url: String, messageID: String, timestamp: Date, body: [UInt8], secret: String) {
+    public init(
+        url: String,
+        messageID: String,
+        timestamp: Date,
+        body: [UInt8],
+        secret: String,
+        format: WebhookFormat = .cairn
+    ) {
         self.url = url
         self.messageID = messageID
         self.timestamp = timestamp
         self.body = body
         self.secret = secret
+        self.format = format
     }
 }
 

@@ -40,7 +40,8 @@ extension DeliveryService {
                             sequence: event.sequence,
                             messageID: "evt_\(event.sequence)",
                             orderKey: event.modelID ?? modelName.map { "model/\($0)" } ?? "-",
-                            createdAt: now
+                            createdAt: now,
+                            body: try await mlflowBody(current, event, tx)
                         )
                     )
                     count += 1
@@ -51,6 +52,20 @@ extension DeliveryService {
             }
         }
         return created
+    }
+
+    /// The MLflow-format body of `event` for `webhook`, built now (it reads the version's tags and description as
+    /// they are at the event); `nil` for Cairn's format, built from the event at each send.
+    func mlflowBody(_ webhook: Webhook, _ event: AuditEvent, _ reader: any CatalogReader) async throws -> [UInt8]? {
+        guard webhook.format == .mlflow, let name = MLflowWebhookEvents.event(for: event, in: webhook.actions) else {
+            return nil
+        }
+        var version: ModelVersion?
+        let parts = event.subject.split(separator: "/")
+        if name == "model_version.created", let modelID = event.modelID, parts.count >= 4, let number = Int(parts[3]) {
+            version = try await reader.version(modelID: modelID, number: number)
+        }
+        return try MLflowWebhookEvents.body(name, event: event, version: version)
     }
 
     /// Leases up to `limit` deliveries that are due, leaving out those of `busy` webhooks (being sent to already),
@@ -84,7 +99,7 @@ extension DeliveryService {
             return claimed
         }
         return try claimed.map { delivery, webhook, sealed, event in
-            let body = try event.map(WebhookBody.event) ?? WebhookBody.ping(webhook, at: now)
+            let body = try delivery.body ?? event.map(WebhookBody.event) ?? WebhookBody.ping(webhook, at: now)
             return ClaimedDelivery(
                 delivery: delivery,
                 webhook: webhook,
@@ -93,7 +108,8 @@ extension DeliveryService {
                     messageID: delivery.messageID,
                     timestamp: clock.now(),
                     body: body,
-                    secret: try secrets.open(sealed)
+                    secret: try secrets.open(sealed),
+                    format: webhook.format
                 )
             )
         }

@@ -7,8 +7,9 @@ import Foundation
 /// committed is ever skipped, and a delivery leaves the table's `pending` state only on a 2xx or when its retention
 /// ends. Its port reads and writes delivery rows and events, and nothing of the catalog, tracking or identity.
 public struct DeliveryService: RegistryArea {
-    public typealias Reader = any DeliveryReader & EventLogReader
-    public typealias Transaction = any DeliveryTransaction & EventLogWriter
+    /// The catalog is read for the MLflow format's payloads (a new version's tags and description).
+    public typealias Reader = any DeliveryReader & EventLogReader & CatalogReader
+    public typealias Transaction = any DeliveryTransaction & EventLogWriter & CatalogReader
 
     let core: ServiceCore
     let store: StorePort<Reader, Transaction>
@@ -67,6 +68,8 @@ public struct NewWebhook: Sendable, Hashable {
     public var enabled: Bool
     /// The signing secret; `nil`: Cairn makes one (`whsec_` and 32 random bytes in base64).
     public var secret: String?
+    /// ``WebhookFormat/mlflow`` for webhooks made through the MLflow API: `actions` are then MLflow event names.
+    public var format: WebhookFormat
 
     public init(
         name: String,
@@ -75,8 +78,10 @@ public struct NewWebhook: Sendable, Hashable {
         actions: [String] = [],
         modelPattern: String? = nil,
         enabled: Bool = true,
-        secret: String? = nil
+        secret: String? = nil,
+        format: WebhookFormat = .cairn
     ) {
+        self.format = format
         self.name = name
         self.url = url
         self.description = description
@@ -89,6 +94,7 @@ public struct NewWebhook: Sendable, Hashable {
 
 /// Changes to a webhook; `nil` leaves a field as it is.
 public struct WebhookChanges: Sendable, Hashable {
+    public var name: String?
     public var url: String?
     public var description: String?
     public var actions: [String]?
@@ -101,6 +107,7 @@ public struct WebhookChanges: Sendable, Hashable {
     public var rotateSecret: Bool
 
     public init(
+        name: String? = nil,
         url: String? = nil,
         description: String? = nil,
         actions: [String]? = nil,
@@ -109,6 +116,7 @@ public struct WebhookChanges: Sendable, Hashable {
         secret: String? = nil,
         rotateSecret: Bool = false
     ) {
+        self.name = name
         self.url = url
         self.description = description
         self.actions = actions
@@ -127,7 +135,7 @@ extension DeliveryService {
         try WebhookRules.validateName(new.name)
         try WebhookRules.validateURL(new.url, policy: settings.outbound)
         try validateDescription(new.description)
-        try WebhookRules.validateFilter(actions: new.actions, modelPattern: new.modelPattern)
+        try WebhookRules.validateFilter(actions: new.actions, modelPattern: new.modelPattern, format: new.format)
         let secret = try new.secret.map { try WebhookRules.validateSecret($0) } ?? WebhookRules.makeSecret()
         let permit = try await core.admit(.createWebhook, actor, model: nil, attempted: "create webhook '\(new.name)'")
         let sealed = try secrets.seal(secret)
@@ -147,7 +155,7 @@ extension DeliveryService {
                 actions: new.actions,
                 modelPattern: new.modelPattern,
                 enabled: new.enabled,
-                cursor: try await tx.lastEvent()?.sequence ?? 0,
+                format: new.format,
                 createdAt: now,
                 createdBy: actor.name
             )
@@ -161,7 +169,7 @@ extension DeliveryService {
             )
             // It hears what is committed after its own creation.
             var created = webhook
-            created.cursor = try await tx.lastEvent()?.sequence ?? webhook.cursor
+            created.cursor = try await tx.lastEvent()?.sequence ?? 0
             try await tx.updateWebhook(created)
             return created
         }
@@ -185,9 +193,9 @@ extension DeliveryService {
     public func updateWebhook(_ idOrName: String, _ changes: WebhookChanges, actor: Principal) async throws
         -> (webhook: Webhook, secret: String?)
     {
+        if let name = changes.name { try WebhookRules.validateName(name) }
         if let url = changes.url { try WebhookRules.validateURL(url, policy: settings.outbound) }
         if let description = changes.description { try validateDescription(description) }
-        try WebhookRules.validateFilter(actions: changes.actions ?? [], modelPattern: changes.modelPattern ?? nil)
         var secret: String?
         if let given = changes.secret {
             secret = try WebhookRules.validateSecret(given)
@@ -199,6 +207,17 @@ extension DeliveryService {
         let now = clock.now()
         let webhook = try await store.write(permit) { tx in
             var webhook = try await requireWebhook(tx, idOrName)
+            try WebhookRules.validateFilter(
+                actions: changes.actions ?? webhook.actions,
+                modelPattern: changes.modelPattern ?? nil,
+                format: webhook.format
+            )
+            if let name = changes.name, name != webhook.name {
+                if try await tx.webhook(named: name) != nil {
+                    throw RegistryError(.alreadyExists, "A webhook named '\(name)' exists. Pick another name.")
+                }
+                webhook.name = name
+            }
             if let url = changes.url { webhook.url = url }
             if let description = changes.description { webhook.description = description }
             if let actions = changes.actions { webhook.actions = actions }
@@ -299,9 +318,12 @@ extension DeliveryService {
     }
 
     /// Sends a `webhook.test` ping now, signed like every delivery, and records it as a delivery with its attempt.
-    public func testWebhook(_ idOrName: String, actor: Principal) async throws
+    /// An MLflow-format webhook gets MLflow's example payload for `event` (default: its first event), as MLflow's
+    /// `test_webhook` sends.
+    public func testWebhook(_ idOrName: String, event: String? = nil, actor: Principal) async throws
         -> (delivery: WebhookDelivery, attempt: DeliveryAttempt)
     {
+        if let event { try MLflowWebhookEvents.validate([event]) }
         let permit = try await core.admit(.testWebhook, actor, model: nil, attempted: "test webhook '\(idOrName)'")
         let (webhook, sealed) = try await store.read(permit) { reader in
             let webhook = try await requireWebhook(reader, idOrName)
@@ -309,12 +331,18 @@ extension DeliveryService {
         }
         let now = clock.now()
         let id = ids.next()
+        let body =
+            switch webhook.format {
+            case .cairn: try WebhookBody.ping(webhook, at: now)
+            case .mlflow: try MLflowWebhookEvents.example(event ?? webhook.actions.first ?? "", at: now)
+            }
         let message = OutgoingWebhook(
             url: webhook.url,
             messageID: "ping_\(id)",
             timestamp: now,
-            body: try WebhookBody.ping(webhook, at: now),
-            secret: try secrets.open(sealed ?? [])
+            body: body,
+            secret: try secrets.open(sealed ?? []),
+            format: webhook.format
         )
         let outcome = await transport.send(message)
         var delivery = WebhookDelivery(
@@ -325,6 +353,7 @@ extension DeliveryService {
             orderKey: "ping/\(id)",
             createdAt: now
         )
+        if webhook.format == .mlflow { delivery.body = body }
         let attempt = delivery.applying(outcome, at: now)
         delivery.state = outcome.succeeded ? .delivered : .failed
         let tried = delivery

@@ -11,7 +11,8 @@ public struct Webhook: Hashable, Sendable {
     /// `http` or `https`; every connection is checked at connect time against ``OutboundAddressPolicy``.
     public var url: String
     public var description: String
-    /// Actions or dotted families (`version.stage_changed`, `transition`); empty: every action.
+    /// Actions or dotted families (`version.stage_changed`, `transition`); empty: every action. For the
+    /// ``WebhookFormat/mlflow`` format, MLflow's event names (`model_version.created`).
     public var actions: [String]
     /// A glob over model names (`fraud-*`; `*` any run of characters, `?` one); `nil`: events of every model and
     /// those about no model.
@@ -23,6 +24,8 @@ public struct Webhook: Hashable, Sendable {
     public var failingSince: Date?
     /// The last event sequence examined for it: the outbox's cursor. Events after it are still to be scheduled.
     public var cursor: Int64
+    /// How its deliveries look: Cairn's, or MLflow's for webhooks made through the MLflow API.
+    public var format: WebhookFormat
     public var createdAt: Date
     public var createdBy: String
     public var updatedAt: Date
@@ -39,6 +42,7 @@ public struct Webhook: Hashable, Sendable {
         disabledReason: String? = nil,
         failingSince: Date? = nil,
         cursor: Int64 = 0,
+        format: WebhookFormat = .cairn,
         createdAt: Date,
         createdBy: String,
         updatedAt: Date? = nil,
@@ -54,6 +58,7 @@ public struct Webhook: Hashable, Sendable {
         self.disabledReason = disabledReason
         self.failingSince = failingSince
         self.cursor = cursor
+        self.format = format
         self.createdAt = createdAt
         self.createdBy = createdBy
         self.updatedAt = updatedAt ?? createdAt
@@ -62,8 +67,13 @@ public struct Webhook: Hashable, Sendable {
 
     /// Whether the webhook subscribes to `event`, whose model (when it is about one) is named `modelName`.
     public func wants(_ event: AuditEvent, modelName: String?) -> Bool {
-        if !actions.isEmpty, !actions.contains(where: { event.action == $0 || event.action.hasPrefix($0 + ".") }) {
-            return false
+        switch format {
+        case .cairn:
+            if !actions.isEmpty, !actions.contains(where: { event.action == $0 || event.action.hasPrefix($0 + ".") }) {
+                return false
+            }
+        case .mlflow:
+            if MLflowWebhookEvents.event(for: event, in: actions) == nil { return false }
         }
         guard let modelPattern else { return true }
         guard let modelName else { return false }
@@ -101,6 +111,9 @@ public struct WebhookDelivery: Hashable, Sendable {
     public var lastError: String?
     /// A dispatcher holds it until then (so two replicas never send it at once); `nil`: free.
     public var leaseUntil: Date?
+    /// The body as built when it was scheduled, for formats whose body reads the catalog (``WebhookFormat/mlflow``);
+    /// `nil`: built from the event at each send (Cairn's format, deterministic).
+    public var body: [UInt8]?
 
     public init(
         id: String,
@@ -115,7 +128,8 @@ public struct WebhookDelivery: Hashable, Sendable {
         lastAttemptAt: Date? = nil,
         lastStatusCode: Int? = nil,
         lastError: String? = nil,
-        leaseUntil: Date? = nil
+        leaseUntil: Date? = nil,
+        body: [UInt8]? = nil
     ) {
         self.id = id
         self.webhookID = webhookID
@@ -130,6 +144,7 @@ public struct WebhookDelivery: Hashable, Sendable {
         self.lastStatusCode = lastStatusCode
         self.lastError = lastError
         self.leaseUntil = leaseUntil
+        self.body = body
     }
 }
 

@@ -46,8 +46,13 @@ enum WebhookRules {
             : "Cairn calls public addresses only, unless the server runs with --webhook-allow-private."
     }
 
-    static func validateFilter(actions: [String], modelPattern: String?) throws(RegistryError) {
-        try EventFilter(actions: actions).validate()
+    static func validateFilter(actions: [String], modelPattern: String?, format: WebhookFormat = .cairn)
+        throws(RegistryError)
+    {
+        switch format {
+        case .cairn: try EventFilter(actions: actions).validate()
+        case .mlflow: try MLflowWebhookEvents.validate(actions)
+        }
         if let modelPattern {
             let stripped = modelPattern.replacingOccurrences(of: "*", with: "a").replacingOccurrences(
                 of: "?",
@@ -62,12 +67,12 @@ enum WebhookRules {
         }
     }
 
-    /// A secret an admin chose: 16 to 512 printable ASCII characters.
+    /// A secret an admin chose: 8 to 512 printable ASCII characters (MLflow's documented examples are 15).
     static func validateSecret(_ secret: String) throws(RegistryError) -> String {
-        guard (16...512).contains(secret.utf8.count),
+        guard (8...512).contains(secret.utf8.count),
             secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
         else {
-            throw .invalid("A webhook secret is 16 to 512 printable ASCII characters without spaces.")
+            throw .invalid("A webhook secret is 8 to 512 printable ASCII characters without spaces.")
         }
         return secret
     }

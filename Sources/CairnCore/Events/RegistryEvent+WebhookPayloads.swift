@@ -38,6 +38,24 @@ extension RegistryEvent {
         }
     }
 
+    /// A serving host switched to a version (`cairn sync`).
+    public struct DeploymentSynced: Hashable, Sendable, Codable {
+        public var host: String
+        public var version: Int
+        public var previousVersion: Int?
+        public var reference: String
+        public init(host: String, version: Int, previousVersion: Int?, reference: String) {
+            self.host = host
+            self.version = version
+            self.previousVersion = previousVersion
+            self.reference = reference
+        }
+        enum CodingKeys: String, CodingKey {
+            case host, version, reference
+            case previousVersion = "previous_version"
+        }
+    }
+
     /// An admin scheduled a delivery's message again.
     public struct WebhookRedelivered: Hashable, Sendable, Codable {
         public var deliveryID: String

@@ -71,6 +71,7 @@ public enum RegistryEvent: Hashable, Sendable {
     case webhookDeleted(Identified)
     case webhookDisabled(WebhookDisabled)
     case webhookRedelivered(WebhookRedelivered)
+    case deploymentSynced(DeploymentSynced)
 
     /// The action name the case is stored and published under.
     public var action: EventAction {
@@ -130,6 +131,7 @@ public enum RegistryEvent: Hashable, Sendable {
         case .webhookDeleted: .webhookDeleted
         case .webhookDisabled: .webhookDisabled
         case .webhookRedelivered: .webhookRedelivered
+        case .deploymentSynced: .deploymentSynced
         }
     }
 
@@ -176,6 +178,7 @@ public enum RegistryEvent: Hashable, Sendable {
         case .webhookCreated(let p), .webhookUpdated(let p): try EventJSON.encode(p)
         case .webhookDisabled(let p): try EventJSON.encode(p)
         case .webhookRedelivered(let p): try EventJSON.encode(p)
+        case .deploymentSynced(let p): try EventJSON.encode(p)
         }
     }
 
@@ -242,6 +245,7 @@ public enum RegistryEvent: Hashable, Sendable {
             case .webhookDeleted: .webhookDeleted(try read())
             case .webhookDisabled: .webhookDisabled(try read())
             case .webhookRedelivered: .webhookRedelivered(try read())
+            case .deploymentSynced: .deploymentSynced(try read())
             }
     }
 }
@@ -304,4 +308,5 @@ public enum EventAction: String, Hashable, Sendable, Codable, CaseIterable {
     case webhookDeleted = "webhook.deleted"
     case webhookDisabled = "webhook.disabled"
     case webhookRedelivered = "webhook.redelivered"
+    case deploymentSynced = "deployment.synced"
 }

@@ -129,6 +129,8 @@ public enum UseCase: String, CaseIterable, Sendable {
     case webhookDeliveries
     case redeliverWebhook
     case dispatchWebhooks
+    case reportDeployment
+    case deployments
 }
 
 extension UseCase {
@@ -250,6 +252,9 @@ extension UseCase {
         case .webhookDeliveries: .init(.global(.administer), recordsDenial: true)
         case .redeliverWebhook: .init(.global(.administer), recordsDenial: true)
         case .dispatchWebhooks: .init(.system)
+        // Serving hosts report what they serve with read tokens; a report changes nothing but the record of it.
+        case .reportDeployment: .init(.onModel(.read))
+        case .deployments: .init(.onModel(.read))
         }
     }
 }
