@@ -24,7 +24,11 @@ enum EventRoutes {
             summary: "Read or watch the hash-chained event log from a sequence: JSON pages (long-polled with wait), or "
                 + "Server-Sent Events with Accept: text/event-stream (resumed from Last-Event-ID).",
             query: [
-                .init(name: "after", description: "Return events with a higher sequence (default 0).", type: "integer"),
+                .init(
+                    name: "after",
+                    description: "Return events with a higher sequence (default 0); `now` starts after the last "
+                        + "event committed."
+                ),
                 .init(name: "limit", description: "At most this many, 1 to 1000 (default 100).", type: "integer"),
                 .init(name: "model", description: "Only events about this registered model."),
                 .init(
@@ -77,7 +81,11 @@ enum EventRoutes {
         _ service: RegistryService,
         changes: (any ChangeSignal)?
     ) async throws -> Response {
-        let watch = try parse(request)
+        var parsed = try parse(request)
+        if request.uri.queryParameters["after"] == "now" {
+            parsed.after = try await service.governance.watchHead(parsed.filter, actor: context.principal)
+        }
+        let watch = parsed
         // The first page answers refusals and bad filters as a plain error, before any stream starts.
         let first = try await service.governance.watchEvents(
             watch.filter,
@@ -208,7 +216,7 @@ enum EventRoutes {
 
     static func parse(_ request: Request) throws -> Watch {
         let query = request.uri.queryParameters
-        var after = try QueryValue.int(query["after"], name: "after")
+        var after = query["after"] == "now" ? 0 : try QueryValue.int(query["after"], name: "after")
         if after == nil, let resume = request.headers[HTTPField.Name("Last-Event-ID")!] {
             guard let sequence = Int(resume), sequence >= 0 else {
                 throw RegistryError(

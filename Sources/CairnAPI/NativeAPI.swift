@@ -35,7 +35,7 @@ public struct NativeAPI: HTTPSurface {
     static let endpoints: [Endpoint] =
         SystemRoutes.endpoints + ModelRoutes.endpoints + VersionRoutes.endpoints + FileRoutes.endpoints
         + AliasRoutes.endpoints + EventRoutes.endpoints + GovernanceRoutes.endpoints + RecordRoutes.endpoints
-        + IdentityRoutes.endpoints + WebhookRoutes.endpoints
+        + IdentityRoutes.endpoints + WebhookRoutes.endpoints + DeploymentRoutes.endpoints
 
     /// The documented operations as (method, OpenAPI path) pairs, for completeness tests.
     public static var documentedOperations: [(method: String, path: String)] {

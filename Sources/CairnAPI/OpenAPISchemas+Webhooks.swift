@@ -54,6 +54,18 @@ extension OpenAPISchemas {
             "DeliveryAttempt": attempt,
             "Delivery": delivery,
             "DeliveryList": object(["deliveries": array(ref("Delivery"))], required: ["deliveries"]),
+            "ReportDeploymentRequest": object(
+                ["version": ["type": "integer"], "reference": string, "directory": string],
+                required: ["version", "reference"]
+            ),
+            "Deployment": object(
+                [
+                    "model": string, "host": string, "version": ["type": "integer"], "reference": string,
+                    "directory": string, "synced_at": timestamp, "reported_by": string,
+                ],
+                required: ["model", "host", "version", "reference", "directory", "synced_at", "reported_by"]
+            ),
+            "DeploymentList": object(["deployments": array(ref("Deployment"))], required: ["deployments"]),
         ]
     }
 }

@@ -44,6 +44,16 @@ extension CairnClient {
         try await send(.GET, query.path(after: after, wait: wait))
     }
 
+    /// The sequence of the last event committed (`after=now`): where a watcher that has just read the current state
+    /// starts, so it misses nothing committed after that read.
+    public func eventHead(_ query: EventWatchQuery = EventWatchQuery()) async throws -> Int64 {
+        var path = APIPath("events").query("after", "now").query("model", query.model).query("limit", "1")
+        for action in query.actions { path = path.query("action", action) }
+        path = path.query("stage", query.stage).query("alias", query.alias)
+        let page: EventListDTO = try await send(.GET, path)
+        return page.nextAfter ?? 0
+    }
+
     /// The events matching `query` after `after`, as the server commits them, for as long as the caller iterates:
     /// a Server-Sent Events stream that reconnects by itself (after a dropped connection, a server restart or the
     /// server ending the stream) and resumes from the last event received, so no event is lost or repeated.

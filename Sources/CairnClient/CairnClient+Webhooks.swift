@@ -53,3 +53,19 @@ extension CairnClient {
         try await send(.POST, APIPath("deliveries", id, "redeliver"))
     }
 }
+
+/// Deployments: what serving hosts report (`cairn sync` does after each switch).
+extension CairnClient {
+    /// `PUT /api/v1/models/{name}/deployments/{host}`.
+    @discardableResult
+    public func reportDeployment(model: String, host: String, _ request: ReportDeploymentRequest) async throws
+        -> DeploymentDTO
+    {
+        try await send(.PUT, APIPath("models", model, "deployments", host), body: request)
+    }
+
+    /// `GET /api/v1/models/{name}/deployments`: which host serves which version.
+    public func deployments(model: String) async throws -> DeploymentListDTO {
+        try await send(.GET, APIPath("models", model, "deployments"))
+    }
+}

@@ -198,3 +198,49 @@ public struct DeliveryListDTO: Codable, Sendable, Hashable {
     public var deliveries: [DeliveryDTO]
     public init(deliveries: [DeliveryDTO]) { self.deliveries = deliveries }
 }
+
+/// `PUT /api/v1/models/{name}/deployments/{host}`: what a serving host now serves.
+public struct ReportDeploymentRequest: Codable, Sendable, Hashable {
+    public var version: Int
+    /// What the host follows: `Production`, `@champion`, `latest` or a number.
+    public var reference: String
+    public var directory: String?
+    public init(version: Int, reference: String, directory: String? = nil) {
+        self.version = version
+        self.reference = reference
+        self.directory = directory
+    }
+}
+
+/// One serving host's deployment of a model.
+public struct DeploymentDTO: Codable, Sendable, Hashable {
+    public var model: String
+    public var host: String
+    public var version: Int
+    public var reference: String
+    public var directory: String
+    public var syncedAt: Date
+    public var reportedBy: String
+    public init(
+        model: String,
+        host: String,
+        version: Int,
+        reference: String,
+        directory: String,
+        syncedAt: Date,
+        reportedBy: String
+    ) {
+        self.model = model
+        self.host = host
+        self.version = version
+        self.reference = reference
+        self.directory = directory
+        self.syncedAt = syncedAt
+        self.reportedBy = reportedBy
+    }
+}
+
+public struct DeploymentListDTO: Codable, Sendable, Hashable {
+    public var deployments: [DeploymentDTO]
+    public init(deployments: [DeploymentDTO]) { self.deployments = deployments }
+}

@@ -30,6 +30,8 @@ struct CairnCommand: AsyncParsableCommand {
             ProvenanceCommand.self,
             AuditCommand.self,
             WebhooksCommand.self,
+            SyncCommand.self,
+            DeploymentsCommand.self,
         ]
     )
 

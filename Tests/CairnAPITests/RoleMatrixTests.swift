@@ -138,6 +138,11 @@ struct RoleMatrixTests {
             "GET /api/v1/webhooks/:webhook/deliveries": Probe(uri: hook + "/deliveries"),
             "GET /api/v1/deliveries/:delivery": Probe(uri: delivery),
             "POST /api/v1/deliveries/:delivery/redeliver": Probe(uri: delivery + "/redeliver"),
+            "PUT /api/v1/models/:name/deployments/:host": Probe(
+                uri: "/api/v1/models/m-\(c.rawValue)/deployments/serve-1",
+                body: #"{"version":1,"reference":"Production"}"#
+            ),
+            "GET /api/v1/models/:name/deployments": Probe(uri: "/api/v1/models/m-\(c.rawValue)/deployments"),
         ]
         return probes[key]
     }

@@ -174,6 +174,14 @@ extension GovernanceService {
         }
     }
 
+    /// The sequence of the last event committed, for a watcher that starts from now (`after=now`); authorized like
+    /// ``watchEvents(_:afterSequence:limit:actor:)`` with the same filter.
+    public func watchHead(_ filter: EventFilter, actor: Principal) async throws -> Int64 {
+        try filter.validate()
+        let permit = try await core.admit(.watchEvents, actor, model: filter.modelName)
+        return try await store.read(permit) { try await $0.lastEvent()?.sequence ?? 0 }
+    }
+
     /// The most events one ``watchEvents(_:afterSequence:limit:actor:)`` call examines.
     public static let watchScanLimit = 10_000
 }
