@@ -175,8 +175,12 @@ struct ServingSyncTests {
         _ = try await admin.setAlias(model: "churn", alias: "champion", version: 1)
         let serving = work.url.appendingPathComponent("serving")
         let current = serving.appendingPathComponent("current")
+        // The reload hook as an HTTP call, as a serving framework's load API takes it.
+        let loader = try await WebhookReceiver.reserve()
+        try await loader.start()
+        defer { Task { await loader.stop() } }
         let agent = try Agent(
-            ["models:/churn@champion", "--dir", serving.path, "--host", "serve-3"],
+            ["models:/churn@champion", "--dir", serving.path, "--host", "serve-3", "--reload-url", loader.url],
             server: first.url,
             token: token,
             log: work.url.appendingPathComponent("agent.log")
@@ -193,6 +197,10 @@ struct ServingSyncTests {
             "\(agent.output)"
         )
         #expect(agent.process.isRunning)
+        #expect(try await CrashRecoveryTests.eventually(5) { loader.received.count == 2 })
+        let loads = loader.received.map { $0.json }
+        #expect(loads.map { ($0["version"] as? NSNumber)?.intValue } == [1, 2], "\(loads)")
+        #expect(loads.allSatisfy { $0["model"] as? String == "churn" && $0["path"] as? String == current.path })
     }
 
     @Test("kill -9 of the agent mid-download leaves the old version live; restarted, it finishes cleanly")
