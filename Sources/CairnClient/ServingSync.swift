@@ -110,7 +110,16 @@ public struct ServingSync: Sendable {
     /// switched to, `nil` when nothing changed.
     @discardableResult
     public func syncOnce() async throws -> Int? {
-        let resolved = try await client.resolve(options.uri)
+        let resolved: ResolveDTO
+        do {
+            resolved = try await client.resolve(options.uri)
+        } catch let error as CairnClientError where error.status == 404 {
+            // Nothing in the stage, or the alias removed: keep serving what is live until something is named again.
+            log(
+                "sync: \(options.uri) names no version now (\(error.message)); keeping \(currentVersion().map { "v\($0)" } ?? "nothing")"
+            )
+            return nil
+        }
         let number = resolved.version.version
         let previous = currentVersion()
         guard number != previous else { return nil }

@@ -197,9 +197,15 @@ struct ServingSyncTests {
             "\(agent.output)"
         )
         #expect(agent.process.isRunning)
-        #expect(try await CrashRecoveryTests.eventually(5) { loader.received.count == 2 })
+        // The alias removed: nothing is named, so what is live stays live; named again, the agent follows.
+        try await admin.deleteAlias(model: "churn", alias: "champion")
+        #expect(try await CrashRecoveryTests.eventually(10) { agent.output.contains("names no version now") })
+        #expect(Self.readServing(current, files: 3) == .success(2))
+        _ = try await admin.setAlias(model: "churn", alias: "champion", version: 1)
+        #expect(try await CrashRecoveryTests.eventually(10) { Self.readServing(current, files: 3) == .success(1) })
+        #expect(try await CrashRecoveryTests.eventually(5) { loader.received.count == 3 })
         let loads = loader.received.map { $0.json }
-        #expect(loads.map { ($0["version"] as? NSNumber)?.intValue } == [1, 2], "\(loads)")
+        #expect(loads.map { ($0["version"] as? NSNumber)?.intValue } == [1, 2, 1], "\(loads)")
         #expect(loads.allSatisfy { $0["model"] as? String == "churn" && $0["path"] as? String == current.path })
     }
 

@@ -196,6 +196,9 @@ extension DeliveryService {
                                 // dispatcher (or this one, restarted) sends it.
                                 if Task.isCancelled { return }
                                 let outcome = await transport.send(item.message)
+                                // Stopped before any answer: not an attempt the receiver failed; the lease runs out
+                                // and the delivery is sent again.
+                                if Task.isCancelled, outcome.statusCode == nil { return }
                                 // Recorded even while stopping (in a task the shutdown does not cancel), so an
                                 // answered delivery is not sent again.
                                 let recorded = Task { try await complete(item, outcome) }
