@@ -118,6 +118,14 @@ let package = Package(
         ),
 
         // Layer 3: composition and the SDK.
+        // S3-compatible object stores (issue 14): AWS Signature Version 4 so far.
+        .target(
+            name: "CairnS3",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CairnS3Tests", dependencies: ["CairnS3"], swiftSettings: swiftSettings),
+
         // Webhook deliveries: the outbound HTTP transport with its address checks and Standard Webhooks signing.
         .target(
             name: "CairnWebhooks",

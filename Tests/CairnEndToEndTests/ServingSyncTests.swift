@@ -148,14 +148,24 @@ struct ServingSyncTests {
         )
         #expect(seen.withLock { $0 } == [1, 2])
         #expect(switches.allSatisfy { $0 < .seconds(5) }, "switch times \(switches)")
-        let hooks = try String(contentsOf: hookLog, encoding: .utf8).split(separator: "\n")
+        // The hook runs just after the switch: wait for the last one.
+        let hookLines = { ((try? String(contentsOf: hookLog, encoding: .utf8)) ?? "").split(separator: "\n") }
+        #expect(try await CrashRecoveryTests.eventually(10) { hookLines().count >= 4 })
+        let hooks = hookLines()
         #expect(hooks == ["1", "2", "1", "2"], "the hook runs once per switch: \(hooks) \(agent.output)")
         // Each version was downloaded once: the rollback and the second promotion switched to the copies kept.
         let output = agent.output
         #expect(output.components(separatedBy: "downloading v1 ").count == 2, "\(output)")
         #expect(output.components(separatedBy: "downloading v2 ").count == 2, "\(output)")
+        // The report follows the switch and the hook.
+        #expect(
+            try await WebhookDeliveryTests.soon(10) {
+                try await admin.deployments(model: "fraud").deployments.map { "\($0.host)=\($0.version)" } == [
+                    "serve-1=2"
+                ]
+            }
+        )
         let deployments = try await admin.deployments(model: "fraud").deployments
-        #expect(deployments.map { "\($0.host)=\($0.version)" } == ["serve-1=2"])
         #expect(deployments.first?.reference == "Production" && deployments.first?.reportedBy == "serve-bot")
     }
 
