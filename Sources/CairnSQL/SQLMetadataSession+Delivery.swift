@@ -186,6 +186,22 @@ extension SQLMetadataSession {
 
     // MARK: Writing webhooks and deliveries
 
+    public func deleteFinishedDeliveries(createdBefore date: Date, limit: Int) async throws -> Int {
+        let ids = try await run(
+            """
+            SELECT id FROM webhook_deliveries WHERE state IN ('delivered', 'failed') AND created_at < ?
+            ORDER BY created_at LIMIT ?
+            """,
+            [.millis(date), .int(limit)]
+        ).map { try $0.text("id") }
+        guard !ids.isEmpty else { return 0 }
+        let binds = ids.map { SQLValue.text($0) }
+        let list = Self.placeholders(ids.count)
+        _ = try await run("DELETE FROM delivery_attempts WHERE delivery_id IN (\(list))", binds)
+        _ = try await run("DELETE FROM webhook_deliveries WHERE id IN (\(list))", binds)
+        return ids.count
+    }
+
     public func insertWebhook(_ webhook: Webhook, sealedSecret: [UInt8]) async throws {
         _ = try await run(
             """

@@ -3,7 +3,9 @@ import Logging
 import ServiceLifecycle
 
 /// Periodically expires versions left `PENDING` too long, removes upload sessions idle for the grace period and
-/// collects the released blobs nothing references (``CatalogService/collectGarbage(graceSeconds:batchSize:)``).
+/// collects the released blobs nothing references (``CatalogService/collectGarbage(graceSeconds:batchSize:)``), and
+/// prunes the record of webhook deliveries that ended longer ago than their retention
+/// (``DeliveryService/pruneDeliveries(batchSize:)``).
 struct PendingVersionSweeper: Service {
     let service: RegistryService
     let pendingTimeoutSeconds: Double
@@ -29,6 +31,8 @@ struct PendingVersionSweeper: Service {
             let expired = try await service.catalog.expireStalePendingVersions(olderThanSeconds: pendingTimeoutSeconds)
             let removed = try await service.blobs.removeAbandonedUploads(olderThanSeconds: blobGraceSeconds)
             let collected = try await service.catalog.collectGarbage(graceSeconds: blobGraceSeconds)
+            let pruned = try await service.delivery.pruneDeliveries()
+            if pruned > 0 { logger.info("pruned ended webhook deliveries", metadata: ["deliveries": "\(pruned)"]) }
             if expired > 0 || removed > 0 || collected.deleted > 0 {
                 logger.info(
                     "swept stale pending versions, idle uploads and unreferenced blobs",

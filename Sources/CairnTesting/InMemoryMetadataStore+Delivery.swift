@@ -109,6 +109,20 @@ extension InMemoryMetadataStore.Transaction {
         try await reader().deployment(modelID: modelID, host: host)
     }
     func deployments(modelID: String) async throws -> [Deployment] { try await reader().deployments(modelID: modelID) }
+    func deleteFinishedDeliveries(createdBefore date: Date, limit: Int) async throws -> Int {
+        try await mutate { state in
+            let ended = state.delivery.deliveries.values
+                .filter { $0.state != .pending && $0.createdAt < date }
+                .sorted { $0.createdAt < $1.createdAt }
+                .prefix(limit)
+            for item in ended {
+                state.delivery.deliveries[item.id] = nil
+                state.delivery.attempts[item.id] = nil
+                state.delivery.order[item.id] = nil
+            }
+            return ended.count
+        }
+    }
     func putDeployment(_ deployment: Deployment) async throws {
         try await mutate { state in
             guard state.models[deployment.modelID] != nil else {

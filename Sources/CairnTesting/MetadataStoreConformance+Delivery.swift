@@ -148,6 +148,38 @@ extension MetadataStoreConformance {
             #expect(try await store.read { try await $0.attempts(deliveryID: "d1") }.isEmpty)
             #expect(try await store.read { try await $0.webhook(id: "w-ci") } == nil)
         },
+        .init("pruning deletes ended deliveries created before a time, with their attempts; never pending ones") {
+            store in
+            try await store.write { try await $0.insertWebhook(webhook("ci"), sealedSecret: [1]) }
+            let rows = [
+                delivery("old-done", sequence: 1, state: .delivered),
+                delivery("old-failed", sequence: 2, state: .failed),
+                delivery("old-pending", sequence: 3),
+            ]
+            for row in rows { try await store.write { try await $0.insertDelivery(row) } }
+            var recent = delivery("new-done", sequence: 4, state: .delivered)
+            recent.createdAt = at(100)
+            try await store.write { [recent] in try await $0.insertDelivery(recent) }
+            let attempt = DeliveryAttempt(
+                deliveryID: "old-done",
+                number: 1,
+                at: at(6),
+                statusCode: 200,
+                latencyMilliseconds: 1,
+                error: nil,
+                responseExcerpt: ""
+            )
+            try await store.write { try await $0.appendAttempt(attempt) }
+            #expect(
+                try await store.write { try await $0.deleteFinishedDeliveries(createdBefore: at(50), limit: 1) } == 1
+            )
+            #expect(
+                try await store.write { try await $0.deleteFinishedDeliveries(createdBefore: at(50), limit: 10) } == 1
+            )
+            let left = try await store.read { try await $0.deliveries(webhookID: "w-ci", limit: 10) }.map(\.id)
+            #expect(Set(left) == ["old-pending", "new-done"])
+            #expect(try await store.read { try await $0.attempts(deliveryID: "old-done") }.isEmpty)
+        },
         .init("due deliveries are the first pending one per webhook and key, due, unleased, of enabled webhooks") {
             store in
             try await store.write { try await $0.insertWebhook(webhook("ci"), sealedSecret: [1]) }

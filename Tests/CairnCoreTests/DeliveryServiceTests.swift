@@ -284,6 +284,21 @@ struct DeliveryServiceTests {
         #expect(counted.generation == before, "an idle dispatcher would wake every watcher and itself, forever")
     }
 
+    @Test("ended deliveries are pruned after the retention period; pending ones never are")
+    func pruning() async throws {
+        _ = try await hook(actions: ["model"])
+        _ = try await service.catalog.createModel(name: "a", actor: alice)
+        try await dispatch()
+        transport.answer(DeliveryOutcome(statusCode: 500, latency: .zero))
+        _ = try await service.catalog.createModel(name: "b", actor: alice)
+        try await dispatch()
+        #expect(try await delivery.pruneDeliveries() == 0, "nothing is older than the retention yet")
+        clock.advance(by: 3_601)
+        #expect(try await delivery.pruneDeliveries(batchSize: 1) == 1, "the delivered one; b's is still pending")
+        let left = try await delivery.deliveries(webhook: "ci", actor: alice)
+        #expect(left.map(\.state) == [.pending])
+    }
+
     @Test("a claimed delivery is leased: no second dispatcher takes it until the lease ends")
     func leases() async throws {
         _ = try await hook()

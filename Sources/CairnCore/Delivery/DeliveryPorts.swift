@@ -35,6 +35,9 @@ public protocol DeliveryTransaction: DeliveryReader {
     func appendAttempt(_ attempt: DeliveryAttempt) async throws
     /// Inserts or replaces the (model, host) deployment.
     func putDeployment(_ deployment: Deployment) async throws
+    /// Deletes up to `limit` delivered or failed deliveries created before `date`, with their attempts; returns how
+    /// many. Pending ones are never deleted.
+    func deleteFinishedDeliveries(createdBefore date: Date, limit: Int) async throws -> Int
 }
 
 /// Seals secrets that must be used again, not only compared (webhook signing keys): encrypted under a key the

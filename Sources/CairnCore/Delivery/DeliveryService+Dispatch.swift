@@ -163,6 +163,22 @@ extension DeliveryService {
         }
     }
 
+    /// Deletes the record of deliveries that ended (delivered or failed) longer ago than the retention period, in
+    /// batches, so the outbox does not grow with traffic; pending deliveries are kept however old. Returns how many.
+    @discardableResult
+    public func pruneDeliveries(batchSize: Int = 1000) async throws -> Int {
+        let permit = core.admitUnguarded(.pruneDeliveries)
+        let cutoff = clock.now().addingTimeInterval(-Self.seconds(settings.retention))
+        var total = 0
+        while true {
+            let deleted = try await store.write(permit) {
+                try await $0.deleteFinishedDeliveries(createdBefore: cutoff, limit: batchSize)
+            }
+            total += deleted
+            if deleted < batchSize { return total }
+        }
+    }
+
     /// The wait before attempt `attempts + 1`: ``DeliverySettings/firstRetry`` doubled per attempt made, capped at
     /// ``DeliverySettings/maxRetryInterval``, of which a random half is taken off (so receivers coming back are not
     /// hit by every retry at once).

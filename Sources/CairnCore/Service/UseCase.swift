@@ -129,6 +129,7 @@ public enum UseCase: String, CaseIterable, Sendable {
     case webhookDeliveries
     case redeliverWebhook
     case dispatchWebhooks
+    case pruneDeliveries
     case reportDeployment
     case deployments
 }
@@ -252,6 +253,7 @@ extension UseCase {
         case .webhookDeliveries: .init(.global(.administer), recordsDenial: true)
         case .redeliverWebhook: .init(.global(.administer), recordsDenial: true)
         case .dispatchWebhooks: .init(.system)
+        case .pruneDeliveries: .init(.system)
         // Serving hosts report what they serve with read tokens; a report changes nothing but the record of it.
         case .reportDeployment: .init(.onModel(.read))
         case .deployments: .init(.onModel(.read))
