@@ -1,5 +1,6 @@
 import CairnCore
 import CairnHTTP
+import CairnTesting
 import CairnWire
 import Foundation
 import HTTPTypes
@@ -95,7 +96,7 @@ struct VersionFlowTests {
             let tar = Process()
             tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             tar.arguments = ["tar", "-xf", archive.path, "-C", directory.path]
-            try tar.run()
+            try ProcessLauncher.run(tar)
             tar.waitUntilExit()
             #expect(tar.terminationStatus == 0)
             #expect(try String(contentsOf: directory.appendingPathComponent("a.txt"), encoding: .utf8) == "hello")

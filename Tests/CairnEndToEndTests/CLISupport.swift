@@ -1,4 +1,5 @@
 import CairnClient
+import CairnTesting
 import Foundation
 import Testing
 
@@ -68,7 +69,7 @@ enum CLI {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             process.terminationHandler = { _ in continuation.resume() }
             do {
-                try process.run()
+                try ProcessLauncher.run(process)
             } catch {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)

@@ -1,3 +1,4 @@
+import CairnTesting
 import Foundation
 
 #if canImport(Glibc)
@@ -36,7 +37,7 @@ final class KillableServer: Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLauncher.run(process)
         let deadline = ContinuousClock.now + .seconds(60)
         while true {
             let text = readLog(logURL)

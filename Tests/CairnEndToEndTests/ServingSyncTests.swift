@@ -1,4 +1,5 @@
 import CairnClient
+import CairnTesting
 import CairnWire
 import Foundation
 import Synchronization
@@ -24,7 +25,7 @@ struct ServingSyncTests {
             process.standardOutput = handle
             process.standardError = handle
             self.log = log
-            try process.run()
+            try ProcessLauncher.run(process)
             try? handle.close()
         }
 
