@@ -70,6 +70,8 @@ enum EventRoutes {
     struct Watch: Sendable {
         var filter: EventFilter
         var after: Int64
+        /// `after=now`: start after the last event committed (``after`` is then looked up first).
+        var fromNow: Bool
         var limit: Int
         var wait: Duration
         var heartbeat: Duration
@@ -82,7 +84,7 @@ enum EventRoutes {
         changes: (any ChangeSignal)?
     ) async throws -> Response {
         var parsed = try parse(request)
-        if request.uri.queryParameters["after"] == "now" {
+        if parsed.fromNow {
             parsed.after = try await service.governance.watchHead(parsed.filter, actor: context.principal)
         }
         let watch = parsed
@@ -216,7 +218,8 @@ enum EventRoutes {
 
     static func parse(_ request: Request) throws -> Watch {
         let query = request.uri.queryParameters
-        var after = query["after"] == "now" ? 0 : try QueryValue.int(query["after"], name: "after")
+        let fromNow = query["after"] == "now"
+        var after = fromNow ? 0 : try QueryValue.int(query["after"], name: "after")
         if after == nil, let resume = request.headers[HTTPField.Name("Last-Event-ID")!] {
             guard let sequence = Int(resume), sequence >= 0 else {
                 throw RegistryError(
@@ -251,6 +254,7 @@ enum EventRoutes {
         return Watch(
             filter: filter,
             after: Int64(after ?? 0),
+            fromNow: fromNow,
             limit: try QueryValue.int(query["limit"], name: "limit") ?? 100,
             wait: .seconds(min(wait, maxWaitSeconds)),
             heartbeat: .seconds(heartbeat)

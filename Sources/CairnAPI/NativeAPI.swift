@@ -15,20 +15,13 @@ public struct NativeAPI: HTTPSurface {
     let resolveCache: ReadCache<ByteBuffer>?
     let changes: (any ChangeSignal)?
 
-    /// - Parameters:
-    ///   - changeGeneration: when given (a `ChangeCountingStore`'s `generation`), resolve responses are cached until
-    ///     the next write.
-    ///   - changes: wakes event watchers when something is committed; without it they poll.
-    public init(
-        service: RegistryService,
-        version: String = CairnVersion.current,
-        changeGeneration: (@Sendable () -> UInt64)? = nil,
-        changes: (any ChangeSignal)? = nil
-    ) {
+    /// - Parameter changes: when given (a `ChangeCountingStore`), resolve responses are cached until the next write,
+    ///   and event watchers are woken by each commit; without it nothing is cached and watchers poll.
+    public init(service: RegistryService, version: String = CairnVersion.current, changes: (any ChangeSignal)? = nil) {
         self.service = service
         self.changes = changes
         self.openAPIDocument = ByteBuffer(bytes: OpenAPIDocument.build(endpoints: Self.endpoints, version: version))
-        self.resolveCache = changeGeneration.map { ReadCache(generation: $0) }
+        self.resolveCache = changes.map { changes in ReadCache(generation: { changes.generation }) }
     }
 
     /// Every operation, in documentation order.

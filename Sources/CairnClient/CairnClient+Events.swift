@@ -44,6 +44,11 @@ extension CairnClient {
         try await send(.GET, query.path(after: after, wait: wait))
     }
 
+    /// The wait before reconnecting after `failures` failures in a row: 0.5 s doubling, at most 10 s.
+    static func reconnectDelay(afterFailures failures: Int) -> Duration {
+        .milliseconds(min(10_000, 250 << min(failures, 6)))
+    }
+
     /// The sequence of the last event committed (`after=now`): where a watcher that has just read the current state
     /// starts, so it misses nothing committed after that read.
     public func eventHead(_ query: EventWatchQuery = EventWatchQuery()) async throws -> Int64 {
@@ -85,8 +90,7 @@ extension CairnClient {
                 } catch {
                     failures += 1
                     onReconnect(cursor, error)
-                    let delay = min(10_000, 250 << min(failures, 6))
-                    try? await Task.sleep(for: .milliseconds(delay))
+                    try? await Task.sleep(for: Self.reconnectDelay(afterFailures: failures))
                 }
             }
             continuation.finish()

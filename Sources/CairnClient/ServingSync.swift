@@ -101,7 +101,7 @@ public struct ServingSync: Sendable {
                 if Task.isCancelled { return }
                 failures += 1
                 log("sync: \(error); retrying")
-                try? await Task.sleep(for: .milliseconds(min(10_000, 250 << min(failures, 6))))
+                try? await Task.sleep(for: CairnClient.reconnectDelay(afterFailures: failures))
             }
         }
     }

@@ -143,18 +143,24 @@ public struct ModelFilterClause: Hashable, Sendable {
     }
 }
 
-/// SQL `LIKE` matching (`%` any run, `_` one character), without escapes, as MLflow's search uses it.
+/// SQL `LIKE` matching (`%` any run, `_` one character), without escapes, as MLflow's search uses it; with other
+/// wildcards, the globs of webhook model patterns (`*`, `?`).
 public enum LikePattern {
-    public static func matches(_ text: [Unicode.Scalar], _ pattern: [Unicode.Scalar]) -> Bool {
+    public static func matches(
+        _ text: [Unicode.Scalar],
+        _ pattern: [Unicode.Scalar],
+        anyRun: Unicode.Scalar = "%",
+        oneCharacter: Unicode.Scalar = "_"
+    ) -> Bool {
         var t = 0
         var p = 0
         var starP = -1
         var starT = 0
         while t < text.count {
-            if p < pattern.count, pattern[p] == "_" || (pattern[p] != "%" && pattern[p] == text[t]) {
+            if p < pattern.count, pattern[p] == oneCharacter || (pattern[p] != anyRun && pattern[p] == text[t]) {
                 t += 1
                 p += 1
-            } else if p < pattern.count, pattern[p] == "%" {
+            } else if p < pattern.count, pattern[p] == anyRun {
                 starP = p
                 starT = t
                 p += 1
@@ -166,7 +172,7 @@ public enum LikePattern {
                 return false
             }
         }
-        while p < pattern.count, pattern[p] == "%" { p += 1 }
+        while p < pattern.count, pattern[p] == anyRun { p += 1 }
         return p == pattern.count
     }
 }

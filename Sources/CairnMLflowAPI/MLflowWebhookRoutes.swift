@@ -21,9 +21,8 @@ enum MLflowWebhookRoutes {
     static func create(_ input: MLflowInput, _ context: CairnRequestContext, _ service: RegistryService)
         async throws -> Response
     {
-        // MLflow lets a webhook go unsigned; Cairn signs everything, with a random key nobody was told when none
+        // MLflow lets a webhook go unsigned; Cairn signs everything, with a random key of the core's making when none
         // was given (receivers that check nothing ignore the header).
-        let secret = try input.string("secret") ?? randomSecret()
         let (webhook, _) = try await service.delivery.createWebhook(
             NewWebhook(
                 name: try input.required("name"),
@@ -31,7 +30,7 @@ enum MLflowWebhookRoutes {
                 description: try input.string("description") ?? "",
                 actions: try events(input),
                 enabled: try status(input) ?? true,
-                secret: secret,
+                secret: try input.string("secret"),
                 format: .mlflow
             ),
             actor: context.principal
@@ -170,11 +169,5 @@ enum MLflowWebhookRoutes {
         case let other?:
             throw RegistryError(.invalidArgument, "status '\(other.prefix(40))' is not ACTIVE or DISABLED.")
         }
-    }
-
-    static func randomSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }
-            .joined()
     }
 }

@@ -27,15 +27,15 @@ public enum CairnServer {
     /// request's principal; each route then applies its own rule.
     /// - Parameters:
     ///   - anonymous: the role of requests without credentials (default: none; `run` applies the configuration).
-    ///   - changeGeneration: a `ChangeCountingStore`'s generation, to cache resolve answers between writes.
-    ///   - changes: wakes event watchers (`GET /api/v1/events`) at each commit; without it they poll.
+    ///   - changes: the store's change signal (a `ChangeCountingStore`): its generation keys the resolve caches
+    ///     between writes, and each commit wakes event watchers (`GET /api/v1/events`). Without it nothing is
+    ///     cached and watchers poll.
     ///   - throttle: slows repeated failed logins per client (tests inject a clock and a sleeper).
     ///   - origins: which `Host` names and web origins may drive the server (default: loopback only), applied by the
     ///     ``OriginGuardMiddleware`` before anything else.
     public static func makeRouter(
         service: RegistryService,
         anonymous: AnonymousAccess = .none,
-        changeGeneration: (@Sendable () -> UInt64)? = nil,
         changes: (any ChangeSignal)? = nil,
         throttle: LoginThrottle = LoginThrottle(),
         origins: OriginPolicy = OriginPolicy()
@@ -45,9 +45,11 @@ public enum CairnServer {
         router.add(middleware: OriginGuardMiddleware(origins))
         let authenticator = Authenticator(service: service, anonymous: anonymous, throttle: throttle)
         router.add(middleware: AuthenticationMiddleware(authenticator))
+        var generation: (@Sendable () -> UInt64)?
+        if let changes { generation = { changes.generation } }
         let surfaces: [any HTTPSurface] = [
-            NativeAPI(service: service, changeGeneration: changeGeneration, changes: changes),
-            MLflowAPI(service: service, changeGeneration: changeGeneration),
+            NativeAPI(service: service, changes: changes),
+            MLflowAPI(service: service, changeGeneration: generation),
         ]
         // What no surface's route matches answers in the shape of the surface claiming its path.
         router.add(middleware: UnmatchedRouteMiddleware(surfaces))
@@ -143,7 +145,6 @@ public enum CairnServer {
             router: makeRouter(
                 service: service,
                 anonymous: anonymous,
-                changeGeneration: { counted.generation },
                 changes: counted,
                 origins: origins
             ),

@@ -27,8 +27,8 @@ struct APIHarness {
     let adminToken: String
     /// The sequence of the bootstrap event: later events are the test's own.
     let baseSequence: Int64
-    /// The change generation of the store, when made with `countChanges`.
-    let generation: (@Sendable () -> UInt64)?
+    /// The store's change signal, when made with `countChanges`.
+    let changes: ChangeCountingStore?
 
     static func make(countChanges: Bool = false, clock: any CairnCore.Clock = SystemClock()) async throws -> APIHarness
     {
@@ -45,8 +45,6 @@ struct APIHarness {
             mlmodels: YAMLMLmodelParser()
         )
         let admin = try #require(try await service.identity.bootstrapAdmin())
-        var generation: (@Sendable () -> UInt64)? = nil
-        if let counted { generation = { counted.generation } }
         return APIHarness(
             root: root,
             store: store,
@@ -54,7 +52,7 @@ struct APIHarness {
             service: service,
             adminToken: admin.secret,
             baseSequence: 1,
-            generation: generation
+            changes: counted
         )
     }
 
@@ -73,7 +71,7 @@ struct APIHarness {
             let router = CairnServer.makeRouter(
                 service: harness.service,
                 anonymous: anonymous,
-                changeGeneration: harness.generation,
+                changes: harness.changes,
                 throttle: throttle,
                 origins: origins
             )

@@ -35,7 +35,6 @@ struct MLflowHarness {
         let store = try await SQLiteMetadataStore.open(path: data.appendingPathComponent("cairn.sqlite").path)
         let blobs = try FileSystemBlobStore(root: data)
         let counted = cached ? ChangeCountingStore(store) : nil
-        let generation: (@Sendable () -> UInt64)? = counted.map { counted in { @Sendable in counted.generation } }
         let service = RegistryService(
             store: counted ?? store,
             blobs: blobs,
@@ -49,7 +48,7 @@ struct MLflowHarness {
             let router = CairnServer.makeRouter(
                 service: service,
                 anonymous: anonymous,
-                changeGeneration: generation,
+                changes: counted,
                 throttle: LoginThrottle(sleeper: { _ in })
             )
             try await Application(router: router).test(.router) { client in

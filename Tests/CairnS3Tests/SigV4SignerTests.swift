@@ -33,6 +33,23 @@ struct SigV4SignerTests {
         var testDescription: String { name }
     }
 
+    /// The vector's request, with `Host` first, signed by `signer` at `date`.
+    static func sign(_ vector: Vector, with signer: SigV4Signer, host: String, at date: Date)
+        -> [(name: String, value: String)]
+    {
+        let headers = [("Host", host)] + vector.headers
+        return signer.sign(
+            SigV4Signer.Request(
+                method: vector.method,
+                path: vector.path,
+                query: vector.query.map { (name: $0.0, value: $0.1) },
+                headers: headers.map { (name: $0.0, value: $0.1) },
+                payloadHash: vector.payloadHash
+            ),
+            at: date
+        )
+    }
+
     static let suiteVectors: [Vector] = [
         Vector(
             name: "get-vanilla",
@@ -91,17 +108,7 @@ struct SigV4SignerTests {
 
     @Test("the Signature Version 4 test suite", arguments: suiteVectors)
     func testSuite(_ vector: Vector) {
-        let headers = [("Host", "example.amazonaws.com")] + vector.headers
-        let signed = Self.suite.sign(
-            SigV4Signer.Request(
-                method: vector.method,
-                path: vector.path,
-                query: vector.query.map { (name: $0.0, value: $0.1) },
-                headers: headers.map { (name: $0.0, value: $0.1) },
-                payloadHash: vector.payloadHash
-            ),
-            at: Self.suiteDate
-        )
+        let signed = Self.sign(vector, with: Self.suite, host: "example.amazonaws.com", at: Self.suiteDate)
         let authorization = signed.first { $0.name == "authorization" }?.value
         #expect(
             authorization
@@ -154,17 +161,7 @@ struct SigV4SignerTests {
 
     @Test("the worked examples of the S3 API reference", arguments: s3Vectors)
     func s3Examples(_ vector: Vector) {
-        let headers = [("Host", "examplebucket.s3.amazonaws.com")] + vector.headers
-        let signed = Self.s3.sign(
-            SigV4Signer.Request(
-                method: vector.method,
-                path: vector.path,
-                query: vector.query.map { (name: $0.0, value: $0.1) },
-                headers: headers.map { (name: $0.0, value: $0.1) },
-                payloadHash: vector.payloadHash
-            ),
-            at: Self.s3Date
-        )
+        let signed = Self.sign(vector, with: Self.s3, host: "examplebucket.s3.amazonaws.com", at: Self.s3Date)
         let authorization = signed.first { $0.name == "authorization" }?.value
         #expect(
             authorization

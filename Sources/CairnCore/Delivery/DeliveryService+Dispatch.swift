@@ -19,8 +19,9 @@ extension DeliveryService {
     @discardableResult
     public func scheduleDeliveries() async throws -> Int {
         let permit = core.admitUnguarded(.dispatchWebhooks)
-        let head = try await store.read(permit) { try await $0.lastEvent()?.sequence ?? 0 }
-        let webhooks = try await store.read(permit) { try await $0.webhooks() }
+        let (head, webhooks) = try await store.read(permit) { reader in
+            (try await reader.lastEvent()?.sequence ?? 0, try await reader.webhooks())
+        }
         var created = 0
         for webhook in webhooks where webhook.enabled && webhook.cursor < head {
             created += try await store.write(permit) { tx in

@@ -77,7 +77,12 @@ public struct Webhook: Hashable, Sendable {
         }
         guard let modelPattern else { return true }
         guard let modelName else { return false }
-        return Glob.matches(modelPattern, modelName)
+        return LikePattern.matches(
+            Array(modelName.unicodeScalars),
+            Array(modelPattern.unicodeScalars),
+            anyRun: "*",
+            oneCharacter: "?"
+        )
     }
 }
 
@@ -180,33 +185,4 @@ public struct DeliveryAttempt: Hashable, Sendable {
     }
 
     public var succeeded: Bool { statusCode.map { (200..<300).contains($0) } ?? false }
-}
-
-/// `*` and `?` globs over model names.
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.unicodeScalars)
-        let t = Array(text.unicodeScalars)
-        var (pi, ti) = (0, 0)
-        var star: Int?
-        var mark = 0
-        while ti < t.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
-                pi += 1
-                ti += 1
-            } else if pi < p.count, p[pi] == "*" {
-                star = pi
-                mark = ti
-                pi += 1
-            } else if let star {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
-    }
 }

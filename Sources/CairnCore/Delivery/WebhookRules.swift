@@ -79,9 +79,7 @@ enum WebhookRules {
 
     /// `whsec_` and base64 of 32 random bytes, the Standard Webhooks form.
     static func makeSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return "whsec_" + Data(bytes).base64EncodedString()
+        "whsec_" + Data(Secret.randomBytes()).base64EncodedString()
     }
 
     /// The URL without query and credentials, for the audit log (a query may carry a receiver's token).

@@ -258,13 +258,17 @@ public struct ServiceCore: Sendable {
 enum Secret {
     /// `prefix` + base64url (no padding) of 32 bytes from the system CSPRNG.
     static func make(prefix: String) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let encoded = Data(bytes).base64EncodedString()
+        let encoded = Data(randomBytes()).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
         return prefix + encoded
+    }
+
+    /// `count` bytes from the system CSPRNG.
+    static func randomBytes(_ count: Int = 32) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 }
 
